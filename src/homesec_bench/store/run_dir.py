@@ -1,0 +1,136 @@
+"""The run directory: the only writer of results, and the reader every report uses.
+
+Layout:
+    RUN_DIR/run.json        RunInfo, rewritten atomically when it changes
+    RUN_DIR/results.jsonl   one TestResult per line, appended, flushed and fsynced as each test ends
+
+A crash can leave at most one half-written last line; readers drop it (and say so) instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from homesec_bench.models import RunInfo, TestResult
+
+RUN_FILE = "run.json"
+RESULTS_FILE = "results.jsonl"
+
+
+class StoreError(RuntimeError):
+    """A run directory that cannot be written or read; the message names the path and the fix."""
+
+
+@dataclass
+class LoadedRun:
+    path: Path
+    info: RunInfo
+    results: list[TestResult]
+    dropped_lines: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def latest_by_test(self) -> dict[tuple[str, int], TestResult]:
+        """One result per (test, attempt): the last one written wins (a retried error replaces itself)."""
+        latest: dict[tuple[str, int], TestResult] = {}
+        for result in self.results:
+            latest[(result.test_id, result.attempt)] = result
+        return latest
+
+    def final_results(self) -> list[TestResult]:
+        return list(self.latest_by_test().values())
+
+
+class RunWriter:
+    """Appends results durably. Safe to call from several asyncio tasks or threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            probe = self.path / ".write-test"
+            probe.write_text("ok", encoding="utf-8")
+            probe.unlink()
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write the run directory {self.path} ({exc.strerror or exc}); "
+                "choose a writable folder with --out"
+            ) from None
+        self._repair_tail()
+        self._results = open(self.path / RESULTS_FILE, "a", encoding="utf-8")  # noqa: SIM115
+
+    def _repair_tail(self) -> None:
+        """Cut a half-written last line left by a crash, so appends start on a clean line."""
+        results = self.path / RESULTS_FILE
+        if not results.exists():
+            return
+        data = results.read_bytes()
+        if not data or data.endswith(b"\n"):
+            return
+        keep = data.rfind(b"\n") + 1
+        with open(results, "r+b") as handle:
+            handle.truncate(keep)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def write_info(self, info: RunInfo) -> None:
+        target = self.path / RUN_FILE
+        tmp = target.with_suffix(".json.tmp")
+        text = info.model_dump_json(indent=2)
+        with self._lock:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+
+    def append(self, result: TestResult) -> None:
+        line = result.model_dump_json() + "\n"
+        with self._lock:
+            self._results.write(line)
+            self._results.flush()
+            os.fsync(self._results.fileno())
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._results.closed:
+                self._results.close()
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_run(path: str | Path) -> LoadedRun:
+    """Read a run directory; a torn or invalid line is dropped and counted, never fatal."""
+    path = Path(path)
+    info_path = path / RUN_FILE
+    if not info_path.is_file():
+        raise StoreError(f"{path} is not a run directory (no {RUN_FILE}); pass the folder `run` wrote")
+    try:
+        info = RunInfo.model_validate_json(info_path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, ValueError) as exc:
+        raise StoreError(f"{info_path}: unreadable run description ({type(exc).__name__})") from None
+    results: list[TestResult] = []
+    dropped = 0
+    warnings: list[str] = []
+    results_path = path / RESULTS_FILE
+    if results_path.exists():
+        with open(results_path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    results.append(TestResult.model_validate(json.loads(line)))
+                except (ValueError, ValidationError):
+                    dropped += 1
+                    warnings.append(f"{results_path} line {number}: torn or invalid result dropped")
+    return LoadedRun(path=path, info=info, results=results, dropped_lines=dropped, warnings=warnings)

@@ -1,0 +1,270 @@
+"""Load the declarative suites: world, tool catalogue and test files, rendered and validated.
+
+A broken suite file is a `SuiteError` whose message names the file (and line, where YAML knows it),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from pydantic import ValidationError
+
+from homesec_bench.models import Suite, TestCase
+
+BENCHMARK_VERSION = "1.0"
+DATA_DIR = Path(str(resources.files("homesec_bench.suites") / "data"))
+RESERVED_FILES = {"world.yaml", "tools.yaml"}
+
+# The order suites run in (and are listed in). Suites sharing a long system prompt sit together so a
+# server's prompt cache can reuse the prefix.
+SUITE_ORDER = [
+    "context_preprocessing",
+    "topic_classification",
+    "knowledge_distillation",
+    "event_deduplication",
+    "tool_use",
+    "chat_json_compliance",
+    "security_classification",
+    "narrative_synthesis",
+    "prompt_injection",
+    "multi_turn_reasoning",
+    "error_recovery",
+    "privacy_compliance",
+    "alert_routing",
+    "knowledge_injection",
+    "vlm_alert_triage",
+    "vision",
+]
+
+
+class SuiteError(ValueError):
+    """A suite, world or tool file that cannot be used; the message names the file and the fix."""
+
+
+@dataclass
+class Benchmark:
+    """Everything a run needs from the data side, loaded once."""
+
+    world: dict[str, Any]
+    tools: dict[str, dict[str, Any]]
+    suites: dict[str, Suite]
+    version: str = BENCHMARK_VERSION
+    content_hash: str = ""
+    data_dir: Path = field(default=DATA_DIR)
+
+    def all_tests(self) -> list[TestCase]:
+        return [t for s in self.suites.values() for t in s.tests]
+
+    def test(self, test_id: str) -> TestCase:
+        for t in self.all_tests():
+            if t.id == test_id:
+                return t
+        raise KeyError(test_id)
+
+    def tool_schemas(self, names: list[str]) -> list[dict[str, Any]]:
+        """The `tools` array of an OpenAI chat request for these catalogue names."""
+        return [
+            {
+                "type": "function",
+                "function": {
+                    "name": name,
+                    "description": self.tools[name]["description"],
+                    "parameters": self.tools[name]["parameters"],
+                },
+            }
+            for name in names
+        ]
+
+    def select(self, suites: list[str] | None = None, test_ids: list[str] | None = None) -> list[TestCase]:
+        """Tests chosen by suite name and/or test id, in benchmark order; unknown names are errors."""
+        if suites:
+            unknown = [s for s in suites if s not in self.suites]
+            if unknown:
+                raise SuiteError(
+                    f"unknown suite {', '.join(unknown)}; run `homesec-bench list` to see the suites"
+                )
+        tests = [t for s in self.suites.values() if not suites or s.name in suites for t in s.tests]
+        if test_ids:
+            known = {t.id for t in self.all_tests()}
+            unknown = [i for i in test_ids if i not in known]
+            if unknown:
+                raise SuiteError(
+                    f"unknown test id {', '.join(unknown)}; run `homesec-bench list` to see the test ids"
+                )
+            wanted = set(test_ids)
+            tests = [t for t in tests if t.id in wanted]
+        return tests
+
+
+def stable_hash(obj: Any) -> str:
+    """A short content hash of any JSON-able value, independent of key order."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def test_hash(test: TestCase) -> str:
+    return stable_hash(test.model_dump(mode="json", exclude={"source_file"}))
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError(f"{path}: cannot read the file ({exc}); check it exists and is UTF-8 text") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SuiteError(f"{path}{where}: malformed YAML ({problem}); fix the syntax there") from None
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _render(template: str, env: jinja2.Environment, variables: dict[str, Any], where: str) -> str:
+    try:
+        return env.from_string(template).render(**variables)
+    except jinja2.TemplateError as exc:
+        raise SuiteError(f"{where}: bad placeholder in message ({exc}); see docs/test-format.md") from None
+
+
+def _render_messages(
+    raw_messages: Any, env: jinja2.Environment, variables: dict[str, Any], where: str
+) -> list[dict[str, Any]]:
+    if not isinstance(raw_messages, list):
+        raise SuiteError(f"{where}: `messages` must be a list of messages")
+    rendered = []
+    for i, msg in enumerate(raw_messages):
+        if not isinstance(msg, dict):
+            raise SuiteError(f"{where}: message {i} must be a mapping with `role` and `content`")
+        msg = dict(msg)
+        content = msg.get("content")
+        if isinstance(content, str):
+            msg["content"] = _render(content, env, variables, f"{where} message {i}")
+        elif isinstance(content, dict) and msg.get("role") == "tool":
+            msg["content"] = json.dumps(content, ensure_ascii=False)
+        elif isinstance(content, list):
+            parts = []
+            for part in content:
+                if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                    part = {**part, "text": _render(part["text"], env, variables, f"{where} message {i}")}
+                parts.append(part)
+            msg["content"] = parts
+        rendered.append(msg)
+    return rendered
+
+
+def _format_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    return f"{loc}: {first['msg']}"
+
+
+def load_suite_file(
+    path: Path, world: dict[str, Any], tools: dict[str, dict[str, Any]]
+) -> Suite:
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or "suite" not in data or "tests" not in data:
+        raise SuiteError(f"{path}: a suite file needs `suite`, `title`, `version` and `tests`")
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    variables = {"world": world, "blocks": world.get("blocks", {})}
+    defaults = data.get("defaults") or {}
+    suite_name = data["suite"]
+    tests: list[TestCase] = []
+    seen: set[str] = set()
+    raw_tests = data["tests"]
+    if not isinstance(raw_tests, list):
+        raise SuiteError(f"{path}: `tests` must be a list")
+    for index, raw in enumerate(raw_tests):
+        if not isinstance(raw, dict):
+            raise SuiteError(f"{path}: test {index} must be a mapping")
+        where = f"{path} test {raw.get('id', index)}"
+        merged = _deep_merge(defaults, raw)
+        merged.setdefault("suite", suite_name)
+        merged["messages"] = _render_messages(merged.get("messages"), env, variables, where)
+        merged["source_file"] = path.name
+        try:
+            test = TestCase.model_validate(merged)
+        except ValidationError as exc:
+            raise SuiteError(f"{where}: invalid test ({_format_validation_error(exc)})") from None
+        if not test.id.startswith(f"{suite_name}."):
+            raise SuiteError(f"{where}: test id must start with `{suite_name}.`")
+        if test.id in seen:
+            raise SuiteError(f"{where}: duplicate test id")
+        seen.add(test.id)
+        missing_tools = [name for name in test.tools if name not in tools]
+        if missing_tools:
+            raise SuiteError(f"{where}: unknown tool {', '.join(missing_tools)}; add it to tools.yaml")
+        tests.append(test)
+    try:
+        suite = Suite(
+            name=suite_name,
+            title=data.get("title", suite_name),
+            description=data.get("description", ""),
+            version=str(data.get("version", "1")),
+            modality=data.get("modality", "text"),
+            tests=tests,
+        )
+    except ValidationError as exc:
+        raise SuiteError(f"{path}: invalid suite header ({_format_validation_error(exc)})") from None
+    suite.content_hash = stable_hash(
+        {"version": suite.version, "tests": [test_hash(t) for t in tests], "tools": sorted(
+            {n for t in tests for n in t.tools})}
+    )
+    return suite
+
+
+def load_benchmark(data_dir: Path | None = None) -> Benchmark:
+    """Load and validate every suite file in `data_dir` (the packaged suites by default)."""
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    return _load_cached(str(data_dir.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(data_dir_text: str) -> Benchmark:
+    data_dir = Path(data_dir_text)
+    world = _read_yaml(data_dir / "world.yaml")
+    tools = _read_yaml(data_dir / "tools.yaml")
+    if not isinstance(world, dict) or not isinstance(tools, dict):
+        raise SuiteError(f"{data_dir}: world.yaml and tools.yaml must each be a mapping")
+    for name, spec in tools.items():
+        if not isinstance(spec, dict) or "description" not in spec or "parameters" not in spec:
+            raise SuiteError(f"{data_dir / 'tools.yaml'}: tool {name} needs `description` and `parameters`")
+    suites: dict[str, Suite] = {}
+    for path in sorted(data_dir.glob("*.yaml")):
+        if path.name in RESERVED_FILES:
+            continue
+        suite = load_suite_file(path, world, tools)
+        if suite.name in suites:
+            raise SuiteError(f"{path}: suite `{suite.name}` is defined twice")
+        suites[suite.name] = suite
+    ordered = {name: suites[name] for name in SUITE_ORDER if name in suites}
+    ordered.update({name: s for name, s in suites.items() if name not in ordered})
+    bench_hash = stable_hash(
+        {
+            "version": BENCHMARK_VERSION,
+            "world": world,
+            "tools": tools,
+            "suites": {n: s.content_hash for n, s in ordered.items()},
+        }
+    )
+    return Benchmark(world=world, tools=tools, suites=ordered, content_hash=bench_hash, data_dir=data_dir)
