@@ -141,7 +141,9 @@ class RequestRecord(BaseModel):
     request_body: dict[str, Any] = Field(default_factory=dict)
     status_code: int | None = None
     streamed: bool = True
-    ttft_s: float | None = Field(default=None, description="First token event of any kind, reasoning included.")
+    ttft_s: float | None = Field(
+        default=None, description="First token event of any kind, reasoning included."
+    )
     first_output_s: float | None = Field(default=None, description="First content or tool-call token.")
     last_token_s: float | None = None
     total_s: float | None = None

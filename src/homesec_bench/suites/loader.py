@@ -51,6 +51,10 @@ class SuiteError(ValueError):
     """A suite, world or tool file that cannot be used; the message names the file and the fix."""
 
 
+class UnknownSelectionError(SuiteError):
+    """A suite name or test id that the benchmark does not have."""
+
+
 @dataclass
 class Benchmark:
     """Everything a run needs from the data side, loaded once."""
@@ -90,7 +94,7 @@ class Benchmark:
         if suites:
             unknown = [s for s in suites if s not in self.suites]
             if unknown:
-                raise SuiteError(
+                raise UnknownSelectionError(
                     f"unknown suite {', '.join(unknown)}; run `homesec-bench list` to see the suites"
                 )
         tests = [t for s in self.suites.values() if not suites or s.name in suites for t in s.tests]
@@ -98,7 +102,7 @@ class Benchmark:
             known = {t.id for t in self.all_tests()}
             unknown = [i for i in test_ids if i not in known]
             if unknown:
-                raise SuiteError(
+                raise UnknownSelectionError(
                     f"unknown test id {', '.join(unknown)}; run `homesec-bench list` to see the test ids"
                 )
             wanted = set(test_ids)
@@ -165,7 +169,11 @@ def _render_messages(
         elif isinstance(content, list):
             parts = []
             for part in content:
-                if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
+                if (
+                    isinstance(part, dict)
+                    and part.get("type") == "text"
+                    and isinstance(part.get("text"), str)
+                ):
                     part = {**part, "text": _render(part["text"], env, variables, f"{where} message {i}")}
                 parts.append(part)
             msg["content"] = parts
@@ -179,9 +187,7 @@ def _format_validation_error(exc: ValidationError) -> str:
     return f"{loc}: {first['msg']}"
 
 
-def load_suite_file(
-    path: Path, world: dict[str, Any], tools: dict[str, dict[str, Any]]
-) -> Suite:
+def load_suite_file(path: Path, world: dict[str, Any], tools: dict[str, dict[str, Any]]) -> Suite:
     data = _read_yaml(path)
     if not isinstance(data, dict) or "suite" not in data or "tests" not in data:
         raise SuiteError(f"{path}: a suite file needs `suite`, `title`, `version` and `tests`")
@@ -227,8 +233,11 @@ def load_suite_file(
     except ValidationError as exc:
         raise SuiteError(f"{path}: invalid suite header ({_format_validation_error(exc)})") from None
     suite.content_hash = stable_hash(
-        {"version": suite.version, "tests": [test_hash(t) for t in tests], "tools": sorted(
-            {n for t in tests for n in t.tools})}
+        {
+            "version": suite.version,
+            "tests": [test_hash(t) for t in tests],
+            "tools": sorted({n for t in tests for n in t.tools}),
+        }
     )
     return suite
 

@@ -1,0 +1,418 @@
+"""`homesec-bench run` and `homesec-bench list`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from homesec_bench.cli.app import app
+from homesec_bench.cli.exit_codes import ExitCode, fail
+from homesec_bench.models import TestResult
+from homesec_bench.runner import (
+    PRESETS,
+    EndpointConfig,
+    RunConfig,
+    RunHooks,
+    RunSetupError,
+    ServerControl,
+    get_preset,
+    run_benchmark,
+)
+from homesec_bench.store import StoreError, load_run
+from homesec_bench.suites import SuiteError, UnknownSelectionError, load_benchmark
+
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+
+EMBEDDED_NOTE = (
+    "The embedded default is SmolLM2-135M, a tiny model: its score shows the pipeline working and ranks "
+    "nothing. Point --base-url at your own server to measure a real model."
+)
+
+
+def _load_benchmark_or_exit():
+    try:
+        return load_benchmark()
+    except SuiteError as exc:
+        fail(ExitCode.BAD_TEST_FILE, str(exc))
+
+
+@app.command("list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    suite: Annotated[
+        list[str] | None, typer.Option("--suite", help="Show the tests of these suites.")
+    ] = None,
+) -> None:
+    """List the suites, their test counts, and each test's id and purpose."""
+    bench = _load_benchmark_or_exit()
+    if suite:
+        unknown = [s for s in suite if s not in bench.suites]
+        if unknown:
+            fail(ExitCode.UNKNOWN_SELECTION, f"unknown suite {', '.join(unknown)}; run `homesec-bench list`")
+    chosen = [s for s in bench.suites.values() if not suite or s.name in suite]
+    if as_json:
+        payload = {
+            "benchmark_version": bench.version,
+            "benchmark_hash": bench.content_hash,
+            "total_tests": sum(len(s.tests) for s in chosen),
+            "suites": [
+                {
+                    "name": s.name,
+                    "title": s.title,
+                    "modality": s.modality,
+                    "version": s.version,
+                    "hash": s.content_hash,
+                    "count": len(s.tests),
+                    "tests": [{"id": t.id, "title": t.title, "purpose": t.purpose} for t in s.tests],
+                }
+                for s in chosen
+            ],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"homesec-bench {bench.version} ({bench.content_hash})")
+    table.add_column("suite")
+    table.add_column("tests", justify="right")
+    table.add_column("what it checks")
+    for s in chosen:
+        table.add_row(f"{s.name}{' (vision)' if s.modality == 'vision' else ''}", str(len(s.tests)), s.title)
+        for t in s.tests:
+            table.add_row(f"  [dim]{t.id}[/dim]", "", f"[dim]{t.purpose}[/dim]")
+    text = [s for s in chosen if s.modality == "text"]
+    vision = [s for s in chosen if s.modality == "vision"]
+    table.caption = (
+        f"{len(text)} text suites, {sum(len(s.tests) for s in text)} tests; "
+        f"{sum(len(s.tests) for s in vision)} vision tests"
+    )
+    console.print(table)
+
+
+class _ProgressHooks(RunHooks):
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+        self.task = progress.add_task("starting", total=None)
+        self.run_dir: Path | None = None
+        self.counts = {"pass": 0, "fail": 0, "error": 0}
+        self.on_start = self._on_start
+        self.on_plan = self._on_plan
+        self.on_result = self._on_result
+        self.on_note = self._on_note
+
+    def _on_start(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.progress.console.print(f"[dim]results: {run_dir}[/dim]")
+
+    def _on_plan(self, total: int, skipped: int) -> None:
+        note = f" ({skipped} already done)" if skipped else ""
+        self.progress.update(self.task, total=total, description=f"running{note}")
+
+    def _on_result(self, result: TestResult) -> None:
+        self.counts[result.outcome] += 1
+        c = self.counts
+        self.progress.update(
+            self.task,
+            advance=1,
+            description=f"[green]{c['pass']} pass[/] [red]{c['fail']} fail[/] [yellow]{c['error']} error[/]",
+        )
+
+    def _on_note(self, text: str) -> None:
+        self.progress.console.print(f"[yellow]note:[/] {text}")
+
+
+@contextlib.contextmanager
+def _managed_server(
+    gguf: Path | None,
+    llama_server: str | None,
+    ctx_size: int,
+    threads: int | None,
+    chat_template: str | None,
+    server_args: list[str],
+) -> Iterator[tuple[str, str, ServerControl]]:
+    """Start llama-server on a free loopback port for the embedded model or --gguf, and always stop it."""
+    from homesec_bench.server import ServerSetupError
+    from homesec_bench.server.build import ensure_llama_server
+    from homesec_bench.server.llama import ManagedLlamaServer
+    from homesec_bench.server.models import check_gguf, default_model_path
+
+    try:
+        model_path = Path(gguf) if gguf else default_model_path()
+        check_gguf(model_path)
+        binary = ensure_llama_server(
+            explicit=llama_server, log=lambda line: err_console.print(f"[dim]{line}[/dim]")
+        )
+        server = ManagedLlamaServer(
+            model_path,
+            binary=binary,
+            ctx_size=ctx_size,
+            threads=threads,
+            chat_template=chat_template,
+            extra_args=server_args,
+        )
+        err_console.print(f"[dim]starting llama-server with {model_path.name} ...[/dim]")
+        server.start()
+    except ServerSetupError as exc:
+        fail(ExitCode.LOCAL_SERVER, str(exc))
+    try:
+        control = ServerControl(pid=lambda: server.pid, is_alive=server.is_alive, restart=server.restart)
+        yield server.base_url, server.model_name, control
+    finally:
+        server.stop()
+
+
+def _exit_for_endpoint_error(exc: Exception) -> None:
+    from homesec_bench.client import EndpointNotFound, EndpointUnauthorized, EndpointUnreachable
+
+    if isinstance(exc, EndpointUnreachable):
+        fail(ExitCode.UNREACHABLE, str(exc))
+    if isinstance(exc, EndpointUnauthorized):
+        fail(ExitCode.UNAUTHORIZED, str(exc))
+    if isinstance(exc, EndpointNotFound):
+        fail(ExitCode.UNKNOWN_MODEL, str(exc))
+
+
+@app.command("run")
+def run_command(
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1. "
+            "Omit to run the embedded default model on a managed llama-server.",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model name; default: the only one served.")
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option("--preset", help=f"Server preset: {', '.join(PRESETS)}.")
+    ] = None,
+    api_key_env: Annotated[
+        str, typer.Option("--api-key-env", help="Environment variable holding the API key.")
+    ] = "OPENAI_API_KEY",
+    suite: Annotated[
+        list[str] | None, typer.Option("--suite", help="Run only this suite (repeatable).")
+    ] = None,
+    test: Annotated[
+        list[str] | None, typer.Option("--test", help="Run only this test id (repeatable).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run directory to write.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256)] = 1,
+    repeat: Annotated[int, typer.Option("--repeat", min=1, max=100, help="Run each test N times.")] = 1,
+    warmup: Annotated[bool, typer.Option("--warmup/--no-warmup", help="One untimed request first.")] = True,
+    timeout: Annotated[float, typer.Option("--timeout", help="Total seconds allowed per request.")] = 300.0,
+    idle_timeout: Annotated[float, typer.Option("--idle-timeout", help="Seconds without a byte.")] = 60.0,
+    retries: Annotated[int, typer.Option("--retries", min=0, max=10)] = 3,
+    locality: Annotated[
+        str | None, typer.Option("--locality", help="local or cloud; default: from the address.")
+    ] = None,
+    vlm_base_url: Annotated[str | None, typer.Option("--vlm-base-url", help="Vision endpoint.")] = None,
+    vlm_model: Annotated[str | None, typer.Option("--vlm-model")] = None,
+    vlm_api_key_env: Annotated[str, typer.Option("--vlm-api-key-env")] = "VLM_API_KEY",
+    vlm_image_size: Annotated[
+        int | None, typer.Option("--vlm-image-size", min=32, help="Resize frames to this longer side.")
+    ] = None,
+    blind: Annotated[
+        bool, typer.Option("--blind", help="Send a neutral image instead of each fixture.")
+    ] = False,
+    fixtures: Annotated[
+        Path | None, typer.Option("--fixtures", help="Your own frames: a folder with a manifest.json.")
+    ] = None,
+    resume: Annotated[Path | None, typer.Option("--resume", help="Continue an interrupted run.")] = None,
+    retry_errors: Annotated[
+        Path | None,
+        typer.Option("--retry-errors", help="Re-run only the tests of RUN_DIR that ended as error."),
+    ] = None,
+    gguf: Annotated[
+        Path | None, typer.Option("--gguf", help="Serve this GGUF file with llama-server.")
+    ] = None,
+    llama_server: Annotated[
+        str | None, typer.Option("--llama-server", help="Path to a llama-server binary to use.")
+    ] = None,
+    ctx_size: Annotated[int, typer.Option("--ctx-size", help="Managed server context size.")] = 8192,
+    threads: Annotated[int | None, typer.Option("--threads", help="Managed server threads.")] = None,
+    chat_template: Annotated[str | None, typer.Option("--chat-template")] = None,
+    server_arg: Annotated[
+        list[str] | None, typer.Option("--server-arg", help="Extra llama-server argument (repeatable).")
+    ] = None,
+    server_pid: Annotated[
+        int | None, typer.Option("--server-pid", help="PID of the serving process, for its memory.")
+    ] = None,
+    max_error_rate: Annotated[
+        float, typer.Option("--max-error-rate", min=0.0, max=1.0, help="Exit 10 above this share of errors.")
+    ] = 0.1,
+) -> None:
+    """Run the benchmark against an endpoint (or the embedded default) and print the results."""
+    if resume and retry_errors:
+        fail(ExitCode.USAGE, "--resume and --retry-errors are exclusive; pass one run directory")
+    if locality not in (None, "local", "cloud"):
+        fail(ExitCode.USAGE, f"--locality must be local or cloud, not {locality!r}")
+    continue_dir = resume or retry_errors
+    previous = None
+    if continue_dir:
+        try:
+            previous = load_run(continue_dir)
+        except StoreError as exc:
+            fail(ExitCode.OUTPUT, str(exc))
+    if previous and base_url is None and not previous.info.endpoint.managed:
+        base_url = previous.info.endpoint.base_url
+    if previous and model is None:
+        model = previous.info.endpoint.model if not previous.info.endpoint.managed else None
+    if preset:
+        try:
+            chosen = get_preset(preset)
+        except ValueError as exc:
+            fail(ExitCode.USAGE, str(exc))
+        base_url = base_url or chosen.base_url
+        locality = locality or chosen.locality
+        if chosen.needs_api_key and not os.environ.get(api_key_env):
+            fail(
+                ExitCode.UNAUTHORIZED,
+                f"{preset} needs an API key: set {api_key_env} (or choose --api-key-env)",
+            )
+    if gguf and base_url:
+        fail(ExitCode.USAGE, "--gguf starts a local server; it cannot be combined with --base-url/--preset")
+
+    bench = _load_benchmark_or_exit()
+    try:
+        bench.select(suite, test)
+    except UnknownSelectionError as exc:
+        fail(ExitCode.UNKNOWN_SELECTION, str(exc))
+
+    def make_config(url: str, served_model: str | None) -> RunConfig:
+        vision = (
+            EndpointConfig(base_url=vlm_base_url, model=vlm_model, api_key_env=vlm_api_key_env)
+            if vlm_base_url
+            else None
+        )
+        return RunConfig(
+            endpoint=EndpointConfig(
+                base_url=url, model=served_model, api_key_env=api_key_env, preset=preset, locality=locality
+            ),
+            vision_endpoint=vision,
+            suites=suite,
+            test_ids=test,
+            out_dir=out,
+            concurrency=concurrency,
+            repeat=repeat,
+            warmup=warmup,
+            total_timeout_s=timeout,
+            idle_timeout_s=idle_timeout,
+            max_retries=retries,
+            vlm_image_size=vlm_image_size,
+            blind=blind,
+            fixtures_dir=fixtures,
+            resume_dir=continue_dir,
+            retry_errors=retry_errors is not None,
+            server_pid=server_pid,
+        )
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
+    hooks = _ProgressHooks(progress)
+    managed = base_url is None
+    with contextlib.ExitStack() as stack:
+        server_control = None
+        if managed:
+            url, served_model, server_control = stack.enter_context(
+                _managed_server(gguf, llama_server, ctx_size, threads, chat_template, server_arg or [])
+            )
+            if gguf is None:
+                err_console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
+            config = make_config(url, served_model)
+        else:
+            config = make_config(base_url, model)
+        loaded = _execute(config, bench, hooks, progress, server_control)
+    _print_summary(loaded)
+    errors = sum(1 for r in loaded.final_results() if r.outcome == "error")
+    total = len(loaded.final_results())
+    if total and errors / total > max_error_rate:
+        fail(
+            ExitCode.TOO_MANY_ERRORS,
+            f"{errors} of {total} tests ended in infrastructure errors (over --max-error-rate "
+            f"{max_error_rate:g}); fix the endpoint, then `homesec-bench run --retry-errors {loaded.path}`",
+        )
+
+
+def _execute(config: RunConfig, bench, hooks: _ProgressHooks, progress: Progress, server_control):
+    from homesec_bench.client import EndpointError
+
+    try:
+        with progress:
+            return asyncio.run(run_benchmark(config, bench=bench, hooks=hooks, server=server_control))
+    except KeyboardInterrupt:
+        where = hooks.run_dir or "the run directory"
+        fail(
+            ExitCode.INTERRUPTED,
+            f"interrupted; finished tests are kept in {where}; "
+            f"continue with `homesec-bench run --resume {where}`",
+        )
+    except EndpointError as exc:
+        _exit_for_endpoint_error(exc)
+        fail(ExitCode.UNREACHABLE, str(exc))
+    except UnknownSelectionError as exc:
+        fail(ExitCode.UNKNOWN_SELECTION, str(exc))
+    except SuiteError as exc:
+        fail(ExitCode.BAD_TEST_FILE, str(exc))
+    except StoreError as exc:
+        fail(ExitCode.OUTPUT, str(exc))
+    except RunSetupError as exc:
+        fail(ExitCode.USAGE, str(exc))
+    except _fixture_error() as exc:
+        fail(ExitCode.BAD_TEST_FILE, str(exc))
+
+
+def _fixture_error() -> type[Exception]:
+    try:
+        from homesec_bench.vision.images import FixtureError
+    except ImportError:  # the vision package is optional at import time
+        return SuiteError
+    return FixtureError
+
+
+def _print_summary(loaded) -> None:
+    from homesec_bench.reports.console import print_run_summary
+    from homesec_bench.reports.summary import summarize
+
+    print_run_summary(summarize(loaded), console)
+    console.print(f"[dim]run directory: {loaded.path}[/dim]")
+    if loaded.info.endpoint.managed and loaded.info.endpoint.model:
+        console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
+
+
+@app.command("setup")
+def setup_command(
+    llama_server: Annotated[
+        str | None, typer.Option("--llama-server", help="Use this llama-server binary instead of building.")
+    ] = None,
+) -> None:
+    """Build (or find) llama-server and check the embedded model, so the first run starts at once."""
+    from homesec_bench.server import ServerSetupError
+    from homesec_bench.server.build import ensure_llama_server
+    from homesec_bench.server.models import check_gguf, default_model_path
+
+    try:
+        binary = ensure_llama_server(explicit=llama_server, log=lambda line: err_console.print(line))
+        model_path = default_model_path()
+        check_gguf(model_path)
+    except ServerSetupError as exc:
+        fail(ExitCode.LOCAL_SERVER, str(exc))
+    console.print(f"llama-server: {binary}")
+    console.print(f"embedded model: {model_path}")

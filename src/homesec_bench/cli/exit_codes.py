@@ -1,0 +1,29 @@
+"""Exit codes a script can rely on (documented in the README), and the one-line error printer."""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from typing import NoReturn
+
+
+class ExitCode(IntEnum):
+    OK = 0  # the run completed, whatever the model scored
+    INTERNAL = 1  # a bug in homesec-bench; the message says so
+    USAGE = 2  # a bad flag or combination of flags
+    UNKNOWN_SELECTION = 3  # an unknown suite name or test id
+    BAD_TEST_FILE = 4  # a malformed suite/test file, fixture manifest or image
+    OUTPUT = 5  # the output folder cannot be written, or a run directory cannot be read or resumed
+    UNREACHABLE = 6  # the endpoint does not answer
+    UNAUTHORIZED = 7  # the endpoint refused the API key (401/403), or a needed key is missing
+    UNKNOWN_MODEL = 8  # the endpoint does not serve the model asked for
+    LOCAL_SERVER = 9  # the managed llama-server could not be built or started
+    TOO_MANY_ERRORS = 10  # the run finished, but infrastructure errors exceeded --max-error-rate
+    INTERRUPTED = 130  # Ctrl-C; everything finished so far is kept and can be resumed
+
+
+def fail(code: ExitCode, message: str) -> NoReturn:
+    """Print one line to stderr and exit; never a traceback."""
+    text = " ".join(str(message).split())
+    print(f"homesec-bench: error: {text}", file=sys.stderr)
+    raise SystemExit(int(code))

@@ -1,0 +1,43 @@
+"""How numbers read in every report: one place, so the console, Markdown and HTML agree."""
+
+from __future__ import annotations
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def ci(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return ""
+    return f"{low * 100:.1f}–{high * 100:.1f}%"
+
+
+def duration(seconds: float | None) -> str:
+    """'2m 22s' like the seed's table; hours when a slow model needs them."""
+    if seconds is None:
+        return "n/a"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m {secs}s"
+    return f"{minutes}m {secs}s"
+
+
+def ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1000:.0f} ms"
+
+
+def tps(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} tok/s"
+
+
+def gb(n_bytes: int | None) -> str:
+    return "n/a" if n_bytes is None else f"{n_bytes / 1e9:.1f} GB"
+
+
+def count(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,}"

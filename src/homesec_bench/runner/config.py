@@ -1,0 +1,46 @@
+"""What a run is asked to do. The CLI fills this in; a Python user can build one directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class EndpointConfig(BaseModel):
+    base_url: str
+    model: str | None = Field(default=None, description="None: ask /v1/models and use the only model.")
+    api_key_env: str = "OPENAI_API_KEY"
+    preset: str | None = None
+    locality: Literal["local", "cloud"] | None = Field(
+        default=None, description="None: decided from the address (loopback or private = local)."
+    )
+    extra_body: dict = Field(default_factory=dict)
+
+
+class RunConfig(BaseModel):
+    endpoint: EndpointConfig
+    vision_endpoint: EndpointConfig | None = None
+    suites: list[str] | None = None
+    test_ids: list[str] | None = None
+    out_dir: Path | None = None
+    runs_root: Path = Path("runs")
+    concurrency: int = Field(default=1, ge=1, le=256)
+    repeat: int = Field(default=1, ge=1, le=100)
+    warmup: bool = True
+    connect_timeout_s: float = 10.0
+    idle_timeout_s: float = 60.0
+    total_timeout_s: float = 300.0
+    max_retries: int = 3
+    max_output_chars: int = 200_000
+    # Vision
+    vlm_image_size: int | None = None
+    blind: bool = False
+    fixtures_dir: Path | None = None
+    # Resume
+    resume_dir: Path | None = None
+    retry_errors: bool = False
+    # Memory of the serving process
+    server_pid: int | None = None
+    sample_memory: bool = True

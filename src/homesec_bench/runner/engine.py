@@ -1,0 +1,511 @@
+"""The runner: owns time and failure. It schedules tests, warms the server up, calls the client,
+hands answers to the graders, and gives every result to the store the moment it exists.
+
+A model's wrong answer is `fail`; anything the model could not be blamed for (refused connection,
+timeout, 5xx after retries, a cut stream) is `error`, reported apart and left out of the pass rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import ipaddress
+import os
+import platform
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psutil
+
+from homesec_bench import __version__
+from homesec_bench.client import ChatClient
+from homesec_bench.graders import grade_answer
+from homesec_bench.models import (
+    EndpointInfo,
+    MemoryPeak,
+    RequestRecord,
+    RunInfo,
+    TestCase,
+    TestResult,
+)
+from homesec_bench.runner.config import EndpointConfig, RunConfig
+from homesec_bench.runner.presets import get_preset
+from homesec_bench.runner.request import build_chat_request, redact_images, warmup_request
+from homesec_bench.store import LoadedRun, RunWriter, load_run
+from homesec_bench.suites.loader import Benchmark, load_benchmark, stable_hash, test_hash
+
+# Errors after which a server the tool manages itself is restarted before the next test.
+_STALL_KINDS = {"timeout_idle", "timeout_total", "output_cap"}
+_DEAD_KINDS = {"connect", "timeout_connect", "stream_cut"}
+
+
+class RunSetupError(RuntimeError):
+    """The run cannot start or resume as asked; the message says what to change."""
+
+
+@dataclass
+class ServerControl:
+    """How the runner can look after a server it manages itself (the embedded default, --gguf)."""
+
+    pid: Callable[[], int | None]
+    is_alive: Callable[[], bool]
+    restart: Callable[[], None]
+
+
+@dataclass
+class RunHooks:
+    """Callbacks for a user interface; all optional, all called from the event loop thread."""
+
+    on_start: Callable[[Path], None] = lambda run_dir: None
+    on_plan: Callable[[int, int], None] = lambda total, skipped: None
+    on_result: Callable[[TestResult], None] = lambda result: None
+    on_note: Callable[[str], None] = lambda text: None
+
+
+@dataclass
+class _Job:
+    test: TestCase
+    attempt: int
+
+
+@dataclass
+class _Endpoint:
+    config: EndpointConfig
+    info: EndpointInfo
+    client: ChatClient
+    extra_body: dict[str, Any] = field(default_factory=dict)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def is_local_address(base_url: str) -> bool:
+    host = urlsplit(base_url).hostname or ""
+    if host in {"localhost"} or host.endswith(".local") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def machine_info() -> dict[str, Any]:
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpu_count": os.cpu_count(),
+        "memory_bytes": psutil.virtual_memory().total,
+        "python": platform.python_version(),
+    }
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "model"
+
+
+def _bench_for(config: RunConfig, bench: Benchmark | None) -> Benchmark:
+    bench = bench or load_benchmark()
+    if config.fixtures_dir is None:
+        return bench
+    # The user's own frames replace the packaged vision suite; the benchmark hash changes with them.
+    from homesec_bench.vision.suite import build_vision_suite
+
+    suites = dict(bench.suites)
+    suites["vision"] = build_vision_suite(config.fixtures_dir)
+    content_hash = stable_hash({"base": bench.content_hash, "vision": suites["vision"].content_hash})
+    return dataclasses.replace(bench, suites=suites, content_hash=content_hash)
+
+
+def _api_key(endpoint: EndpointConfig) -> str | None:
+    return os.environ.get(endpoint.api_key_env) or None
+
+
+def _merged_extra_body(endpoint: EndpointConfig) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if endpoint.preset:
+        extra.update(get_preset(endpoint.preset).extra_body)
+    extra.update(endpoint.extra_body)
+    return extra
+
+
+def _make_client(endpoint: EndpointConfig, config: RunConfig) -> ChatClient:
+    return ChatClient(
+        endpoint.base_url,
+        _api_key(endpoint),
+        connect_timeout_s=config.connect_timeout_s,
+        idle_timeout_s=config.idle_timeout_s,
+        total_timeout_s=config.total_timeout_s,
+        max_output_chars=config.max_output_chars,
+        max_retries=config.max_retries,
+        max_connections=max(8, config.concurrency * 2),
+    )
+
+
+async def _resolve_endpoint(endpoint: EndpointConfig, client: ChatClient) -> EndpointInfo:
+    """Pick and check the model, and read what the server says about itself (quantization)."""
+    from homesec_bench.client import EndpointNotFound
+
+    models: list[str] = []
+    try:
+        models = await client.list_models()
+    except EndpointNotFound:
+        if endpoint.model is None:
+            raise RunSetupError(
+                f"{endpoint.base_url} does not list its models (/models not found); pass --model NAME"
+            ) from None
+    model = endpoint.model
+    if model is None:
+        if len(models) == 1:
+            model = models[0]
+        elif not models:
+            raise RunSetupError(f"{endpoint.base_url} serves no models; load one or pass --model NAME")
+        else:
+            raise RunSetupError(
+                f"{endpoint.base_url} serves several models ({', '.join(models)}); choose one with --model"
+            )
+    elif models and model not in models:
+        raise EndpointNotFound(
+            f"unknown model {model!r}; {endpoint.base_url} serves: {', '.join(models)} (use --model)"
+        )
+    locality = endpoint.locality or ("local" if is_local_address(endpoint.base_url) else "cloud")
+    props: dict[str, Any] = {}
+    try:
+        props = await client.server_info(model)
+    except Exception:  # best effort: a server that describes nothing is still benchmarkable
+        props = {}
+    return EndpointInfo(
+        base_url=endpoint.base_url,
+        model=model,
+        preset=endpoint.preset,
+        locality=locality,
+        quantization=props.get("quantization") if isinstance(props, dict) else None,
+        server_props=props if isinstance(props, dict) else {},
+    )
+
+
+def _image_resolver(config: RunConfig) -> Callable[[str], str]:
+    from homesec_bench.vision import images
+
+    if config.blind:
+        return lambda fixture: images.neutral_image_data_uri(max_side=config.vlm_image_size)
+    return lambda fixture: images.image_data_uri(
+        fixture, fixtures_dir=config.fixtures_dir, max_side=config.vlm_image_size
+    )
+
+
+def _transcript(body: dict[str, Any], record: RequestRecord) -> list[dict[str, Any]]:
+    """The conversation as sent, plus the model's reply, for reports."""
+    reply: dict[str, Any] = {"role": "assistant", "content": record.content}
+    if record.reasoning:
+        reply["reasoning"] = record.reasoning
+    if record.tool_calls:
+        reply["tool_calls"] = [c.model_dump() for c in record.tool_calls]
+    return [*body.get("messages", []), reply]
+
+
+class _Runner:
+    def __init__(
+        self,
+        config: RunConfig,
+        bench: Benchmark,
+        writer: RunWriter,
+        info: RunInfo,
+        hooks: RunHooks,
+        server: ServerControl | None,
+    ) -> None:
+        self.config = config
+        self.bench = bench
+        self.writer = writer
+        self.info = info
+        self.hooks = hooks
+        self.server = server
+        self._restart_lock = asyncio.Lock()
+        self._restarts = 0
+        self._resolve_image = _image_resolver(config) if config.vision_endpoint else None
+
+    async def run_job(self, job: _Job, endpoint: _Endpoint) -> TestResult:
+        started = now_iso()
+        body = build_chat_request(
+            job.test,
+            self.bench,
+            model=endpoint.info.model,
+            attempt=job.attempt,
+            resolve_image=self._resolve_image or (lambda f: ""),
+        )
+        body.update(endpoint.extra_body)
+        try:
+            record = await endpoint.client.complete(body)
+        except Exception as exc:  # the client should not raise; if it does, the model is not to blame
+            record = RequestRecord(
+                request_body=body, error=f"client failure: {type(exc).__name__}", error_kind="client"
+            )
+        if record.error:
+            outcome, reason, error_type, details = (
+                "error",
+                f"infrastructure error ({record.error_kind}): {record.error}",
+                record.error_kind,
+                {},
+            )
+            await self._look_after_server(record)
+        else:
+            verdict = grade_answer(job.test, record.answer(), self.bench)
+            outcome = "pass" if verdict.passed else "fail"
+            reason, error_type, details = verdict.reason, verdict.error_type, verdict.details
+        messages = _transcript(body, record)
+        record.request_body = redact_images(record.request_body or body)
+        result = TestResult(
+            test_id=job.test.id,
+            suite=job.test.suite,
+            attempt=job.attempt,
+            outcome=outcome,
+            reason=reason,
+            error_type=error_type,
+            messages=messages,
+            request=record,
+            verdict_details=details,
+            test_hash=self.info.test_hashes.get(job.test.id, ""),
+            started_at=started,
+            finished_at=now_iso(),
+        )
+        self.writer.append(result)
+        self.hooks.on_result(result)
+        return result
+
+    async def _look_after_server(self, record: RequestRecord) -> None:
+        """Restart a managed server that hung or died, so one runaway generation costs one test."""
+        if self.server is None:
+            return
+        stalled = record.error_kind in _STALL_KINDS
+        dead = record.error_kind in _DEAD_KINDS and not self.server.is_alive()
+        if not (stalled or dead):
+            return
+        async with self._restart_lock:
+            if dead and self.server.is_alive():
+                return  # another worker already brought it back
+            self.hooks.on_note(f"restarting the managed server after {record.error_kind}")
+            self._restarts += 1
+            await asyncio.to_thread(self.server.restart)
+
+    async def run_jobs(self, jobs: list[_Job], endpoint: _Endpoint) -> None:
+        queue: asyncio.Queue[_Job] = asyncio.Queue()
+        for job in jobs:
+            queue.put_nowait(job)
+
+        async def worker() -> None:
+            while True:
+                try:
+                    job = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                await self.run_job(job, endpoint)
+
+        workers = min(self.config.concurrency, max(1, len(jobs)))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+
+def _plan(
+    config: RunConfig, bench: Benchmark, tests: list[TestCase], previous: LoadedRun | None
+) -> tuple[list[_Job], int]:
+    jobs = [_Job(test, attempt) for attempt in range(config.repeat) for test in tests]
+    if previous is None:
+        return jobs, 0
+    latest = previous.latest_by_test()
+    if config.retry_errors:
+        wanted = {key for key, r in latest.items() if r.outcome == "error"}
+        kept = [j for j in jobs if (j.test.id, j.attempt) in wanted]
+    else:
+        kept = [j for j in jobs if (j.test.id, j.attempt) not in latest]
+    return kept, len(jobs) - len(kept)
+
+
+def _check_resumable(previous: LoadedRun, bench: Benchmark, endpoint: EndpointInfo) -> None:
+    old = previous.info
+    if old.benchmark_version != bench.version or old.benchmark_hash != bench.content_hash:
+        raise RunSetupError(
+            f"cannot resume {previous.path}: it was run on benchmark {old.benchmark_version} "
+            f"({old.benchmark_hash}), this is {bench.version} ({bench.content_hash}); start a new run"
+        )
+    if old.endpoint.base_url.rstrip("/") != endpoint.base_url.rstrip("/") and not old.endpoint.managed:
+        raise RunSetupError(
+            f"cannot resume {previous.path}: it ran against {old.endpoint.base_url}, not "
+            f"{endpoint.base_url}; pass the original --base-url or start a new run"
+        )
+    if old.endpoint.model != endpoint.model:
+        raise RunSetupError(
+            f"cannot resume {previous.path}: it ran model {old.endpoint.model!r}, not {endpoint.model!r}; "
+            "pass the original --model or start a new run"
+        )
+
+
+def _memory_sampler(config: RunConfig, server: ServerControl | None, base_url: str):
+    """A sampler for the serving process, or None with the reason it cannot be read."""
+    from homesec_bench.server.memory import MemorySampler, find_listening_pid
+
+    pid = config.server_pid
+    if pid is None and server is not None:
+        pid = server.pid()
+    if pid is None and is_local_address(base_url):
+        port = urlsplit(base_url).port
+        if port:
+            pid = find_listening_pid(port)
+    return MemorySampler(pid)
+
+
+async def run_benchmark(
+    config: RunConfig,
+    *,
+    bench: Benchmark | None = None,
+    hooks: RunHooks | None = None,
+    server: ServerControl | None = None,
+) -> LoadedRun:
+    """Run (or resume) a benchmark and return it as read back from its run directory."""
+    hooks = hooks or RunHooks()
+    bench = _bench_for(config, bench)
+    previous = load_run(config.resume_dir) if config.resume_dir else None
+    selected_ids = previous.info.selected_tests if previous else None
+    tests = bench.select(config.suites, selected_ids or config.test_ids)
+    if previous:
+        config = config.model_copy(update={"repeat": previous.info.repeat})
+
+    text_tests = [t for t in tests if bench.suites[t.suite].modality == "text"]
+    vision_tests = [t for t in tests if bench.suites[t.suite].modality == "vision"]
+    notes: list[str] = []
+    if vision_tests and config.vision_endpoint is None:
+        notes.append(
+            f"vision suite skipped ({len(vision_tests)} tests): no vision endpoint; pass --vlm-base-url"
+        )
+        hooks.on_note(notes[-1])
+        vision_tests = []
+    if not text_tests and not vision_tests:
+        raise RunSetupError("nothing to run: the selection has no test this run can send")
+
+    async with _make_client(config.endpoint, config) as text_client:
+        text_info = await _resolve_endpoint(config.endpoint, text_client)
+        text_info.managed = server is not None
+        text_ep = _Endpoint(config.endpoint, text_info, text_client, _merged_extra_body(config.endpoint))
+
+        vision_ep: _Endpoint | None = None
+        vision_client: ChatClient | None = None
+        if vision_tests and config.vision_endpoint is not None:
+            vision_client = _make_client(config.vision_endpoint, config)
+            await vision_client.__aenter__()
+            vision_info = await _resolve_endpoint(config.vision_endpoint, vision_client)
+            vision_ep = _Endpoint(
+                config.vision_endpoint, vision_info, vision_client, _merged_extra_body(config.vision_endpoint)
+            )
+        try:
+            if previous:
+                _check_resumable(previous, bench, text_info)
+                info = previous.info
+                info.resumed_at.append(now_iso())
+                out_dir = previous.path
+            else:
+                started = now_iso()
+                run_id = f"{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{_slug(text_info.model)}"
+                out_dir = Path(config.out_dir) if config.out_dir else config.runs_root / run_id
+                info = RunInfo(
+                    run_id=run_id,
+                    harness_version=__version__,
+                    benchmark_version=bench.version,
+                    benchmark_hash=bench.content_hash,
+                    suite_hashes={n: s.content_hash for n, s in bench.suites.items()},
+                    test_hashes={t.id: test_hash(t) for t in tests},
+                    endpoint=text_info,
+                    vision_endpoint=vision_ep.info if vision_ep else None,
+                    machine=machine_info(),
+                    parameters=_public_parameters(config),
+                    selected_tests=[t.id for t in text_tests + vision_tests],
+                    repeat=config.repeat,
+                    started_at=started,
+                )
+            info.notes.extend(n for n in notes if n not in info.notes)
+
+            with RunWriter(out_dir) as writer:
+                writer.write_info(info)
+                hooks.on_start(out_dir)
+                runner = _Runner(config, bench, writer, info, hooks, server)
+                text_jobs, skipped_text = _plan(config, bench, text_tests, previous)
+                vision_jobs, skipped_vision = _plan(config, bench, vision_tests, previous)
+                hooks.on_plan(len(text_jobs) + len(vision_jobs), skipped_text + skipped_vision)
+
+                if config.warmup and (text_jobs or vision_jobs):
+                    warm = await text_client.complete(
+                        {**warmup_request(text_info.model), **text_ep.extra_body}
+                    )
+                    info.warmup = warm
+                    if warm.error:
+                        hooks.on_note(f"warm-up request failed ({warm.error_kind}); timing starts anyway")
+                    writer.write_info(info)
+
+                sampler = (
+                    _memory_sampler(config, server, text_info.base_url) if config.sample_memory else None
+                )
+                if sampler is not None:
+                    sampler.start()
+                try:
+                    await runner.run_jobs(text_jobs, text_ep)
+                    if vision_ep is not None:
+                        await runner.run_jobs(vision_jobs, vision_ep)
+                finally:
+                    if sampler is not None:
+                        peak = sampler.stop()
+                        info.memory = _max_memory(info.memory, peak)
+                    if runner._restarts:
+                        info.notes.append(
+                            f"managed server restarted {runner._restarts} time(s) during the run"
+                        )
+                    writer.write_info(info)
+                info.finished_at = now_iso()
+                writer.write_info(info)
+        finally:
+            if vision_client is not None:
+                await vision_client.__aexit__(None, None, None)
+    return load_run(out_dir)
+
+
+def _max_memory(old: MemoryPeak | None, new: MemoryPeak | None) -> MemoryPeak | None:
+    """Combine the peaks of a run and its resumptions."""
+    if old is None or new is None:
+        return new or old
+    return MemoryPeak(
+        rss_bytes=max(filter(None, [old.rss_bytes, new.rss_bytes]), default=None),
+        gpu_bytes=max(filter(None, [old.gpu_bytes, new.gpu_bytes]), default=None),
+        pid=new.pid or old.pid,
+        note=new.note if new.rss_bytes is None else None,
+    )
+
+
+def _public_parameters(config: RunConfig) -> dict[str, Any]:
+    """Run parameters worth recording; no secret can be here (keys live only in the environment)."""
+    return config.model_dump(
+        mode="json",
+        include={
+            "suites",
+            "test_ids",
+            "concurrency",
+            "repeat",
+            "warmup",
+            "connect_timeout_s",
+            "idle_timeout_s",
+            "total_timeout_s",
+            "max_retries",
+            "max_output_chars",
+            "vlm_image_size",
+            "blind",
+            "fixtures_dir",
+            "retry_errors",
+        },
+    ) | {"api_key_env": config.endpoint.api_key_env, "extra_body": _merged_extra_body(config.endpoint)}
+
+
+def run_sync(config: RunConfig, **kwargs: Any) -> LoadedRun:
+    """`run_benchmark` for callers without an event loop."""
+    return asyncio.run(run_benchmark(config, **kwargs))
