@@ -1,0 +1,491 @@
+"""The async OpenAI chat client: one streamed request in, one honest RequestRecord out.
+
+Timing follows the serving benchmarks: every attempt starts its own perf_counter clock the moment the
+request is sent, so connection set-up counts but retry waits never land inside a TTFT. Endpoint
+trouble is never raised from `complete`; it comes back as `error` / `error_kind` (vocabulary in
+`homesec_bench.client.errors`). The API key travels only in the Authorization header: it is masked
+out of every error text, and request bodies never hold it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from homesec_bench.client.accumulate import Accumulator, StreamError
+from homesec_bench.client.errors import (
+    RETRYABLE_KINDS,
+    EndpointError,
+    EndpointNotFound,
+    EndpointUnauthorized,
+    EndpointUnreachable,
+    one_line,
+    redact,
+)
+from homesec_bench.client.params import DROPPABLE, apply_drops, rejected_param
+from homesec_bench.client.retry import backoff_delay, parse_retry_after
+from homesec_bench.client.server_info import describe_server
+from homesec_bench.client.sse import SSEParser
+from homesec_bench.models import RequestRecord
+
+_ERROR_BODY_LIMIT = 64_000
+# A non-streamed answer is read whole; JSON framing and escapes make it longer than its text.
+_JSON_OVERHEAD = 4
+
+
+def safe_url(url: str) -> str:
+    """The URL without user info, query or fragment: the parts that may carry credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+@dataclass
+class _Failure:
+    kind: str
+    message: str
+    status: int | None = None
+    retry_after_s: float | None = None
+    error_body: Any = None
+
+
+class ChatClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        *,
+        connect_timeout_s: float = 10.0,
+        idle_timeout_s: float = 60.0,
+        total_timeout_s: float = 300.0,
+        max_output_chars: int = 200_000,
+        max_retries: int = 3,
+        backoff_base_s: float = 0.5,
+        backoff_max_s: float = 20.0,
+        max_connections: int = 64,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._shown_url = safe_url(self.base_url)
+        self._api_key = api_key or None
+        self.connect_timeout_s = connect_timeout_s
+        self.idle_timeout_s = idle_timeout_s
+        self.total_timeout_s = total_timeout_s
+        self.max_output_chars = max_output_chars
+        self.max_retries = max(0, max_retries)
+        self.backoff_base_s = backoff_base_s
+        self.backoff_max_s = backoff_max_s
+        self._rng = random.Random()
+        # Parameters this endpoint rejected once; later requests leave them out up front.
+        self._dropped: list[str] = []
+        headers = {"Accept": "application/json, text/event-stream"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        self._http = httpx.AsyncClient(
+            headers=headers,
+            timeout=httpx.Timeout(
+                connect=connect_timeout_s, read=idle_timeout_s, write=idle_timeout_s, pool=total_timeout_s
+            ),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        )
+
+    async def __aenter__(self) -> ChatClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def dropped_params(self) -> list[str]:
+        """Parameters this endpoint has rejected so far (left out of every later request)."""
+        return list(self._dropped)
+
+    # ------------------------------------------------------------------------------- completions
+
+    async def complete(self, body: dict[str, Any]) -> RequestRecord:
+        """Send one chat completion (streamed unless the body says `stream: false`) and measure it."""
+        body = self._with_streaming(body)
+        dropped = [name for name in self._dropped if name in body]
+        deadline = time.perf_counter() + self.total_timeout_s
+        attempts = 0
+        retries = 0
+        retry_wait = 0.0
+        # Bounded: each fallback drops a new parameter, each retry spends the retry budget.
+        for _ in range(len(DROPPABLE) + self.max_retries + 1):
+            sent = apply_drops(body, dropped)
+            attempts += 1
+            record, failure = await self._attempt(sent, deadline)
+            if failure is None:
+                break
+            if failure.kind == "http_4xx" and failure.status is not None:
+                param = rejected_param(failure.status, failure.error_body, sent)
+                if param is not None and param not in dropped:
+                    dropped.append(param)
+                    if param not in self._dropped:
+                        self._dropped.append(param)
+                    continue
+            if failure.kind not in RETRYABLE_KINDS or retries >= self.max_retries:
+                break
+            wait = backoff_delay(
+                retries + 1,
+                base_s=self.backoff_base_s,
+                max_s=self.backoff_max_s,
+                retry_after_s=failure.retry_after_s,
+                rng=self._rng,
+            )
+            if time.perf_counter() + wait >= deadline:
+                record.error = one_line(f"{record.error} (no time left to retry within the total timeout)")
+                break
+            retries += 1
+            retry_wait += wait
+            await asyncio.sleep(wait)
+        record.request_body = sent
+        record.attempts = attempts
+        record.retry_wait_s = retry_wait
+        record.dropped_params = list(dropped)
+        if record.error is not None:
+            record.error = redact(record.error, self._api_key)
+        return record
+
+    def _with_streaming(self, body: dict[str, Any]) -> dict[str, Any]:
+        out = dict(body)
+        if out.get("stream") is False:
+            out.pop("stream_options", None)
+            return out
+        out["stream"] = True
+        options = out.get("stream_options")
+        out["stream_options"] = {**(options if isinstance(options, dict) else {}), "include_usage": True}
+        return out
+
+    async def _attempt(self, body: dict[str, Any], deadline: float) -> tuple[RequestRecord, _Failure | None]:
+        record = RequestRecord(streamed=bool(body.get("stream")))
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            return self._fail(record, _Failure("timeout_total", self._total_timeout_text()))
+        request = self._http.build_request("POST", f"{self.base_url}/chat/completions", json=body)
+        t0 = time.perf_counter()
+        acc = Accumulator(t0)
+        got_response = False
+        failure: _Failure | None = None
+        try:
+            async with asyncio.timeout(remaining):
+                response = await self._http.send(request, stream=True)
+                got_response = True
+                try:
+                    record.status_code = response.status_code
+                    failure = await self._read_response(response, acc, record)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            failure = _Failure("timeout_total", self._total_timeout_text())
+        except httpx.ConnectTimeout:
+            failure = _Failure(
+                "timeout_connect",
+                f"no connection to {self._shown_url} within {self.connect_timeout_s:g} s; "
+                "check the server is up and reachable",
+            )
+        except httpx.PoolTimeout:
+            failure = _Failure(
+                "timeout_connect", "no free connection in the client pool; lower --concurrency"
+            )
+        except (httpx.ReadTimeout, httpx.WriteTimeout):
+            failure = _Failure(
+                "timeout_idle",
+                f"the server sent nothing for {self.idle_timeout_s:g} s (stalled); "
+                "raise the idle timeout if the model is just slow",
+            )
+        except httpx.ConnectError as exc:
+            failure = _Failure(
+                "connect",
+                f"cannot connect to {self._shown_url} ({one_line(str(exc), 120) or 'refused'}); "
+                "check the server is running and the base URL is right",
+            )
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.NetworkError) as exc:
+            what = "mid-stream" if got_response else "before answering"
+            failure = _Failure(
+                "stream_cut" if got_response else "connect",
+                f"the server closed the connection {what} ({one_line(str(exc), 120) or type(exc).__name__})",
+            )
+        except httpx.HTTPError as exc:
+            failure = _Failure("connect", f"HTTP transport error: {one_line(str(exc), 160)}")
+        end = time.perf_counter()
+        acc.fill(record)
+        record.total_s = end - t0
+        return self._fail(record, failure) if failure else (record, None)
+
+    def _fail(self, record: RequestRecord, failure: _Failure) -> tuple[RequestRecord, _Failure]:
+        record.error_kind = failure.kind
+        record.error = redact(one_line(failure.message), self._api_key)
+        return record, failure
+
+    def _total_timeout_text(self) -> str:
+        return (
+            f"the request took longer than the total timeout of {self.total_timeout_s:g} s; "
+            "raise it if the model is just slow"
+        )
+
+    async def _read_response(
+        self, response: httpx.Response, acc: Accumulator, record: RequestRecord
+    ) -> _Failure | None:
+        if response.status_code >= 400:
+            return await self._http_failure(response)
+        content_type = response.headers.get("content-type", "")
+        if "text/event-stream" in content_type:
+            record.streamed = True
+            return await self._read_stream(response, acc)
+        record.streamed = False
+        return await self._read_whole(response, acc)
+
+    async def _read_stream(self, response: httpx.Response, acc: Accumulator) -> _Failure | None:
+        parser = SSEParser()
+        pieces = response.aiter_bytes()
+        failure: _Failure | None = None
+        async for piece in pieces:
+            now = time.perf_counter()
+            failure = self._take_events(parser.feed(piece), acc, now)
+            if failure is not None or acc.saw_done:
+                break
+        else:
+            failure = self._take_events(parser.close(), acc, time.perf_counter())
+        if failure is not None:
+            return failure
+        if acc.saw_done:
+            # Reading on to the end of the body lets the connection be reused; a server that keeps the
+            # stream open after [DONE] is not waited on for long.
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(0.25):
+                    async for _ in pieces:
+                        pass
+            return None
+        if acc.finish_reason is None:
+            return _Failure(
+                "no_done",
+                "the stream ended without [DONE] or a finish_reason (the server closed it early)",
+            )
+        return None
+
+    def _take_events(self, events: list[Any], acc: Accumulator, now: float) -> _Failure | None:
+        for event in events:
+            if acc.saw_done:
+                return None
+            data = event.data
+            if event.event == "error":
+                return _Failure("stream_error", f"server error event mid-stream: {one_line(data, 200)}")
+            if data.strip() == "[DONE]":
+                acc.saw_done = True
+                continue
+            try:
+                chunk = json.loads(data)
+            except ValueError:
+                return _Failure(
+                    "bad_chunk", f"the server sent a stream chunk that is not JSON: {data[:80]!r}"
+                )
+            try:
+                acc.feed_chunk(chunk, now)
+            except StreamError as exc:
+                return _Failure(exc.kind, str(exc))
+            if acc.chars > self.max_output_chars:
+                return self._cap_failure()
+        return None
+
+    def _cap_failure(self) -> _Failure:
+        return _Failure(
+            "output_cap",
+            f"the answer passed the output cap of {self.max_output_chars} characters; "
+            "the request was aborted (raise max_output_chars if this is expected)",
+        )
+
+    async def _read_whole(self, response: httpx.Response, acc: Accumulator) -> _Failure | None:
+        limit = self.max_output_chars * _JSON_OVERHEAD + _ERROR_BODY_LIMIT
+        received = bytearray()
+        async for piece in response.aiter_bytes():
+            received += piece
+            if len(received) > limit:
+                return self._cap_failure()
+        now = time.perf_counter()
+        try:
+            payload = json.loads(received)
+        except ValueError:
+            return _Failure(
+                "bad_chunk", f"the server answered with a body that is not JSON: {bytes(received[:80])!r}"
+            )
+        try:
+            acc.feed_response(payload, now)
+        except StreamError as exc:
+            return _Failure(exc.kind, str(exc))
+        if acc.chars > self.max_output_chars:
+            return self._cap_failure()
+        return None
+
+    async def _http_failure(self, response: httpx.Response) -> _Failure:
+        status = response.status_code
+        raw = bytearray()
+        with contextlib.suppress(httpx.HTTPError):
+            async for piece in response.aiter_bytes():
+                raw += piece
+                if len(raw) > _ERROR_BODY_LIMIT:
+                    break
+        error_body: Any
+        try:
+            error_body = json.loads(raw)
+        except ValueError:
+            error_body = raw.decode("utf-8", errors="replace")
+        detail = _server_message(error_body)
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if status in (401, 403):
+            kind, hint = "auth", "check the API key (its environment variable) and that it may use this model"
+        elif status == 404:
+            kind, hint = "not_found", "check the base URL and the model name"
+        elif status == 429:
+            kind, hint = "rate_limited", "lower --concurrency or wait for the rate limit to reset"
+        elif status >= 500:
+            kind, hint = "http_5xx", "the server failed; check its log"
+        else:
+            kind, hint = "http_4xx", "the endpoint rejected the request"
+        text = f"HTTP {status} from {self._shown_url}/chat/completions"
+        if detail:
+            text += f": {one_line(detail, 200)}"
+        return _Failure(
+            kind, f"{text}; {hint}", status=status, retry_after_s=retry_after, error_body=error_body
+        )
+
+    # ------------------------------------------------------------------------------ setup calls
+
+    async def list_models(self) -> list[str]:
+        """The model ids the endpoint serves. Raises EndpointError subclasses with a one-line fix."""
+        url = f"{self.base_url}/models"
+        for retry in range(self.max_retries + 1):
+            try:
+                async with asyncio.timeout(self.total_timeout_s):
+                    response = await self._http.get(url)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                raise EndpointUnreachable(
+                    self._redact(
+                        f"cannot reach {self._shown_url} ({one_line(str(exc), 100) or type(exc).__name__}); "
+                        "check the server is running and --base-url is right"
+                    )
+                ) from None
+            except (httpx.HTTPError, TimeoutError) as exc:
+                raise EndpointUnreachable(
+                    self._redact(
+                        f"{self._shown_url} did not answer /models ({type(exc).__name__}); "
+                        "check the server is healthy and --base-url is right"
+                    )
+                ) from None
+            status = response.status_code
+            if (status == 429 or status >= 500) and retry < self.max_retries:
+                wait = backoff_delay(
+                    retry + 1,
+                    base_s=self.backoff_base_s,
+                    max_s=self.backoff_max_s,
+                    retry_after_s=parse_retry_after(response.headers.get("retry-after")),
+                    rng=self._rng,
+                )
+                await asyncio.sleep(wait)
+                continue
+            return self._models_from(response)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
+
+    def _models_from(self, response: httpx.Response) -> list[str]:
+        status = response.status_code
+        if status in (401, 403):
+            if self._api_key:
+                problem = f"{self._shown_url} refused the API key (HTTP {status})"
+                fix = "set a valid key in the API key environment variable"
+            else:
+                problem = f"{self._shown_url} needs an API key (HTTP {status})"
+                fix = "set OPENAI_API_KEY (or the variable named by --api-key-env)"
+            raise EndpointUnauthorized(f"{problem}; {fix}")
+        if status == 404:
+            raise EndpointNotFound(
+                f"{self._shown_url}/models not found (HTTP 404); "
+                "check --base-url (OpenAI-compatible servers usually end in /v1)"
+            )
+        if status >= 400:
+            detail = _server_message(_json_or_text(response))
+            raise EndpointError(
+                self._redact(
+                    one_line(
+                        f"{self._shown_url}/models answered HTTP {status}"
+                        + (f" ({one_line(detail, 150)})" if detail else "")
+                        + "; check the server's log"
+                    )
+                )
+            )
+        payload = _json_or_text(response)
+        items = payload.get("data") if isinstance(payload, dict) else None
+        if items is None and isinstance(payload, dict):
+            items = payload.get("models")  # Ollama's native listing
+        if not isinstance(items, list):
+            raise EndpointError(
+                f"{self._shown_url}/models did not return an OpenAI model list; "
+                "check --base-url points at the OpenAI-compatible API"
+            )
+        models = []
+        for item in items:
+            if isinstance(item, dict):
+                name = item.get("id") or item.get("name") or item.get("model")
+                if isinstance(name, str) and name:
+                    models.append(name)
+            elif isinstance(item, str):
+                models.append(item)
+        return models
+
+    async def server_info(self, model: str) -> dict[str, Any]:
+        """What the server says about itself and the model (llama-server /props, Ollama /api/show).
+
+        Best effort: {} when nothing answers. Keys when known: server, model_path, quantization,
+        context_size, plus the server's own details.
+        """
+        root = self.base_url.removesuffix("/v1")
+        timeout = httpx.Timeout(min(self.connect_timeout_s, 5.0), read=min(self.idle_timeout_s, 10.0))
+        props: Any = None
+        show: Any = None
+        with contextlib.suppress(httpx.HTTPError, ValueError, TimeoutError):
+            response = await self._http.get(f"{root}/props", timeout=timeout)
+            if response.status_code == 200:
+                props = response.json()
+        if not isinstance(props, dict):
+            with contextlib.suppress(httpx.HTTPError, ValueError, TimeoutError):
+                response = await self._http.post(f"{root}/api/show", json={"model": model}, timeout=timeout)
+                if response.status_code == 200:
+                    show = response.json()
+        return describe_server(
+            props if isinstance(props, dict) else None, show if isinstance(show, dict) else None
+        )
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._api_key)
+
+
+def _json_or_text(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _server_message(error_body: Any) -> str:
+    if isinstance(error_body, dict):
+        error = error_body.get("error", error_body)
+        if isinstance(error, dict):
+            for key in ("message", "detail", "msg"):
+                if error.get(key):
+                    return str(error[key])
+            return json.dumps(error)[:200]
+        return str(error)
+    return str(error_body or "")

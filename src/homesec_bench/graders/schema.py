@@ -1,0 +1,96 @@
+"""JSON Schema checks (Draft 2020-12, formats checked) with "lenient on form" type coercion."""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+
+from homesec_bench.graders.normalize import to_bool, to_number
+
+_FORMATS = FormatChecker()
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {k for k in kind if isinstance(k, str)}
+    return set()
+
+
+def coerce(instance: Any, schema: Any, depth: int = 0) -> Any:
+    """`instance` with "true"/"false" read as booleans and numeric strings as numbers wherever the
+    schema allows only that type: `true` and `"true"` follow the schema's type."""
+    if not isinstance(schema, dict) or depth > 64:
+        return instance
+    types = _types(schema)
+    if isinstance(instance, str) and types and "string" not in types:
+        if types <= {"boolean", "null"}:
+            value = to_bool(instance)
+            if value is not None:
+                return value
+        if types <= {"number", "integer", "null"}:
+            number = to_number(instance)
+            if number is not None:
+                if "integer" in types and number.is_integer():
+                    return int(number)
+                return number
+    if isinstance(instance, dict):
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        extra = schema.get("additionalProperties")
+        out = {}
+        for key, value in instance.items():
+            sub = props.get(key, extra if isinstance(extra, dict) else None)
+            out[key] = coerce(value, sub, depth + 1)
+        return out
+    if isinstance(instance, list):
+        items = schema.get("items")
+        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        out_list = []
+        for i, value in enumerate(instance):
+            sub = prefix[i] if i < len(prefix) else items
+            out_list.append(coerce(value, sub, depth + 1))
+        return out_list
+    return instance
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why `schema` is not a usable Draft 2020-12 schema, or None."""
+    if not isinstance(schema, dict | bool):
+        return "schema must be a mapping"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return f"invalid JSON Schema ({exc.message})"
+    return None
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_key: str) -> Draft202012Validator:
+    import json
+
+    return Draft202012Validator(json.loads(schema_key), format_checker=_FORMATS)
+
+
+def first_violation(instance: Any, schema: dict[str, Any]) -> str | None:
+    """One sentence naming the first way `instance` breaks `schema`, or None when it conforms."""
+    import json
+
+    try:
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        key = json.dumps(copy.deepcopy(schema), sort_keys=True, default=str)
+    validator = _validator(key)
+    try:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+    except RecursionError:
+        return "the value is nested too deeply to validate"
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path)
+    return f"{'at ' + where + ': ' if where else ''}{error.message}"

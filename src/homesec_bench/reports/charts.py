@@ -1,0 +1,237 @@
+"""Chart geometry for the HTML report, as plain shapes the template draws as inline SVG.
+
+The charts are computed here as numbers and short strings; the Jinja template turns each shape into
+one SVG element with autoescaping on, so a hostile model name in a label or tooltip stays text. No
+charting library, no network: the report must open anywhere, offline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from homesec_bench.reports import fmt
+from homesec_bench.reports.summary import RunSummary
+
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
+LABEL_W = 230
+PLOT_W = 520
+RIGHT_W = 90
+TOP = 24
+AXIS_H = 28
+MAX_LABEL = 34
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    caption: str
+    width: int
+    height: int
+    shapes: list[dict[str, Any]] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def nice_step(span: float, target_ticks: int = 5) -> float:
+    if span <= 0:
+        return 1.0
+    raw = span / target_ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 2.5, 5, 10):
+        if raw <= multiple * magnitude:
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+class _Axis:
+    def __init__(self, lo: float, hi: float) -> None:
+        self.lo, self.hi = lo, hi if hi > lo else lo + 1.0
+
+    def x(self, value: float) -> float:
+        clamped = min(max(value, self.lo), self.hi)
+        return round(LABEL_W + (clamped - self.lo) / (self.hi - self.lo) * PLOT_W, 1)
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12, **extra: Any) -> dict[str, Any]:
+    return {"k": "text", "x": x, "y": y, "text": text, "anchor": anchor, "size": size, **extra}
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str = "#999", sw: float = 1, **extra: Any):
+    return {"k": "line", "x1": x1, "y1": y1, "x2": x2, "y2": y2, "stroke": stroke, "sw": sw, **extra}
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, title: str = "", **extra: Any) -> dict[str, Any]:
+    return {"k": "rect", "x": x, "y": y, "w": max(0.0, round(w, 1)), "h": h, "fill": fill, "title": title, **extra}
+
+
+def _axis_shapes(axis: _Axis, top: float, bottom: float, step: float, label) -> list[dict[str, Any]]:
+    shapes: list[dict[str, Any]] = []
+    tick = math.ceil(axis.lo / step - 1e-9) * step
+    while tick <= axis.hi + 1e-9:
+        x = axis.x(tick)
+        shapes.append(_line(x, top, x, bottom, stroke="#e3e3e3", cls="grid"))
+        shapes.append(_text(x, bottom + 16, label(tick), anchor="middle", size=11, fill="#555"))
+        tick += step
+    shapes.append(_line(LABEL_W, bottom, LABEL_W + PLOT_W, bottom, stroke="#888"))
+    return shapes
+
+
+def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
+    """Overall pass rate with its 95% interval per model; the leader's interval is shaded."""
+    row_h = 26
+    lows = [s.overall.ci_low for s in summaries if s.overall.ci_low is not None]
+    lo = max(0.0, math.floor((min(lows) if lows else 0.0) * 10) / 10)
+    axis = _Axis(lo, 1.0)
+    height = TOP + row_h * len(summaries) + AXIS_H
+    bottom = TOP + row_h * len(summaries)
+    shapes = _axis_shapes(axis, TOP, bottom, nice_step(1.0 - lo), lambda v: f"{v * 100:.0f}%")
+    leader = summaries[0].overall if summaries else None
+    if leader is not None and leader.ci_low is not None and leader.ci_high is not None:
+        x1, x2 = axis.x(leader.ci_low), axis.x(leader.ci_high)
+        shapes.insert(0, _rect(x1, TOP, x2 - x1, bottom - TOP, "#fff3cd", title="leader's 95% interval"))
+    for i, (summary, label) in enumerate(zip(summaries, labels)):
+        y = TOP + row_h * i + row_h / 2
+        overall = summary.overall
+        shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
+        if overall.pass_rate is None or overall.ci_low is None or overall.ci_high is None:
+            shapes.append(_text(LABEL_W + 4, y + 4, "no graded tests", fill="#777"))
+            continue
+        tip = (
+            f"{label}: {fmt.pct(overall.pass_rate)} ({overall.passed}/{overall.passed + overall.failed}), "
+            f"95% CI {fmt.ci(overall.ci_low, overall.ci_high)}"
+        )
+        shapes.append(_line(axis.x(overall.ci_low), y, axis.x(overall.ci_high), y, stroke=colour(i), sw=3))
+        shapes.append({"k": "circle", "cx": axis.x(overall.pass_rate), "cy": y, "r": 5, "fill": colour(i),
+                       "title": tip, "cls": "point"})
+        shapes.append(_text(LABEL_W + PLOT_W + 8, y + 4, fmt.pct(overall.pass_rate), size=11))
+    return Chart(
+        id="chart-pass-rate",
+        title="Pass rate with 95% interval",
+        caption="Dot: pass rate; line: 95% Wilson interval; shaded: the leader's interval. Overlapping "
+        "intervals mean this benchmark cannot separate the models.",
+        width=LABEL_W + PLOT_W + RIGHT_W,
+        height=height,
+        shapes=shapes,
+    )
+
+
+def suite_chart(summaries: Sequence[RunSummary], labels: Sequence[str], suites: Sequence[str]) -> Chart:
+    """Per-suite pass rate: one group per suite, one bar per model."""
+    n = max(1, len(summaries))
+    bar_h = max(3.0, min(12.0, 48.0 / n))
+    group_h = bar_h * n + 10
+    axis = _Axis(0.0, 1.0)
+    bottom = TOP + group_h * len(suites)
+    shapes = _axis_shapes(axis, TOP, bottom, 0.2, lambda v: f"{v * 100:.0f}%")
+    for g, suite in enumerate(suites):
+        top = TOP + group_h * g
+        shapes.append(_text(LABEL_W - 8, top + group_h / 2 + 2, short(suite), anchor="end", title=suite))
+        for i, (summary, label) in enumerate(zip(summaries, labels)):
+            stats = next((s for s in summary.suites if s.suite == suite), None)
+            y = round(top + 5 + bar_h * i, 1)
+            if stats is None or stats.pass_rate is None:
+                continue
+            tip = f"{label} — {suite}: {fmt.pct(stats.pass_rate)} ({stats.passed}/{stats.passed + stats.failed})"
+            width = axis.x(stats.pass_rate) - LABEL_W
+            shapes.append(_rect(LABEL_W, y, width, bar_h - 1, colour(i), title=tip, cls="bar"))
+    return Chart(
+        id="chart-suites",
+        title="Pass rate per suite",
+        caption="Errors are not counted. Hover a bar for its numbers.",
+        width=LABEL_W + PLOT_W + RIGHT_W,
+        height=bottom + AXIS_H,
+        shapes=shapes,
+        legend=[(label, colour(i)) for i, label in enumerate(labels)],
+    )
+
+
+def ttft_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
+    """TTFT distribution per model as box plots, in milliseconds."""
+    row_h = 26
+    highs = [s.ttft.p95 for s in summaries if s.ttft.p95 is not None]
+    hi = (max(highs) if highs else 1.0) * 1000 * 1.1
+    step = nice_step(hi)
+    axis = _Axis(0.0, math.ceil(hi / step) * step)
+    bottom = TOP + row_h * len(summaries)
+    shapes = _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
+    for i, (summary, label) in enumerate(zip(summaries, labels)):
+        y = TOP + row_h * i + row_h / 2
+        d = summary.ttft
+        shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
+        if d.n == 0 or None in (d.min, d.p25, d.p50, d.p75, d.p95):
+            shapes.append(_text(LABEL_W + 4, y + 4, "no timings", fill="#777"))
+            continue
+        v = {k: getattr(d, k) * 1000 for k in ("min", "p25", "p50", "p75", "p95", "max", "avg")}
+        tip = (
+            f"{label}: N={d.n}, min {v['min']:.0f}, p25 {v['p25']:.0f}, median {v['p50']:.0f}, "
+            f"p75 {v['p75']:.0f}, p95 {v['p95']:.0f}, max {v['max']:.0f}, avg {v['avg']:.0f} ms"
+        )
+        shapes.append(_line(axis.x(v["min"]), y, axis.x(v["p95"]), y, stroke=colour(i), sw=1.5))
+        x1 = axis.x(v["p25"])
+        shapes.append(_rect(x1, y - 7, axis.x(v["p75"]) - x1, 14, colour(i), title=tip, cls="box", opacity=0.5))
+        shapes.append(_line(axis.x(v["p50"]), y - 8, axis.x(v["p50"]), y + 8, stroke="#000", sw=2))
+        shapes.append({"k": "circle", "cx": axis.x(v["avg"]), "cy": y, "r": 3, "fill": "#000", "title": tip})
+        shapes.append(_text(LABEL_W + PLOT_W + 8, y + 4, f"p95 {v['p95']:.0f}", size=11))
+    return Chart(
+        id="chart-ttft",
+        title="Time to first token (ms)",
+        caption="Box: 25th–75th percentile; bar: median; dot: mean; whisker: minimum to p95. "
+        "The warm-up request is excluded.",
+        width=LABEL_W + PLOT_W + RIGHT_W,
+        height=bottom + AXIS_H,
+        shapes=shapes,
+    )
+
+
+def decode_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
+    """Mean decode speed per model, with the 25th–75th percentile range."""
+    row_h = 26
+    highs = [max(filter(None, [s.decode_tps.avg, s.decode_tps.p75]), default=0.0) for s in summaries]
+    hi = (max(highs) if highs else 1.0) * 1.1 or 1.0
+    step = nice_step(hi)
+    axis = _Axis(0.0, math.ceil(hi / step) * step)
+    bottom = TOP + row_h * len(summaries)
+    shapes = _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
+    for i, (summary, label) in enumerate(zip(summaries, labels)):
+        y = TOP + row_h * i + row_h / 2
+        d = summary.decode_tps
+        shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
+        if d.avg is None:
+            shapes.append(_text(LABEL_W + 4, y + 4, "no decode timings", fill="#777"))
+            continue
+        tip = f"{label}: mean {d.avg:.1f} tok/s over {d.n} requests"
+        shapes.append(_rect(LABEL_W, y - 8, axis.x(d.avg) - LABEL_W, 16, colour(i), title=tip, cls="bar"))
+        if d.p25 is not None and d.p75 is not None:
+            shapes.append(_line(axis.x(d.p25), y, axis.x(d.p75), y, stroke="#000", sw=1.5))
+        shapes.append(_text(LABEL_W + PLOT_W + 8, y + 4, f"{d.avg:.1f}", size=11))
+    return Chart(
+        id="chart-decode",
+        title="Decode speed (tokens/s)",
+        caption="Bar: mean over requests; line: 25th–75th percentile. (N-1)/(t_last - t_first), "
+        "from the harness's clock.",
+        width=LABEL_W + PLOT_W + RIGHT_W,
+        height=bottom + AXIS_H,
+        shapes=shapes,
+    )

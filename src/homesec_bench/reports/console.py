@@ -1,0 +1,91 @@
+"""The table the CLI prints after a run."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from homesec_bench.reports import fmt
+from homesec_bench.reports.summary import PassStats, RunSummary
+
+_MAX_ERRORS_LISTED = 20
+
+
+def print_run_summary(summary: RunSummary, console: Console) -> None:
+    repeat = summary.repeat
+    table = Table(title=escape(f"{summary.label} — {summary.locality} — run {summary.run_id}"))
+    table.add_column("Suite")
+    table.add_column("Tests", justify="right")
+    table.add_column("Passed", justify="right")
+    table.add_column("Failed", justify="right")
+    table.add_column("Errors", justify="right")
+    table.add_column("Pass rate", justify="right")
+    table.add_column("95% CI", justify="right")
+    if repeat > 1:
+        table.add_column(f"pass^{repeat}", justify="right")
+    for suite in summary.suites:
+        table.add_row(*_row(suite, repeat))
+    table.add_section()
+    table.add_row(*_row(summary.overall, repeat, bold=True))
+    console.print(table)
+
+    ttft, first, decode = summary.ttft, summary.first_output, summary.decode_tps
+    lines = [
+        f"Total time: {fmt.duration(summary.total_time_s)}",
+        f"TTFT: avg {fmt.ms(ttft.avg)}, p95 {fmt.ms(ttft.p95)} (N={ttft.n})"
+        f"; first output avg {fmt.ms(first.avg)} (N={first.n})",
+        f"Decode: mean {fmt.tps(decode.avg)} (N={decode.n})",
+        f"Tokens: {fmt.count(summary.prompt_tokens)} in, {fmt.count(summary.output_tokens)} out"
+        + _token_note(summary),
+        f"Peak memory: {summary.memory_text}",
+    ]
+    for line in lines:
+        console.print(escape(line))
+    if summary.overall.flaky:
+        console.print(escape(f"Flaky ({len(summary.overall.flaky)}): {', '.join(summary.overall.flaky)}"))
+    for param, tests in summary.server_defaults.items():
+        console.print(
+            "[yellow]"
+            + escape(
+                f"Ran with the server default for {param} in {len(tests)} test(s): the endpoint rejected "
+                f"the parameter, so these results are an API limitation, not the model's: "
+                f"{', '.join(tests)}"
+            )
+            + "[/yellow]"
+        )
+    if summary.errors:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in summary.errors_by_kind.items())
+        console.print("[red]" + escape(f"Errors (not counted in the pass rate): {kinds}") + "[/red]")
+        for item in summary.errors[:_MAX_ERRORS_LISTED]:
+            attempt = f" #{item.attempt}" if repeat > 1 else ""
+            console.print(escape(f"  {item.test_id}{attempt}: {item.kind}: {item.message}"))
+        if len(summary.errors) > _MAX_ERRORS_LISTED:
+            console.print(escape(f"  ... and {len(summary.errors) - _MAX_ERRORS_LISTED} more"))
+    for note in summary.notes:
+        console.print("[dim]" + escape(f"Note: {note}") + "[/dim]")
+
+
+def _row(stats: PassStats, repeat: int, bold: bool = False) -> list[str]:
+    cells = [
+        stats.suite,
+        str(stats.tests),
+        str(stats.passed),
+        str(stats.failed),
+        str(stats.errors),
+        fmt.pct(stats.pass_rate),
+        fmt.ci(stats.ci_low, stats.ci_high),
+    ]
+    if repeat > 1:
+        cells.append(fmt.pct(stats.pass_hat_n))
+    cells = [escape(c) for c in cells]
+    return [f"[bold]{c}[/bold]" for c in cells] if bold else cells
+
+
+def _token_note(summary: RunSummary) -> str:
+    missing = summary.requests_without_token_counts
+    sources = ", ".join(f"{k} {v}" for k, v in sorted(summary.output_token_sources.items()))
+    note = f" (counts from: {sources})" if sources else ""
+    if missing:
+        note += f"; {missing} request(s) had no token count"
+    return note
