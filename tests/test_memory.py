@@ -185,3 +185,32 @@ def test_find_listening_pid_ignores_a_port_nobody_listens_on() -> None:
         port = sock.getsockname()[1]
         # Bound but not listening: a client socket in the making, not a server.
         assert find_listening_pid(port) is None
+
+
+def test_a_pid_source_is_followed_across_a_restart() -> None:
+    first = _spawn(_ALLOCATOR)
+    _expect(first, "base")
+    current = {"pid": first.pid}
+    sampler = MemorySampler(lambda: current["pid"], interval_s=0.05).start()
+    second = None
+    try:
+        time.sleep(0.2)
+        first.kill()
+        first.wait()
+        time.sleep(0.2)
+        second = _spawn(_ALLOCATOR)
+        _expect(second, "base")
+        current["pid"] = second.pid
+        time.sleep(0.2)
+        _tell(second)
+        _expect(second, "allocated")
+        time.sleep(0.4)
+        peak = sampler.stop()
+    finally:
+        for proc in (first, second):
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+    assert peak.pid == second.pid
+    assert peak.rss_bytes is not None and peak.rss_bytes >= ALLOC_MB * 0.9 * MiB
+    assert peak.note and f"from pid {first.pid} to {second.pid}" in peak.note

@@ -40,9 +40,18 @@ EMBEDDED_NOTE = (
 )
 
 
-def _load_benchmark_or_exit():
+SuitesDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--suites-dir",
+        help="Load suites from this folder (world.yaml, tools.yaml and suite files) instead of the packaged ones.",
+    ),
+]
+
+
+def _load_benchmark_or_exit(suites_dir: Path | None = None):
     try:
-        return load_benchmark()
+        return load_benchmark(suites_dir)
     except SuiteError as exc:
         fail(ExitCode.BAD_TEST_FILE, str(exc))
 
@@ -53,9 +62,10 @@ def list_command(
     suite: Annotated[
         list[str] | None, typer.Option("--suite", help="Show the tests of these suites.")
     ] = None,
+    suites_dir: SuitesDirOption = None,
 ) -> None:
     """List the suites, their test counts, and each test's id and purpose."""
-    bench = _load_benchmark_or_exit()
+    bench = _load_benchmark_or_exit(suites_dir)
     if suite:
         unknown = [s for s in suite if s not in bench.suites]
         if unknown:
@@ -249,6 +259,7 @@ def run_command(
     server_pid: Annotated[
         int | None, typer.Option("--server-pid", help="PID of the serving process, for its memory.")
     ] = None,
+    suites_dir: SuitesDirOption = None,
     max_error_rate: Annotated[
         float, typer.Option("--max-error-rate", min=0.0, max=1.0, help="Exit 10 above this share of errors.")
     ] = 0.1,
@@ -284,7 +295,7 @@ def run_command(
     if gguf and base_url:
         fail(ExitCode.USAGE, "--gguf starts a local server; it cannot be combined with --base-url/--preset")
 
-    bench = _load_benchmark_or_exit()
+    bench = _load_benchmark_or_exit(suites_dir)
     try:
         bench.select(suite, test)
     except UnknownSelectionError as exc:

@@ -5,6 +5,10 @@ request is sent, so connection set-up counts but retry waits never land inside a
 trouble is never raised from `complete`; it comes back as `error` / `error_kind` (vocabulary in
 `homesec_bench.client.errors`). The API key travels only in the Authorization header: it is masked
 out of every error text, and request bodies never hold it.
+
+The transport is aiohttp rather than httpx: httpx's connection pool costs milliseconds per request
+once dozens of requests are in flight (encode/httpx#3215), which would be the harness measuring
+itself; aiohttp keeps the client's own cost well under a millisecond.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import contextlib
 import json
 import random
 import time
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+import aiohttp
 
 from homesec_bench.client.accumulate import Accumulator, StreamError
 from homesec_bench.client.errors import (
@@ -33,12 +38,15 @@ from homesec_bench.client.errors import (
 from homesec_bench.client.params import DROPPABLE, apply_drops, rejected_param
 from homesec_bench.client.retry import backoff_delay, parse_retry_after
 from homesec_bench.client.server_info import describe_server
-from homesec_bench.client.sse import SSEParser
+from homesec_bench.client.sse import SSEEvent, SSEParser
 from homesec_bench.models import RequestRecord
 
 _ERROR_BODY_LIMIT = 64_000
 # A non-streamed answer is read whole; JSON framing and escapes make it longer than its text.
 _JSON_OVERHEAD = 4
+_JSON_HEADERS = {"Content-Type": "application/json"}
+# After [DONE] the body is read to its end so the connection can be reused, but not waited on long.
+_DRAIN_S = 0.25
 
 
 def safe_url(url: str) -> str:
@@ -50,6 +58,17 @@ def safe_url(url: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment (HTTP(S)_PROXY, NO_PROXY) names for this URL; never for loopback."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host == "localhost" or host.startswith("127.") or host == "::1":
+        return None
+    if urllib.request.proxy_bypass(host):
+        return None
+    return urllib.request.getproxies().get(parts.scheme) or None
 
 
 @dataclass
@@ -86,19 +105,16 @@ class ChatClient:
         self.max_retries = max(0, max_retries)
         self.backoff_base_s = backoff_base_s
         self.backoff_max_s = backoff_max_s
+        self.max_connections = max(1, max_connections)
         self._rng = random.Random()
         # Parameters this endpoint rejected once; later requests leave them out up front.
         self._dropped: list[str] = []
-        headers = {"Accept": "application/json, text/event-stream"}
+        self._headers = {"Accept": "application/json, text/event-stream"}
         if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        self._http = httpx.AsyncClient(
-            headers=headers,
-            timeout=httpx.Timeout(
-                connect=connect_timeout_s, read=idle_timeout_s, write=idle_timeout_s, pool=total_timeout_s
-            ),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        )
+            self._headers["Authorization"] = f"Bearer {self._api_key}"
+        self._proxy = env_proxy(self.base_url)
+        # Created on first use: an aiohttp session belongs to the event loop it was made in.
+        self._http: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> ChatClient:
         return self
@@ -107,7 +123,23 @@ class ChatClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http is not None and not self._http.closed:
+            await self._http.close()
+        self._http = None
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0),
+                headers=self._headers,
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=self.connect_timeout_s, sock_read=self.idle_timeout_s
+                ),
+                # Proxy settings are read once (below), not per request: aiohttp's trust_env looks
+                # them up in a worker thread for every request, a large share of the client's cost.
+                trust_env=False,
+            )
+        return self._http
 
     @property
     def dropped_params(self) -> list[str]:
@@ -124,6 +156,8 @@ class ChatClient:
         attempts = 0
         retries = 0
         retry_wait = 0.0
+        sent = body
+        record = RequestRecord()
         # Bounded: each fallback drops a new parameter, each retry spends the retry budget.
         for _ in range(len(DROPPABLE) + self.max_retries + 1):
             sent = apply_drops(body, dropped)
@@ -176,52 +210,50 @@ class ChatClient:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             return self._fail(record, _Failure("timeout_total", self._total_timeout_text()))
-        request = self._http.build_request("POST", f"{self.base_url}/chat/completions", json=body)
+        session = self._session()
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        url = f"{self.base_url}/chat/completions"
         t0 = time.perf_counter()
         acc = Accumulator(t0)
         got_response = False
         failure: _Failure | None = None
         try:
             async with asyncio.timeout(remaining):
-                response = await self._http.send(request, stream=True)
-                got_response = True
-                try:
-                    record.status_code = response.status_code
+                async with session.post(url, data=data, headers=_JSON_HEADERS, proxy=self._proxy) as response:
+                    got_response = True
+                    record.status_code = response.status
                     failure = await self._read_response(response, acc, record)
-                finally:
-                    await response.aclose()
-        except TimeoutError:
-            failure = _Failure("timeout_total", self._total_timeout_text())
-        except httpx.ConnectTimeout:
+                    if failure is not None and failure.kind in _ABORT_KINDS:
+                        # Closing the connection is how the server learns to stop generating.
+                        response.close()
+        except aiohttp.ConnectionTimeoutError:
             failure = _Failure(
                 "timeout_connect",
                 f"no connection to {self._shown_url} within {self.connect_timeout_s:g} s; "
                 "check the server is up and reachable",
             )
-        except httpx.PoolTimeout:
-            failure = _Failure(
-                "timeout_connect", "no free connection in the client pool; lower --concurrency"
-            )
-        except (httpx.ReadTimeout, httpx.WriteTimeout):
+        except aiohttp.ServerTimeoutError:
             failure = _Failure(
                 "timeout_idle",
                 f"the server sent nothing for {self.idle_timeout_s:g} s (stalled); "
                 "raise the idle timeout if the model is just slow",
             )
-        except httpx.ConnectError as exc:
+        except TimeoutError:
+            failure = _Failure("timeout_total", self._total_timeout_text())
+        except aiohttp.ClientConnectorError as exc:
             failure = _Failure(
                 "connect",
-                f"cannot connect to {self._shown_url} ({one_line(str(exc), 120) or 'refused'}); "
+                f"cannot connect to {self._shown_url} ({_reason(exc)}); "
                 "check the server is running and the base URL is right",
             )
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.NetworkError) as exc:
+        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
             what = "mid-stream" if got_response else "before answering"
             failure = _Failure(
                 "stream_cut" if got_response else "connect",
-                f"the server closed the connection {what} ({one_line(str(exc), 120) or type(exc).__name__})",
+                f"the server closed the connection {what} ({_reason(exc)})",
             )
-        except httpx.HTTPError as exc:
-            failure = _Failure("connect", f"HTTP transport error: {one_line(str(exc), 160)}")
+        except aiohttp.ClientError as exc:
+            failure = _Failure("connect", f"HTTP transport error: {_reason(exc)}")
         end = time.perf_counter()
         acc.fill(record)
         record.total_s = end - t0
@@ -239,22 +271,21 @@ class ChatClient:
         )
 
     async def _read_response(
-        self, response: httpx.Response, acc: Accumulator, record: RequestRecord
+        self, response: aiohttp.ClientResponse, acc: Accumulator, record: RequestRecord
     ) -> _Failure | None:
-        if response.status_code >= 400:
+        if response.status >= 400:
             return await self._http_failure(response)
-        content_type = response.headers.get("content-type", "")
+        content_type = response.headers.get("Content-Type", "")
         if "text/event-stream" in content_type:
             record.streamed = True
             return await self._read_stream(response, acc)
         record.streamed = False
         return await self._read_whole(response, acc)
 
-    async def _read_stream(self, response: httpx.Response, acc: Accumulator) -> _Failure | None:
+    async def _read_stream(self, response: aiohttp.ClientResponse, acc: Accumulator) -> _Failure | None:
         parser = SSEParser()
-        pieces = response.aiter_bytes()
         failure: _Failure | None = None
-        async for piece in pieces:
+        async for piece in response.content.iter_any():
             now = time.perf_counter()
             failure = self._take_events(parser.feed(piece), acc, now)
             if failure is not None or acc.saw_done:
@@ -264,12 +295,9 @@ class ChatClient:
         if failure is not None:
             return failure
         if acc.saw_done:
-            # Reading on to the end of the body lets the connection be reused; a server that keeps the
-            # stream open after [DONE] is not waited on for long.
             with contextlib.suppress(Exception):
-                async with asyncio.timeout(0.25):
-                    async for _ in pieces:
-                        pass
+                async with asyncio.timeout(_DRAIN_S):
+                    await response.content.read()
             return None
         if acc.finish_reason is None:
             return _Failure(
@@ -278,7 +306,7 @@ class ChatClient:
             )
         return None
 
-    def _take_events(self, events: list[Any], acc: Accumulator, now: float) -> _Failure | None:
+    def _take_events(self, events: list[SSEEvent], acc: Accumulator, now: float) -> _Failure | None:
         for event in events:
             if acc.saw_done:
                 return None
@@ -309,10 +337,10 @@ class ChatClient:
             "the request was aborted (raise max_output_chars if this is expected)",
         )
 
-    async def _read_whole(self, response: httpx.Response, acc: Accumulator) -> _Failure | None:
+    async def _read_whole(self, response: aiohttp.ClientResponse, acc: Accumulator) -> _Failure | None:
         limit = self.max_output_chars * _JSON_OVERHEAD + _ERROR_BODY_LIMIT
         received = bytearray()
-        async for piece in response.aiter_bytes():
+        async for piece in response.content.iter_any():
             received += piece
             if len(received) > limit:
                 return self._cap_failure()
@@ -331,21 +359,16 @@ class ChatClient:
             return self._cap_failure()
         return None
 
-    async def _http_failure(self, response: httpx.Response) -> _Failure:
-        status = response.status_code
-        raw = bytearray()
-        with contextlib.suppress(httpx.HTTPError):
-            async for piece in response.aiter_bytes():
-                raw += piece
-                if len(raw) > _ERROR_BODY_LIMIT:
-                    break
+    async def _http_failure(self, response: aiohttp.ClientResponse) -> _Failure:
+        status = response.status
+        raw = await _read_limited(response, _ERROR_BODY_LIMIT)
         error_body: Any
         try:
             error_body = json.loads(raw)
         except ValueError:
             error_body = raw.decode("utf-8", errors="replace")
         detail = _server_message(error_body)
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if status in (401, 403):
             kind, hint = "auth", "check the API key (its environment variable) and that it may use this model"
         elif status == 404:
@@ -369,39 +392,47 @@ class ChatClient:
         """The model ids the endpoint serves. Raises EndpointError subclasses with a one-line fix."""
         url = f"{self.base_url}/models"
         for retry in range(self.max_retries + 1):
-            try:
-                async with asyncio.timeout(self.total_timeout_s):
-                    response = await self._http.get(url)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                raise EndpointUnreachable(
-                    self._redact(
-                        f"cannot reach {self._shown_url} ({one_line(str(exc), 100) or type(exc).__name__}); "
-                        "check the server is running and --base-url is right"
-                    )
-                ) from None
-            except (httpx.HTTPError, TimeoutError) as exc:
-                raise EndpointUnreachable(
-                    self._redact(
-                        f"{self._shown_url} did not answer /models ({type(exc).__name__}); "
-                        "check the server is healthy and --base-url is right"
-                    )
-                ) from None
-            status = response.status_code
+            status, headers, payload = await self._get_for_setup(url)
             if (status == 429 or status >= 500) and retry < self.max_retries:
                 wait = backoff_delay(
                     retry + 1,
                     base_s=self.backoff_base_s,
                     max_s=self.backoff_max_s,
-                    retry_after_s=parse_retry_after(response.headers.get("retry-after")),
+                    retry_after_s=parse_retry_after(headers.get("Retry-After")),
                     rng=self._rng,
                 )
                 await asyncio.sleep(wait)
                 continue
-            return self._models_from(response)
+            return self._models_from(status, payload)
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
 
-    def _models_from(self, response: httpx.Response) -> list[str]:
-        status = response.status_code
+    async def _get_for_setup(self, url: str) -> tuple[int, Any, Any]:
+        try:
+            async with asyncio.timeout(self.total_timeout_s):
+                async with self._session().get(url, proxy=self._proxy) as response:
+                    raw = await _read_limited(response, 16 * 1024 * 1024)
+                    status, headers = response.status, response.headers
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise EndpointUnreachable(
+                self._redact(
+                    f"cannot reach {self._shown_url} ({_reason(exc)}); "
+                    "check the server is running and --base-url is right"
+                )
+            ) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise EndpointUnreachable(
+                self._redact(
+                    f"{self._shown_url} did not answer /models ({_reason(exc)}); "
+                    "check the server is healthy and --base-url is right"
+                )
+            ) from None
+        try:
+            payload: Any = json.loads(raw)
+        except ValueError:
+            payload = raw.decode("utf-8", errors="replace")
+        return status, headers, payload
+
+    def _models_from(self, status: int, payload: Any) -> list[str]:
         if status in (401, 403):
             if self._api_key:
                 problem = f"{self._shown_url} refused the API key (HTTP {status})"
@@ -416,7 +447,7 @@ class ChatClient:
                 "check --base-url (OpenAI-compatible servers usually end in /v1)"
             )
         if status >= 400:
-            detail = _server_message(_json_or_text(response))
+            detail = _server_message(payload)
             raise EndpointError(
                 self._redact(
                     one_line(
@@ -426,7 +457,6 @@ class ChatClient:
                     )
                 )
             )
-        payload = _json_or_text(response)
         items = payload.get("data") if isinstance(payload, dict) else None
         if items is None and isinstance(payload, dict):
             items = payload.get("models")  # Ollama's native listing
@@ -452,18 +482,21 @@ class ChatClient:
         context_size, plus the server's own details.
         """
         root = self.base_url.removesuffix("/v1")
-        timeout = httpx.Timeout(min(self.connect_timeout_s, 5.0), read=min(self.idle_timeout_s, 10.0))
+        timeout = aiohttp.ClientTimeout(total=min(self.total_timeout_s, 10.0))
+        session = self._session()
         props: Any = None
         show: Any = None
-        with contextlib.suppress(httpx.HTTPError, ValueError, TimeoutError):
-            response = await self._http.get(f"{root}/props", timeout=timeout)
-            if response.status_code == 200:
-                props = response.json()
+        with contextlib.suppress(aiohttp.ClientError, ValueError, TimeoutError):
+            async with session.get(f"{root}/props", timeout=timeout, proxy=self._proxy) as response:
+                if response.status == 200:
+                    props = json.loads(await _read_limited(response, 4 * 1024 * 1024))
         if not isinstance(props, dict):
-            with contextlib.suppress(httpx.HTTPError, ValueError, TimeoutError):
-                response = await self._http.post(f"{root}/api/show", json={"model": model}, timeout=timeout)
-                if response.status_code == 200:
-                    show = response.json()
+            with contextlib.suppress(aiohttp.ClientError, ValueError, TimeoutError):
+                async with session.post(
+                    f"{root}/api/show", json={"model": model}, timeout=timeout
+                ) as response:
+                    if response.status == 200:
+                        show = json.loads(await _read_limited(response, 4 * 1024 * 1024))
         return describe_server(
             props if isinstance(props, dict) else None, show if isinstance(show, dict) else None
         )
@@ -472,11 +505,23 @@ class ChatClient:
         return redact(text, self._api_key)
 
 
-def _json_or_text(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
+# Failures after which the connection is closed at once rather than read to its end.
+_ABORT_KINDS = frozenset({"output_cap", "bad_chunk", "stream_error"})
+
+
+async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    raw = bytearray()
+    with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+        async for piece in response.content.iter_any():
+            raw += piece
+            if len(raw) > limit:
+                break
+    return bytes(raw)
+
+
+def _reason(exc: BaseException) -> str:
+    text = one_line(str(exc), 120)
+    return text or type(exc).__name__
 
 
 def _server_message(error_body: Any) -> str:

@@ -24,7 +24,11 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "sus al lo le les como más pero muy ya hay ha han fue este esta estos estas eso esa ese mi "
         "tu usted nos cuando donde porque también sin sobre entre hasta desde ahora a"
     ),
-    "de": _words("es"),
+    "de": _words(
+        "der die das den dem des und ist sind war waren ein eine einen einem einer nicht mit von zu "
+        "auf für im in an bei es sie er wir ihr ich du sich auch aber oder wenn dass noch nur schon "
+        "hat haben wird werden kann können wurde bitte ja nein kein keine nach vor um über"
+    ),
     "fr": _words(
         "le la les de des du un une et est sont été être en dans que qui pour par avec pas ne sur "
         "au aux il elle ils elles nous vous je tu on se ce cette ces son sa ses leur mais ou où si "

@@ -51,6 +51,8 @@ ACCEPT_KEYS = {
     "text_excludes",
     "range",
 }
+# Content checks that need some text to hold; with none of them, an empty content is fine.
+POSITIVE_TEXT_CHECKS = {"must_include", "in_order", "is_question", "must_be_refusal", "language", "min_words"}
 # Prefixes some servers and templates put before a function name.
 _NAME_PREFIXES = ("functions.", "default_api.", "tools.")
 
@@ -226,6 +228,9 @@ def _content_check(
 ) -> Verdict | None:
     content = params.get("content")
     if not content:
+        return None
+    if not text and not POSITIVE_TEXT_CHECKS & set(content):
+        # A bare tool call says nothing, so it breaks no rule that only forbids things.
         return None
     verdict = check_text(text, answer.model_copy(update={"tool_calls": []}), content, ctx)
     return None if verdict.passed else verdict

@@ -32,7 +32,7 @@ PLOT_W = 520
 RIGHT_W = 90
 TOP = 24
 AXIS_H = 28
-MAX_LABEL = 34
+MAX_LABEL = 30
 
 
 @dataclass
@@ -74,7 +74,9 @@ class _Axis:
         return round(LABEL_W + (clamped - self.lo) / (self.hi - self.lo) * PLOT_W, 1)
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12, **extra: Any) -> dict[str, Any]:
+def _text(
+    x: float, y: float, text: str, anchor: str = "start", size: int = 12, **extra: Any
+) -> dict[str, Any]:
     return {"k": "text", "x": x, "y": y, "text": text, "anchor": anchor, "size": size, **extra}
 
 
@@ -83,7 +85,16 @@ def _line(x1: float, y1: float, x2: float, y2: float, stroke: str = "#999", sw: 
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, title: str = "", **extra: Any) -> dict[str, Any]:
-    return {"k": "rect", "x": x, "y": y, "w": max(0.0, round(w, 1)), "h": h, "fill": fill, "title": title, **extra}
+    return {
+        "k": "rect",
+        "x": x,
+        "y": y,
+        "w": max(0.0, round(w, 1)),
+        "h": h,
+        "fill": fill,
+        "title": title,
+        **extra,
+    }
 
 
 def _axis_shapes(axis: _Axis, top: float, bottom: float, step: float, label) -> list[dict[str, Any]]:
@@ -111,7 +122,7 @@ def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> C
     if leader is not None and leader.ci_low is not None and leader.ci_high is not None:
         x1, x2 = axis.x(leader.ci_low), axis.x(leader.ci_high)
         shapes.insert(0, _rect(x1, TOP, x2 - x1, bottom - TOP, "#fff3cd", title="leader's 95% interval"))
-    for i, (summary, label) in enumerate(zip(summaries, labels)):
+    for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
         y = TOP + row_h * i + row_h / 2
         overall = summary.overall
         shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
@@ -123,8 +134,17 @@ def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> C
             f"95% CI {fmt.ci(overall.ci_low, overall.ci_high)}"
         )
         shapes.append(_line(axis.x(overall.ci_low), y, axis.x(overall.ci_high), y, stroke=colour(i), sw=3))
-        shapes.append({"k": "circle", "cx": axis.x(overall.pass_rate), "cy": y, "r": 5, "fill": colour(i),
-                       "title": tip, "cls": "point"})
+        shapes.append(
+            {
+                "k": "circle",
+                "cx": axis.x(overall.pass_rate),
+                "cy": y,
+                "r": 5,
+                "fill": colour(i),
+                "title": tip,
+                "cls": "point",
+            }
+        )
         shapes.append(_text(LABEL_W + PLOT_W + 8, y + 4, fmt.pct(overall.pass_rate), size=11))
     return Chart(
         id="chart-pass-rate",
@@ -148,12 +168,13 @@ def suite_chart(summaries: Sequence[RunSummary], labels: Sequence[str], suites: 
     for g, suite in enumerate(suites):
         top = TOP + group_h * g
         shapes.append(_text(LABEL_W - 8, top + group_h / 2 + 2, short(suite), anchor="end", title=suite))
-        for i, (summary, label) in enumerate(zip(summaries, labels)):
+        for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
             stats = next((s for s in summary.suites if s.suite == suite), None)
             y = round(top + 5 + bar_h * i, 1)
             if stats is None or stats.pass_rate is None:
                 continue
-            tip = f"{label} — {suite}: {fmt.pct(stats.pass_rate)} ({stats.passed}/{stats.passed + stats.failed})"
+            counts = f"{stats.passed}/{stats.passed + stats.failed}"
+            tip = f"{label} — {suite}: {fmt.pct(stats.pass_rate)} ({counts})"
             width = axis.x(stats.pass_rate) - LABEL_W
             shapes.append(_rect(LABEL_W, y, width, bar_h - 1, colour(i), title=tip, cls="bar"))
     return Chart(
@@ -176,7 +197,7 @@ def ttft_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
     axis = _Axis(0.0, math.ceil(hi / step) * step)
     bottom = TOP + row_h * len(summaries)
     shapes = _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
-    for i, (summary, label) in enumerate(zip(summaries, labels)):
+    for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
         y = TOP + row_h * i + row_h / 2
         d = summary.ttft
         shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
@@ -190,7 +211,9 @@ def ttft_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
         )
         shapes.append(_line(axis.x(v["min"]), y, axis.x(v["p95"]), y, stroke=colour(i), sw=1.5))
         x1 = axis.x(v["p25"])
-        shapes.append(_rect(x1, y - 7, axis.x(v["p75"]) - x1, 14, colour(i), title=tip, cls="box", opacity=0.5))
+        shapes.append(
+            _rect(x1, y - 7, axis.x(v["p75"]) - x1, 14, colour(i), title=tip, cls="box", opacity=0.5)
+        )
         shapes.append(_line(axis.x(v["p50"]), y - 8, axis.x(v["p50"]), y + 8, stroke="#000", sw=2))
         shapes.append({"k": "circle", "cx": axis.x(v["avg"]), "cy": y, "r": 3, "fill": "#000", "title": tip})
         shapes.append(_text(LABEL_W + PLOT_W + 8, y + 4, f"p95 {v['p95']:.0f}", size=11))
@@ -214,7 +237,7 @@ def decode_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Char
     axis = _Axis(0.0, math.ceil(hi / step) * step)
     bottom = TOP + row_h * len(summaries)
     shapes = _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
-    for i, (summary, label) in enumerate(zip(summaries, labels)):
+    for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
         y = TOP + row_h * i + row_h / 2
         d = summary.decode_tps
         shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))

@@ -83,7 +83,8 @@ class Comparison(BaseModel):
 def compare_runs(run_a: LoadedRun, run_b: LoadedRun, shared_only: bool = False) -> Comparison:
     info_a, info_b = run_a.info, run_b.info
     same_benchmark = (
-        info_a.benchmark_version == info_b.benchmark_version and info_a.benchmark_hash == info_b.benchmark_hash
+        info_a.benchmark_version == info_b.benchmark_version
+        and info_a.benchmark_hash == info_b.benchmark_hash
     )
     results_a = _by_test(run_a.final_results())
     results_b = _by_test(run_b.final_results())
@@ -235,8 +236,11 @@ def print_comparison(comparison: Comparison, console: Console, changed_only: boo
     head.add_row("pass rate (shared tests)", fmt.pct(comparison.rate_a), fmt.pct(comparison.rate_b))
     head.add_row("errors", str(a.overall.errors), str(b.overall.errors))
     head.add_row("total time", fmt.duration(a.total_time_s), fmt.duration(b.total_time_s))
-    head.add_row("TTFT avg / p95", f"{fmt.ms(a.ttft.avg)} / {fmt.ms(a.ttft.p95)}", f"{fmt.ms(b.ttft.avg)} / "
-                 f"{fmt.ms(b.ttft.p95)}")
+    head.add_row(
+        "TTFT avg / p95",
+        f"{fmt.ms(a.ttft.avg)} / {fmt.ms(a.ttft.p95)}",
+        f"{fmt.ms(b.ttft.avg)} / {fmt.ms(b.ttft.p95)}",
+    )
     head.add_row("decode", fmt.tps(a.decode_tps.avg), fmt.tps(b.decode_tps.avg))
     console.print(head)
 

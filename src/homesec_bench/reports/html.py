@@ -33,7 +33,7 @@ from homesec_bench.models import TestResult
 from homesec_bench.reports import charts, fmt
 from homesec_bench.reports.leaderboard import build_leaderboard, rank_order
 from homesec_bench.reports.redact import Redactor
-from homesec_bench.reports.summary import RunSummary, suite_rank, summarize
+from homesec_bench.reports.summary import suite_rank, summarize
 from homesec_bench.store import LoadedRun
 
 TEMPLATE_DIR = Path(str(resources.files("homesec_bench.reports") / "templates"))
@@ -47,7 +47,7 @@ def json_for_script(data: Any) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for char, escape in _JSON_ESCAPES.items():
         text = text.replace(char, escape)
-    return Markup(text)  # noqa: S704 - every character that could end the element is escaped above
+    return Markup(text)  # every character that could end the element is escaped above
 
 
 class _Interner:
@@ -196,7 +196,7 @@ def build_report(
     data = {
         "runs": [
             {"label": label, "locality": s.locality, "run_id": s.run_id, "repeat": s.repeat}
-            for label, s in zip(labels, ordered)
+            for label, s in zip(labels, ordered, strict=True)
         ],
         "strings": builder.strings.items,
         "images": builder.images.items,
@@ -219,7 +219,7 @@ def build_report(
             generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             version=__version__,
             board=board,
-            summaries=list(zip(labels, ordered)),
+            summaries=list(zip(labels, ordered, strict=True)),
             charts=chart_list,
             suites=suites,
             runs=data["runs"],
@@ -247,7 +247,10 @@ def _clean_outside(html: str, verbatim: Sequence[str], redactor: Redactor) -> st
 
 
 def write_report(
-    runs: Sequence[LoadedRun], out: str | Path, title: str = "homesec-bench report", redactor: Redactor | None = None
+    runs: Sequence[LoadedRun],
+    out: str | Path,
+    title: str = "homesec-bench report",
+    redactor: Redactor | None = None,
 ) -> Path:
     path = Path(out)
     text = build_report(runs, title=title, redactor=redactor)

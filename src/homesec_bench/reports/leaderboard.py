@@ -111,7 +111,12 @@ def rank_order(summaries: Sequence[RunSummary]) -> list[int]:
 
     def key(i: int) -> tuple[int, Fraction, str, str]:
         rate = _rate(summaries[i])
-        return (0 if rate is not None else 1, -(rate or Fraction(0)), summaries[i].label.casefold(), summaries[i].run_id)
+        return (
+            0 if rate is not None else 1,
+            -(rate or Fraction(0)),
+            summaries[i].label.casefold(),
+            summaries[i].run_id,
+        )
 
     return sorted(range(len(summaries)), key=key)
 
@@ -179,7 +184,10 @@ def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
 def _unique_labels(summaries: Sequence[RunSummary]) -> list[str]:
     """The model (and quantization); the run id is added only where two rows would read the same."""
     plain = [s.label for s in summaries]
-    return [f"{label} [{s.run_id}]" if plain.count(label) > 1 else label for label, s in zip(plain, summaries)]
+    return [
+        f"{label} [{s.run_id}]" if plain.count(label) > 1 else label
+        for label, s in zip(plain, summaries, strict=True)
+    ]
 
 
 def _notes(summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow]) -> list[str]:
@@ -191,7 +199,9 @@ def _notes(summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow]) -> l
     versions = {(s.benchmark_version, s.benchmark_hash) for s in summaries}
     if len(versions) > 1:
         listed = ", ".join(sorted(f"{v} ({h[:12]})" for v, h in versions))
-        notes.append(f"The runs used different benchmark versions: {listed}; their rates are not like for like.")
+        notes.append(
+            f"The runs used different benchmark versions: {listed}; their rates are not like for like."
+        )
     lengths = {row.tests for row in rows}
     if len(lengths) > 1:
         notes.append(

@@ -1,11 +1,11 @@
 """The embedded default: a managed llama.cpp `llama-server` and a registry-shipped model.
 
-    from homesec_bench.server import ManagedLlamaServer, MemorySampler, default_model_path
+from homesec_bench.server import ManagedLlamaServer, MemorySampler, default_model_path
 
-    with ManagedLlamaServer(default_model_path()) as server:
-        sampler = MemorySampler(server.pid).start()
-        ...  # talk to server.base_url
-        peak = sampler.stop()
+with ManagedLlamaServer(default_model_path()) as server:
+    sampler = MemorySampler(server.pid).start()
+    ...  # talk to server.base_url
+    peak = sampler.stop()
 """
 
 from homesec_bench.server.build import LLAMA_CPP_PYTHON_VERSION, ensure_llama_server, find_llama_server

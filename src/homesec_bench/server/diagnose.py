@@ -41,8 +41,13 @@ def last_meaningful_line(text: str) -> str:
     return "no output"
 
 
-def explain_exit(returncode: int | None, log_path: Path, model_path: Path, ctx_size: int) -> tuple[str, str]:
-    """(kind, message): kind is one of port_taken, bad_model, no_memory, bad_args, bad_cpu, exited."""
+def explain_exit(
+    returncode: int | None, log_path: Path, model_path: Path, ctx_size: int, *, running: bool = False
+) -> tuple[str, str]:
+    """(kind, message): kind is one of port_taken, bad_model, no_memory, bad_args, bad_cpu, exited.
+
+    `running` says the server had been ready, so the wording speaks of a death mid-run, not at start.
+    """
     text = log_tail(log_path)
     where = f"log: {log_path}"
     if _BIND.search(text):
@@ -61,7 +66,8 @@ def explain_exit(returncode: int | None, log_path: Path, model_path: Path, ctx_s
         if not oom_killed:
             how = "ran out of memory"
         return "no_memory", (
-            f"llama-server {how} loading {model_path.name} with a {ctx_size}-token context "
+            f"llama-server {how} {'while serving' if running else 'loading'} {model_path.name} "
+            f"with a {ctx_size}-token context "
             f"({free:.1f} GiB free now); use a smaller --ctx-size or a smaller model, or free memory; {where}"
         )
     if returncode == -signal.SIGILL or "invalid opcode" in text.lower():
@@ -72,7 +78,8 @@ def explain_exit(returncode: int | None, log_path: Path, model_path: Path, ctx_s
     bad_args = _BAD_ARGS.search(text)
     if bad_args:
         return "bad_args", f"llama-server rejected its options ({bad_args.group(0).strip()}); {where}"
+    when = "during the run" if running else "before it was ready"
     return "exited", (
-        f"llama-server exited with code {returncode} before it was ready "
+        f"llama-server exited with code {returncode} {when} "
         f"(last line: {last_meaningful_line(text)}); {where}"
     )

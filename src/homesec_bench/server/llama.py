@@ -97,6 +97,7 @@ class ManagedLlamaServer:
         self._port: int | None = port
         self._log = log
         self._proc: subprocess.Popen[bytes] | None = None
+        self._pid: int | None = None
         self._log_handle: IO[bytes] | None = None
         self.log_path: Path = self.log_dir / "llama-server.log"
         self.started_s: float | None = None
@@ -121,7 +122,8 @@ class ManagedLlamaServer:
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
+        """The server's process id; after stop(), the last one it had (None if it never started)."""
+        return self._pid
 
     # ----------------------------------------------------------------------------------- life cycle
 
@@ -213,6 +215,7 @@ class ManagedLlamaServer:
             raise ServerSetupError(
                 f"cannot run {self.binary} ({exc.strerror}); check the llama-server path"
             ) from None
+        self._pid = self._proc.pid
         reaper.track(self._proc)
         t0 = time.perf_counter()
         try:
@@ -246,8 +249,10 @@ class ManagedLlamaServer:
     def check_alive(self) -> None:
         """Raise a one-line ServerSetupError explaining why the server died, if it did."""
         if self._proc is not None and self._proc.poll() is not None:
-            _, message = explain_exit(self._proc.returncode, self.log_path, self.model_path, self.ctx_size)
-            raise ServerSetupError(message.replace("before it was ready", "during the run"))
+            _, message = explain_exit(
+                self._proc.returncode, self.log_path, self.model_path, self.ctx_size, running=True
+            )
+            raise ServerSetupError(message)
 
     # ----------------------------------------------------------------------------------- inspection
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
@@ -120,10 +121,15 @@ def _nvidia_driver_present() -> bool:
 
 
 class MemorySampler:
-    """Samples a process (and its children) every `interval_s` on a background thread; keeps the peak."""
+    """Samples a process (and its children) every `interval_s` on a background thread; keeps the peak.
 
-    def __init__(self, pid: int | None, *, interval_s: float = 0.25) -> None:
-        self.pid = pid
+    `pid` may be a callable returning the current pid: the sampler then follows a managed server across
+    restarts instead of losing it at the first one.
+    """
+
+    def __init__(self, pid: int | Callable[[], int | None] | None, *, interval_s: float = 0.25) -> None:
+        self._pid_source = pid if callable(pid) else None
+        self.pid: int | None = pid() if callable(pid) else pid
         self.interval_s = interval_s
         self.samples = 0
         self._peak_rss: int | None = None
@@ -180,11 +186,26 @@ class MemorySampler:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):
-            if self._gone:
+            if self._gone and self._pid_source is None:
                 return
             self._sample()
 
+    def _follow(self) -> None:
+        """Switch to the process the pid source names now, if it changed (a restarted server)."""
+        if self._pid_source is None:
+            return
+        current = self._pid_source()
+        if current is None or current == self.pid:
+            return
+        try:
+            proc = psutil.Process(current)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return
+        self._note(f"followed the restarted server from pid {self.pid} to {current}")
+        self.pid, self._proc, self._gone = current, proc, False
+
     def _sample(self) -> None:
+        self._follow()
         if self._proc is None or self._gone:
             return
         try:
@@ -219,6 +240,8 @@ class MemorySampler:
 
     def _process_gone(self) -> None:
         self._gone = True
+        if self._pid_source is not None:
+            return  # a restart may bring it back; _follow says so if it does
         if self._peak_rss is None:
             self._note(f"process {self.pid} exited before it could be sampled")
         else:

@@ -26,6 +26,7 @@ STREAM_FAULTS = frozenset(
         "trickle",
         "split_events",
         "keepalive",
+        "crlf",
     }
 )
 FAULTS = frozenset(HTTP_FAULTS) | STREAM_FAULTS
@@ -37,7 +38,7 @@ class Reply:
 
     `fault` names one entry of FAULTS, `reject_param:<name>`, or several joined by commas (for example
     `split_events,keepalive`). `token_interval_s` is the pause between chunks. `stream=None` honours
-    the request's `stream` flag.
+    the request's `stream` flag. `retry_after` is sent as a Retry-After header with HTTP faults.
     """
 
     content: str = ""
@@ -72,7 +73,8 @@ class Reply:
         return "tool_calls" if self.tool_calls else "stop"
 
 
-_TOKEN = re.compile(r"\s*\S+|\s+")
+# Trailing whitespace rides on the last word, so every token but an all-blank text has a word in it.
+_TOKEN = re.compile(r"\s*\S+(?:\s+\Z)?|\s+")
 
 
 def tokenize(text: str) -> list[str]:

@@ -131,9 +131,7 @@ class ReferenceResponder:
             return None
         if len(candidates) > 1 and tools is not None:
             # Two tests with the same conversation differ in what they offer; the tools tell them apart.
-            names = sorted(
-                t.get("function", {}).get("name", "") for t in tools if isinstance(t, dict)
-            )
+            names = sorted(t.get("function", {}).get("name", "") for t in tools if isinstance(t, dict))
             for test in candidates:
                 if sorted(test.tools) == names:
                     return test

@@ -69,11 +69,15 @@ class Canvas:
     view: View
     rgb: np.ndarray = field(init=False)
     depth: np.ndarray = field(init=False)
+    emit: np.ndarray = field(init=False)
     lights: list[Light] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rgb = np.zeros((self.view.height, self.view.width, 3), dtype=np.float32)
         self.depth = np.full((self.view.height, self.view.width), np.inf, dtype=np.float32)
+        # Light sources and lit windows: night lighting leaves these pixels as bright as drawn.
+        self.emit = np.zeros((self.view.height, self.view.width), dtype=np.float32)
+        self.emissive = False
         ys, xs = np.mgrid[0 : self.view.height, 0 : self.view.width].astype(np.float32)
         self._xs, self._ys = xs + 0.5, ys + 0.5
 
@@ -103,6 +107,8 @@ class Canvas:
         region += (col - region) * a[..., None]
         if write_depth:
             self.depth[sl] = np.where(a > 0.5, zz, self.depth[sl])
+        e = self.emit[sl]
+        e += ((1.0 if self.emissive else 0.0) - e) * a
 
     def polygon_mask(self, pts: Sequence[tuple[float, float]]) -> tuple[int, int, np.ndarray] | None:
         xs = [p[0] for p in pts]
@@ -180,6 +186,7 @@ class Canvas:
         z_range: tuple[float, float] = (0.1, 1e9),
         y: float = 0.0,
         polygon_xz: Sequence[tuple[float, float]] | None = None,
+        opacity: float = 1.0,
     ) -> None:
         """Fill a horizontal plane at height y (the ground, a floor, a road) with a texture of (x, z)."""
         v = self.view
@@ -191,7 +198,7 @@ class Canvas:
         m = below & (zz >= z_range[0]) & (zz <= z_range[1]) & (xx >= x_range[0]) & (xx <= x_range[1])
         if polygon_xz is not None:
             m &= _inside_polygon(xx, zz, polygon_xz)
-        self._fill_plane(m, texture, xx, zz, zz)
+        self._fill_plane(m, texture, xx, zz, zz, opacity)
 
     def wall(
         self,
@@ -224,7 +231,9 @@ class Canvas:
         m &= (yy >= y_range[0]) & (yy <= y_range[1])
         self._fill_plane(m, texture, zz, yy, zz)
 
-    def _fill_plane(self, m: np.ndarray, texture: Texture, a: np.ndarray, b: np.ndarray, z) -> None:
+    def _fill_plane(
+        self, m: np.ndarray, texture: Texture, a: np.ndarray, b: np.ndarray, z, opacity: float = 1.0
+    ) -> None:
         rows = np.flatnonzero(m.any(axis=1))
         if rows.size == 0:
             return
@@ -233,11 +242,12 @@ class Canvas:
         sub = m[y0:y1, x0:x1]
         aa, bb = a[y0:y1, x0:x1], b[y0:y1, x0:x1]
         zz = z if np.isscalar(z) or np.ndim(z) == 0 else z[y0:y1, x0:x1]
+        zarr = np.broadcast_to(np.asarray(zz, dtype=np.float32), sub.shape)
+        sub = sub & (zarr <= self.depth[y0:y1, x0:x1] + 1e-4)  # texture only what will show
         col = np.zeros((y1 - y0, x1 - x0, 3), dtype=np.float32)
         col[sub] = texture(aa[sub], bb[sub])
-        zarr = np.broadcast_to(np.asarray(zz, dtype=np.float32), sub.shape)
         zarr = np.where(sub, zarr, np.inf).astype(np.float32)
-        self.paint(x0, y0, sub.astype(np.float32), col, zarr)
+        self.paint(x0, y0, sub.astype(np.float32) * opacity, col, zarr, write_depth=opacity >= 0.5)
 
     def sky(self, top: str, bottom: str) -> None:
         """A vertical gradient behind everything."""

@@ -46,7 +46,7 @@ def draw_person(
     k = height / 1.76
     if pose == "lie":
         # A figure lying on the floor: the standing figure turned flat and foreshortened.
-        p = Painter(canvas, x, z, y + 0.05, angle=-90.0, squash=0.42)
+        p = Painter(canvas, x, z, y + 0.26, angle=-90.0, squash=0.75)
         p.s *= k
         _front(p, outfit, facing="front", arms="down")
         return

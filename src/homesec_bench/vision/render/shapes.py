@@ -52,6 +52,17 @@ class Painter:
     ) -> None:
         self.poly(ellipse_pts(cx, cy, rx, ry, rot, n), color, shade)
 
+    def glow(self, pts: Sequence[Pt], color) -> None:
+        """A self-lit shape (a lamp, a lit window): night lighting does not darken it."""
+        self.canvas.emissive = True
+        try:
+            self.poly(pts, color)
+        finally:
+            self.canvas.emissive = False
+
+    def glow_rect(self, x0: float, y0: float, x1: float, y1: float, color) -> None:
+        self.glow([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], color)
+
     def rect(self, x0: float, y0: float, x1: float, y1: float, color, shade: str = "flat", strength=0.35) -> None:
         self.poly([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], color, shade, strength)
 

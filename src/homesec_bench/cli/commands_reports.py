@@ -1,0 +1,123 @@
+"""`leaderboard`, `compare` and `report`: read run directories, write comparisons. Thin wrappers."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from homesec_bench.cli.app import app
+from homesec_bench.reports.compare import CompareError, compare_runs, print_comparison
+from homesec_bench.reports.html import write_report
+from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, render
+from homesec_bench.reports.redact import Redactor
+from homesec_bench.reports.summary import summarize
+from homesec_bench.store import StoreError, load_run
+
+
+class BoardFormat(StrEnum):
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+RunsArg = Annotated[
+    list[Path],
+    typer.Argument(help="Run directories, or folders holding run directories.", show_default=False),
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _warn_dropped(runs) -> None:
+    for run in runs:
+        for warning in run.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("leaderboard")
+def leaderboard_command(
+    runs: RunsArg,
+    format: Annotated[BoardFormat, typer.Option("--format", "-f", help="md, json or csv.")] = BoardFormat.md,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Rank runs by pass rate, with 95% intervals, ties ranked equal, and a performance table."""
+    try:
+        loaded = load_runs(runs)
+    except StoreError as exc:
+        _fail(str(exc))
+    _warn_dropped(loaded)
+    board = build_leaderboard([summarize(run) for run in loaded])
+    _write(render(board, format.value, Redactor()), out)
+
+
+@app.command("compare")
+def compare_command(
+    run_a: Annotated[Path, typer.Argument(help="The first run directory (A).", show_default=False)],
+    run_b: Annotated[Path, typer.Argument(help="The second run directory (B).", show_default=False)],
+    shared_only: Annotated[
+        bool,
+        typer.Option(
+            "--shared-only", help="Compare only tests whose definitions are identical in both runs."
+        ),
+    ] = False,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only", help="List only tests whose outcome differs.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Two runs side by side, per test, with an exact McNemar test on the tests both graded."""
+    try:
+        a, b = load_run(run_a), load_run(run_b)
+        comparison = compare_runs(a, b, shared_only=shared_only)
+    except (StoreError, CompareError) as exc:
+        _fail(str(exc))
+    _warn_dropped([a, b])
+    if as_json:
+        sys.stdout.write(Redactor().clean(comparison.model_dump_json(indent=2)) + "\n")
+        return
+    # Piped output would otherwise wrap at 80 columns and cut test ids.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    with console.capture() as captured:
+        print_comparison(comparison, console, changed_only=changed_only)
+    sys.stdout.write(Redactor().clean(captured.get()))
+
+
+@app.command("report")
+def report_command(
+    runs: RunsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.", show_default=False)],
+    title: Annotated[str, typer.Option("--title", help="The report's title.")] = "homesec-bench report",
+) -> None:
+    """One self-contained HTML report: leaderboard, charts, and every transcript with filters."""
+    try:
+        loaded = load_runs(runs)
+    except StoreError as exc:
+        _fail(str(exc))
+    _warn_dropped(loaded)
+    try:
+        path = write_report(loaded, out, title=title)
+    except OSError as exc:
+        _fail(f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+    typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(loaded)} run(s))", err=True)

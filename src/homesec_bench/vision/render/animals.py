@@ -1,0 +1,135 @@
+"""Animals in profile: a terrier, a cat, a fox, a deer, a pigeon and a hedgehog.
+
+At night their eyes shine back at the camera's light, as real animals' eyes do on security footage.
+"""
+
+from __future__ import annotations
+
+import math
+
+from homesec_bench.vision.render.canvas import Canvas
+from homesec_bench.vision.render.shapes import Painter, col
+
+
+def draw_animal(
+    canvas: Canvas, kind: str, x: float, z: float, facing: str = "right", night: bool = False, y: float = 0.0
+) -> None:
+    p = Painter(canvas, x, z, y, mirror=facing == "left")
+    size = {"dog": 0.5, "cat": 0.42, "fox": 0.75, "deer": 1.3, "bird": 0.26, "hedgehog": 0.3}[kind]
+    sx, sy = canvas.view.project(x, y, z)
+    s = canvas.view.scale(z)
+    canvas.shadow(sx, sy, size * 0.7 * s, 0.06 * s, z, 0.35 if not night else 0.15)
+    {"dog": _dog, "cat": _cat, "fox": _fox, "deer": _deer, "bird": _bird, "hedgehog": _hedgehog}[kind](p, night)
+
+
+def _eye(p: Painter, x: float, y: float, r: float, night: bool) -> None:
+    if night:
+        p.ellipse(x, y, r * 1.3, r * 1.3, "#f4fff0")
+        p.light((x, y), r * 1.2, (0.9, 1.0, 0.9), 0.5, "eye")
+    else:
+        p.ellipse(x, y, r, r, "#151310")
+
+
+def _dog(p: Painter, night: bool) -> None:
+    white, brown = col("#e9e4da"), col("#7a5233")
+    for lx, shade in ((-0.17, 0.8), (0.15, 0.8)):
+        p.limb((lx, 0.3), (lx - 0.02, 0.03), 0.065, 0.05, white * shade)
+    p.limb((-0.24, 0.36), (-0.33, 0.52), 0.045, 0.03, white)  # tail up
+    p.ellipse(0.0, 0.32, 0.26, 0.115, white, "sphere")
+    p.ellipse(-0.08, 0.36, 0.11, 0.07, brown, "sphere")
+    for lx in (-0.13, 0.19):
+        p.limb((lx, 0.3), (lx + 0.01, 0.03), 0.07, 0.055, white)
+        p.ellipse(lx + 0.02, 0.025, 0.04, 0.022, "#d8d2c6")
+    p.limb((0.2, 0.36), (0.3, 0.45), 0.13, 0.1, white)  # neck
+    p.rect(0.2, 0.39, 0.27, 0.42, "#2f8a3a")  # green collar
+    p.ellipse(0.32, 0.48, 0.09, 0.08, brown, "sphere")
+    p.ellipse(0.4, 0.45, 0.06, 0.038, white, "sphere")
+    p.ellipse(0.455, 0.46, 0.017, 0.015, "#1b1512")
+    p.poly([(0.26, 0.54), (0.3, 0.6), (0.34, 0.53)], brown * 0.8)
+    _eye(p, 0.355, 0.5, 0.012, night)
+
+
+def _cat(p: Painter, night: bool) -> None:
+    black = col("#1b1a1c")
+    p.limb((-0.2, 0.22), (-0.32, 0.33), 0.035, 0.03, black)
+    p.limb((-0.32, 0.33), (-0.33, 0.46), 0.03, 0.025, black)
+    for lx in (-0.13, 0.11):
+        p.limb((lx, 0.2), (lx, 0.02), 0.04, 0.032, black * 1.3)
+    p.ellipse(0.0, 0.22, 0.2, 0.075, black, "sphere")
+    for lx in (-0.1, 0.14):
+        p.limb((lx, 0.2), (lx + 0.01, 0.02), 0.045, 0.035, black)
+    p.ellipse(0.2, 0.3, 0.068, 0.062, black, "sphere")
+    p.poly([(0.15, 0.34), (0.16, 0.41), (0.2, 0.355)], black)
+    p.poly([(0.21, 0.355), (0.24, 0.41), (0.26, 0.34)], black)
+    _eye(p, 0.235, 0.31, 0.012, night) if night else p.ellipse(0.235, 0.31, 0.013, 0.009, "#b9b34a")
+
+
+def _fox(p: Painter, night: bool) -> None:
+    red, white, dark = col("#c0622c"), col("#eee6da"), col("#201814")
+    p.poly([(-0.3, 0.36), (-0.55, 0.3), (-0.72, 0.2), (-0.66, 0.15), (-0.48, 0.2), (-0.28, 0.28)], red * 0.95)
+    p.ellipse(-0.68, 0.18, 0.06, 0.04, white)
+    for lx in (-0.2, 0.18):
+        p.limb((lx, 0.3), (lx - 0.02, 0.03), 0.06, 0.045, dark * 1.2)
+    p.ellipse(0.0, 0.33, 0.31, 0.105, red, "sphere")
+    for lx in (-0.16, 0.22):
+        p.limb((lx, 0.3), (lx + 0.01, 0.03), 0.065, 0.045, dark)
+    p.limb((0.22, 0.36), (0.33, 0.45), 0.14, 0.1, red)
+    p.poly([(0.24, 0.32), (0.33, 0.42), (0.3, 0.3)], white)  # chest
+    p.ellipse(0.36, 0.47, 0.08, 0.07, red, "sphere")
+    p.poly([(0.4, 0.5), (0.53, 0.43), (0.41, 0.42)], red)  # pointed snout
+    p.poly([(0.4, 0.44), (0.53, 0.43), (0.42, 0.4)], white)
+    p.ellipse(0.53, 0.433, 0.012, 0.012, dark)
+    p.poly([(0.3, 0.51), (0.32, 0.63), (0.37, 0.52)], dark)
+    p.poly([(0.36, 0.52), (0.4, 0.63), (0.42, 0.51)], red * 0.85)
+    _eye(p, 0.405, 0.485, 0.012, night)
+
+
+def _deer(p: Painter, night: bool) -> None:
+    fur, light, dark = col("#8a6744"), col("#d8c7ac"), col("#2a2018")
+    for lx in (-0.38, 0.36):
+        p.limb((lx, 0.9), (lx - 0.03, 0.45), 0.09, 0.06, fur * 0.75)
+        p.limb((lx - 0.03, 0.45), (lx - 0.01, 0.02), 0.05, 0.04, fur * 0.7)
+    p.ellipse(0.0, 0.98, 0.5, 0.2, fur, "sphere")
+    p.ellipse(-0.45, 1.0, 0.08, 0.12, light)  # pale rump
+    for lx in (-0.33, 0.4):
+        p.limb((lx, 0.9), (lx + 0.02, 0.45), 0.1, 0.065, fur * 0.9)
+        p.limb((lx + 0.02, 0.45), (lx + 0.02, 0.02), 0.055, 0.045, fur * 0.85)
+        p.ellipse(lx + 0.03, 0.02, 0.035, 0.02, dark)
+    p.limb((0.42, 1.05), (0.58, 1.42), 0.2, 0.12, fur)
+    p.ellipse(0.62, 1.47, 0.1, 0.08, fur, "sphere")
+    p.poly([(0.66, 1.5), (0.8, 1.42), (0.67, 1.41)], fur)
+    p.ellipse(0.79, 1.425, 0.02, 0.018, dark)
+    p.ellipse(0.55, 1.58, 0.035, 0.08, fur * 0.9, rot=-25)
+    p.ellipse(0.63, 1.6, 0.035, 0.08, fur * 0.8, rot=15)
+    _eye(p, 0.66, 1.49, 0.015, night)
+
+
+def _bird(p: Painter, night: bool) -> None:
+    grey = col("#8a8d96")
+    p.limb((0.0, 0.06), (0.0, 0.0), 0.012, 0.01, "#c46a6a", round_ends=False)
+    p.limb((0.04, 0.06), (0.04, 0.0), 0.012, 0.01, "#c46a6a", round_ends=False)
+    p.poly([(-0.1, 0.12), (-0.2, 0.09), (-0.19, 0.13)], grey * 0.6)
+    p.ellipse(0.0, 0.11, 0.12, 0.058, grey, "sphere")
+    p.ellipse(-0.02, 0.115, 0.07, 0.035, grey * 0.8, rot=-10)
+    p.ellipse(0.09, 0.15, 0.04, 0.045, col("#5d7b72"), "sphere")
+    p.ellipse(0.11, 0.19, 0.035, 0.032, grey * 0.9, "sphere")
+    p.poly([(0.14, 0.195), (0.17, 0.185), (0.14, 0.18)], "#3a3430")
+    _eye(p, 0.12, 0.195, 0.007, night)
+
+
+def _hedgehog(p: Painter, night: bool) -> None:
+    spines, face = col("#5b4634"), col("#a4866a")
+    pts = []
+    n = 22
+    for i in range(n + 1):
+        t = i / n
+        ang = math.pi * t
+        r = 0.15 if i % 2 == 0 else 0.13
+        pts.append((0.0 + r * math.cos(ang) * 1.05, 0.02 + r * math.sin(ang) * 0.75))
+    p.poly(pts, spines, "sphere", 0.5)
+    for i in range(9):
+        ax = -0.1 + i * 0.025
+        p.limb((ax, 0.05), (ax - 0.03, 0.1 + 0.01 * (i % 3)), 0.008, 0.004, spines * 1.5, round_ends=False)
+    p.poly([(0.1, 0.02), (0.2, 0.035), (0.12, 0.09)], face)
+    p.ellipse(0.2, 0.035, 0.012, 0.012, "#1b1512")
+    _eye(p, 0.145, 0.055, 0.008, night)

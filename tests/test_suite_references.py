@@ -1,0 +1,130 @@
+"""Every test's own data against its grader: the benchmark's "no free passes" rules.
+
+Runs over whatever suites exist (`load_benchmark().all_tests()`), and over a small fixture suite of
+our own so the checks are proven even before the real suites exist. One case per test id, so a failure
+names the test and says what is wrong with its data.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from homesec_bench.graders.selfcheck import (
+    answer_in_question_problems,
+    balance_problems,
+    degenerate_problems,
+    near_miss_problems,
+    reference_problems,
+)
+from homesec_bench.graders import validate_grader_spec
+from homesec_bench.models import Suite, TestCase
+from homesec_bench.suites.loader import DATA_DIR, Benchmark, SuiteError, load_benchmark
+
+FIXTURE_DIR = Path(__file__).parent / "graders_fixture"
+
+
+def _load_packaged() -> tuple[Benchmark | None, str | None]:
+    try:
+        return load_benchmark(), None
+    except SuiteError as exc:
+        return None, str(exc)
+
+
+def _load_fixture(tmp_root: Path) -> Benchmark:
+    for name in ("world.yaml", "tools.yaml"):
+        shutil.copy(DATA_DIR / name, tmp_root / name)
+    shutil.copy(FIXTURE_DIR / "grader_fixture.yaml", tmp_root / "grader_fixture.yaml")
+    return load_benchmark(tmp_root)
+
+
+PACKAGED, LOAD_ERROR = _load_packaged()
+
+
+@pytest.fixture(scope="module")
+def fixture_bench(tmp_path_factory: pytest.TempPathFactory) -> Benchmark:
+    return _load_fixture(tmp_path_factory.mktemp("grader_fixture"))
+
+
+def _cases() -> list[pytest.param]:
+    tests = PACKAGED.all_tests() if PACKAGED else []
+    return [pytest.param("packaged", t.id, id=t.id) for t in tests] + [
+        pytest.param("fixture", test_id, id=f"fixture:{test_id}") for test_id in _fixture_ids()
+    ]
+
+
+def _fixture_ids() -> list[str]:
+    import yaml
+
+    data = yaml.safe_load((FIXTURE_DIR / "grader_fixture.yaml").read_text(encoding="utf-8"))
+    return [t["id"] for t in data["tests"]]
+
+
+def _suite_cases() -> list[pytest.param]:
+    suites = list(PACKAGED.suites) if PACKAGED else []
+    return [pytest.param("packaged", s, id=s) for s in suites] + [
+        pytest.param("fixture", "grader_fixture", id="fixture:grader_fixture")
+    ]
+
+
+CASES = _cases()
+SUITE_CASES = _suite_cases()
+
+
+def _bench(source: str, fixture_bench: Benchmark) -> Benchmark:
+    if source == "fixture":
+        return fixture_bench
+    assert PACKAGED is not None
+    return PACKAGED
+
+
+def _test(source: str, test_id: str, fixture_bench: Benchmark) -> tuple[TestCase, Benchmark]:
+    bench = _bench(source, fixture_bench)
+    return bench.test(test_id), bench
+
+
+def _report(problems: list[str]) -> None:
+    assert not problems, "\n".join(problems)
+
+
+def test_packaged_suites_load() -> None:
+    assert LOAD_ERROR is None, LOAD_ERROR
+
+
+@pytest.mark.parametrize(("source", "test_id"), CASES)
+def test_grader_spec_is_valid(source: str, test_id: str, fixture_bench: Benchmark) -> None:
+    test, bench = _test(source, test_id, fixture_bench)
+    _report(validate_grader_spec(test, bench))
+
+
+@pytest.mark.parametrize(("source", "test_id"), CASES)
+def test_references_pass(source: str, test_id: str, fixture_bench: Benchmark) -> None:
+    test, bench = _test(source, test_id, fixture_bench)
+    _report(reference_problems(test, bench))
+
+
+@pytest.mark.parametrize(("source", "test_id"), CASES)
+def test_near_misses_fail(source: str, test_id: str, fixture_bench: Benchmark) -> None:
+    test, bench = _test(source, test_id, fixture_bench)
+    _report(near_miss_problems(test, bench))
+
+
+@pytest.mark.parametrize(("source", "test_id"), CASES)
+def test_degenerate_answers_fail(source: str, test_id: str, fixture_bench: Benchmark) -> None:
+    test, bench = _test(source, test_id, fixture_bench)
+    _report(degenerate_problems(test, bench))
+
+
+@pytest.mark.parametrize(("source", "test_id"), CASES)
+def test_no_answer_in_the_question(source: str, test_id: str, fixture_bench: Benchmark) -> None:
+    test, bench = _test(source, test_id, fixture_bench)
+    _report(answer_in_question_problems(test, bench))
+
+
+@pytest.mark.parametrize(("source", "suite_name"), SUITE_CASES)
+def test_the_same_answer_passes_at_most_a_third(source: str, suite_name: str, fixture_bench: Benchmark) -> None:
+    bench = _bench(source, fixture_bench)
+    suite: Suite = bench.suites[suite_name]
+    _report(balance_problems(suite, bench))
