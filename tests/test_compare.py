@@ -133,9 +133,9 @@ def test_cli_compare_prints_table_and_verdict(tmp_path: Path) -> None:
 
     other = _run(tmp_path, "c", "gamma", a, benchmark_hash="another")
     refused = runner.invoke(app, ["compare", str(path_a), str(other)])
-    assert refused.exit_code == 1
-    assert refused.stderr.startswith("error: the runs used different benchmarks")
+    assert refused.exit_code == 2  # a usage error: rerun, or ask for --shared-only
+    assert refused.stderr.startswith("homesec-bench: error: the runs used different benchmarks")
     assert refused.stderr.strip().count("\n") == 0
     not_a_run = runner.invoke(app, ["compare", str(path_a), str(tmp_path)])
-    assert not_a_run.exit_code == 1 and "is not a run directory" in not_a_run.stderr
+    assert not_a_run.exit_code == 5 and "is not a run directory" in not_a_run.stderr
     assert runner.invoke(app, ["compare", str(path_a)]).exit_code == 2

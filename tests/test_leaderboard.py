@@ -125,7 +125,7 @@ def test_cli_leaderboard_formats_and_errors(tmp_path: Path) -> None:
     assert written.exit_code == 0 and out.read_text().startswith("rank,label,model")
 
     missing = runner.invoke(app, ["leaderboard", str(tmp_path / "nowhere")])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 5  # ExitCode.OUTPUT: a run directory cannot be read
     assert missing.stderr.strip().count("\n") == 0 and "does not exist" in missing.stderr
     assert "Traceback" not in missing.output
     bad = runner.invoke(app, ["leaderboard", str(tmp_path / "runs"), "--format", "xml"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from homesec_bench.cli.app import app
+from homesec_bench.cli.exit_codes import ExitCode, fail
 from homesec_bench.reports.compare import CompareError, compare_runs, print_comparison
 from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, render
@@ -31,9 +32,6 @@ RunsArg = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _warn_dropped(runs) -> None:
@@ -50,7 +48,7 @@ def _write(text: str, out: Path | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+        fail(ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
     typer.echo(f"wrote {out}", err=True)
 
 
@@ -66,7 +64,7 @@ def leaderboard_command(
     try:
         loaded = load_runs(runs)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(ExitCode.OUTPUT, str(exc))
     _warn_dropped(loaded)
     board = build_leaderboard([summarize(run) for run in loaded])
     _write(render(board, format.value, Redactor()), out)
@@ -91,8 +89,10 @@ def compare_command(
     try:
         a, b = load_run(run_a), load_run(run_b)
         comparison = compare_runs(a, b, shared_only=shared_only)
-    except (StoreError, CompareError) as exc:
-        _fail(str(exc))
+    except StoreError as exc:
+        fail(ExitCode.OUTPUT, str(exc))
+    except CompareError as exc:
+        fail(ExitCode.USAGE, str(exc))
     _warn_dropped([a, b])
     if as_json:
         sys.stdout.write(Redactor().clean(comparison.model_dump_json(indent=2)) + "\n")
@@ -114,10 +114,10 @@ def report_command(
     try:
         loaded = load_runs(runs)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(ExitCode.OUTPUT, str(exc))
     _warn_dropped(loaded)
     try:
         path = write_report(loaded, out, title=title)
     except OSError as exc:
-        _fail(f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+        fail(ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
     typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(loaded)} run(s))", err=True)

@@ -505,6 +505,10 @@ class FakeOpenAIServer:
         tail: bytes,
     ) -> None:
         await writer.event(chunker.delta({"role": "assistant", "content": ""}))
+        # Token times are scheduled from one origin, so sleep overshoot never accumulates into the
+        # scripted rate: token i is due at first_token_delay_s + i * token_interval_s.
+        loop = asyncio.get_running_loop()
+        origin = loop.time() + reply.first_token_delay_s
         if reply.first_token_delay_s > 0:
             await asyncio.sleep(reply.first_token_delay_s)
         if "huge" in faults:
@@ -531,7 +535,7 @@ class FakeOpenAIServer:
                     await writer.event(f"data: {json.dumps(error)}\n\n".encode())
                     return
             if index and reply.token_interval_s > 0:
-                await asyncio.sleep(reply.token_interval_s)
+                await asyncio.sleep(max(0.0, origin + index * reply.token_interval_s - loop.time()))
             await writer.event(chunker.delta(delta))
         if not chunks and faults & {"reset_mid_stream", "stall", "error_event"}:
             # An empty answer still gets its fault, before the end of the stream.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -280,23 +281,24 @@ def _inside_polygon(xx: np.ndarray, zz: np.ndarray, poly: Sequence[tuple[float, 
 # ---------------------------------------------------------------------- procedural noise
 
 
+@lru_cache(maxsize=256)
+def _lattice(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).random((256, 256), dtype=np.float32)
+
+
 def value_noise(a: np.ndarray, b: np.ndarray, scale: float, seed: int) -> np.ndarray:
-    """Smooth noise in 0..1 of two coordinates, stable for a seed (a hashed lattice, bilinear)."""
-    a = np.asarray(a, dtype=np.float64) / scale
-    b = np.asarray(b, dtype=np.float64) / scale
-    ia, ib = np.floor(a), np.floor(b)
-    fa, fb = a - ia, b - ib
+    """Smooth noise in 0..1 of two coordinates, stable for a seed (a random lattice, smoothstepped)."""
+    a = np.asarray(a, dtype=np.float32) / np.float32(scale)
+    b = np.asarray(b, dtype=np.float32) / np.float32(scale)
+    fa_, fb_ = np.floor(a), np.floor(b)
+    fa, fb = a - fa_, b - fb_
     fa, fb = fa * fa * (3 - 2 * fa), fb * fb * (3 - 2 * fb)
-
-    def h(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        n = (i.astype(np.int64) * 374761393 + j.astype(np.int64) * 668265263 + seed * 982451653) & 0xFFFFFFFF
-        n = (n ^ (n >> 13)) * 1274126177 & 0xFFFFFFFF
-        return ((n ^ (n >> 16)) & 0xFFFF) / 65535.0
-
-    v00, v10, v01, v11 = h(ia, ib), h(ia + 1, ib), h(ia, ib + 1), h(ia + 1, ib + 1)
-    top = v00 + (v10 - v00) * fa
-    bot = v01 + (v11 - v01) * fa
-    return (top + (bot - top) * fb).astype(np.float32)
+    ia, ib = fa_.astype(np.int32) & 255, fb_.astype(np.int32) & 255
+    ia1, ib1 = (ia + 1) & 255, (ib + 1) & 255
+    t = _lattice(seed & 0x7FFFFFFF)
+    top = t[ia, ib] + (t[ia1, ib] - t[ia, ib]) * fa
+    bot = t[ia, ib1] + (t[ia1, ib1] - t[ia, ib1]) * fa
+    return top + (bot - top) * fb
 
 
 def fbm(a: np.ndarray, b: np.ndarray, scale: float, seed: int, octaves: int = 3) -> np.ndarray:
