@@ -80,9 +80,12 @@ def summarise(results: list[TestResult]) -> dict[str, float | int | None]:
 
 
 async def _run(args: argparse.Namespace, out_dir: Path) -> int:
-    threads = args.threads or available_cores()
     server = ManagedLlamaServer(
-        default_model_path(), ctx_size=args.ctx_size, threads=threads, parallel=args.concurrency
+        default_model_path(),
+        ctx_size=args.ctx_size,
+        threads=args.threads,
+        parallel=args.concurrency,
+        log=lambda line: print(line, file=sys.stderr),
     )
     t0 = time.perf_counter()
     async with server:
@@ -138,7 +141,11 @@ async def _run(args: argparse.Namespace, out_dir: Path) -> int:
         ("tokens in / out", f"{s['tokens_in']} / {s['tokens_out']}"),
         ("peak memory", peak),
     ]
-    print(f"embedded default: {server.model_name} on llama-server, {threads} threads, ctx {args.ctx_size}")
+    cores = available_cores()
+    print(
+        f"embedded default: {server.model_name} on llama-server, {server.threads} threads of {cores} cores, "
+        f"ctx {args.ctx_size}"
+    )
     print(f"  {DEFAULT_MODEL_CAVEAT}")
     for label, value in rows:
         print(f"  {label:<26}{value}")
@@ -155,7 +162,7 @@ def main() -> int:
     )
     parser.add_argument("--suite", action="append", help="only this suite (repeatable); default: all text")
     parser.add_argument("--out", type=Path, help="run directory (default: a temporary one)")
-    parser.add_argument("--threads", type=int, help="llama-server threads (default: all available cores)")
+    parser.add_argument("--threads", type=int, help="llama-server threads (default: the idle cores)")
     parser.add_argument("--ctx-size", type=int, default=8192)
     parser.add_argument("--concurrency", type=int, default=1, help="requests in flight = server slots")
     args = parser.parse_args()

@@ -6,14 +6,19 @@ import asyncio
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from homesec_bench.client import (
+    ERROR_KINDS,
     ChatClient,
     EndpointError,
     EndpointNotFound,
     EndpointUnauthorized,
     EndpointUnreachable,
 )
+from homesec_bench.client.accumulate import Accumulator, StreamError
+from homesec_bench.models import RequestRecord
 from homesec_bench.testing import Reply, fixed, sequence
 
 BODY = {"model": "fake-model", "messages": [{"role": "user", "content": "Is the garage door closed?"}]}
@@ -282,3 +287,49 @@ async def test_sequence_responder_and_record_serialises(make_fake_server) -> Non
         record = await client.complete(BODY)
     assert contents == ["one", "two", "two"]
     assert json.loads(record.model_dump_json())["content"] == "two"
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=12,
+)
+_keys = st.sampled_from(
+    [
+        "choices",
+        "delta",
+        "content",
+        "tool_calls",
+        "index",
+        "function",
+        "arguments",
+        "name",
+        "usage",
+        "timings",
+        "error",
+        "finish_reason",
+        "reasoning",
+        "id",
+        "predicted_n",
+    ]
+)
+_chunkish = st.recursive(
+    _json,
+    lambda inner: st.dictionaries(_keys, inner, max_size=4) | st.lists(inner, max_size=3),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_chunkish, max_size=5))
+def test_hostile_chunks_end_in_a_record_or_a_stream_error(chunks) -> None:
+    acc = Accumulator(0.0)
+    for n, chunk in enumerate(chunks):
+        try:
+            acc.feed_chunk(chunk, float(n + 1))
+        except StreamError as exc:
+            assert exc.kind in ERROR_KINDS
+            break
+    record = RequestRecord()
+    acc.fill(record)
+    RequestRecord.model_validate(record.model_dump())

@@ -132,3 +132,14 @@ def test_cli_leaderboard_formats_and_errors(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     empty = runner.invoke(app, ["leaderboard"])
     assert empty.exit_code == 2
+
+
+def test_no_output_format_carries_an_api_key(tmp_path: Path, monkeypatch) -> None:
+    canary = "canary-secret-4242424242"
+    monkeypatch.setenv("OPENAI_API_KEY", canary)
+    _run(tmp_path / "runs", "a", f"model-{canary}", 9, 1, base_url=f"http://k:{canary}@127.0.0.1:1/v1")
+    runner = CliRunner()
+    for fmt_name in ("md", "json", "csv"):
+        shown = runner.invoke(app, ["leaderboard", str(tmp_path / "runs"), "--format", fmt_name])
+        assert shown.exit_code == 0, shown.output
+        assert canary not in shown.stdout and "[redacted]" in shown.stdout

@@ -227,9 +227,12 @@ def test_stop_leaves_no_process_and_restart_keeps_the_port(llama_server_binary: 
 
 @integration
 @build_timeout
-async def test_async_context_manager(llama_server_binary: Path, log_dir: Path) -> None:
+async def test_async_context_manager_and_restart(llama_server_binary: Path, log_dir: Path) -> None:
     managed = ManagedLlamaServer(default_model_path(), binary=llama_server_binary, log_dir=log_dir, threads=2)
     async with managed:
+        first_pid, port = managed.pid, managed.port
+        await managed.arestart()
+        assert managed.port == port and managed.pid != first_pid and not psutil.pid_exists(first_pid or 0)
         async with httpx.AsyncClient(trust_env=False, timeout=10) as client:
             assert (await client.get(f"{managed.root_url}/health")).status_code == 200
         pid = managed.pid
@@ -239,11 +242,19 @@ async def test_async_context_manager(llama_server_binary: Path, log_dir: Path) -
 # The child starts a server, prints its pid and log, then ends in the way the test names.
 _CHILD = textwrap.dedent(
     """
-    import os, signal, sys, time
+    import asyncio, os, signal, sys, time
     from pathlib import Path
     from homesec_bench.server import ManagedLlamaServer, default_model_path
     how, binary, log_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     server = ManagedLlamaServer(default_model_path(), binary=binary, log_dir=log_dir, threads=1, log=print)
+
+    async def serve():
+        async with server:
+            print(server.pid, server.log_path, flush=True)
+            await asyncio.sleep(60)
+
+    if how.startswith("async"):
+        asyncio.run(serve())
     if how == "ctrl-c":
         with server:
             print(server.pid, server.log_path, flush=True)
@@ -260,7 +271,7 @@ _CHILD = textwrap.dedent(
 
 @integration
 @build_timeout
-@pytest.mark.parametrize("how", ["exit", "ctrl-c", "sigterm", "sigkill"])
+@pytest.mark.parametrize("how", ["exit", "ctrl-c", "sigterm", "sigkill", "async-sigterm", "async-sigkill"])
 def test_no_server_outlives_its_parent(how: str, llama_server_binary: Path, log_dir: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, how, str(llama_server_binary), str(log_dir)],
@@ -273,11 +284,11 @@ def test_no_server_outlives_its_parent(how: str, llama_server_binary: Path, log_
         line = child.stdout.readline().split()
         assert line and line[0].isdigit(), f"child did not start a server: {line!r} {child.stderr.read()}"
         server_pid, server_log = int(line[0]), Path(line[1])
-        if how in ("sigterm", "sigkill"):
-            child.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+        if how.endswith(("sigterm", "sigkill")):
+            child.send_signal(signal.SIGTERM if how.endswith("sigterm") else signal.SIGKILL)
         child.wait(timeout=30)
         assert _wait_gone(server_pid), f"llama-server {server_pid} outlived its parent ({how})"
-        if how != "sigkill":
+        if not how.endswith("sigkill"):
             # A graceful stop by our code, not the kernel's parent-death SIGKILL backstop.
             assert "cleaning up before exit" in server_log.read_text(errors="replace")
     finally:

@@ -97,10 +97,11 @@ def test_summary_timings_tokens_errors_and_defaults(hand_run) -> None:
 
 
 def test_console_table_says_everything_the_issue_lists(hand_run) -> None:
-    console = Console(record=True, width=200)
+    console = Console(record=True, width=80)
     print_run_summary(summarize(hand_run), console)
     text = console.export_text()
-    assert re.search(r"tool_use\s+│\s+3\s+│\s+3\s+│\s+3\s+│\s+0\s+│\s+50\.0%", text)
+    assert "security_classification" in text  # the longest suite name is not cut at 80 columns
+    assert re.search(r"tool_use\s+3\s+3\s+3\s+0\s+50\.0%", text)
     assert "pass^2" in text
     assert "overall" in text and "66.7%" in text
     assert "Total time: 2m 0s" in text
@@ -301,3 +302,51 @@ async def test_runs_against_the_fake_server_feed_every_report(make_fake_server, 
     assert len(data["results"]) == n + n + 2 * n
     assert [r["label"] for r in data["runs"]] == ["cloud-mini", "local-9b (Q4_K_M)", "local-9b (Q8_0)"]
     assert any(r.get("dp") == ["temperature"] for r in data["results"])
+
+
+def test_report_transcripts_drop_the_appended_reply_and_keep_tool_arguments(tmp_path: Path) -> None:
+    sent = [
+        {"role": "user", "content": "Lock the back door."},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "get_locks", "arguments": '{"all": true}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": '{"back_door": "unlocked"}'},
+    ]
+    reply_call = {"id": "c2", "name": "set_lock", "arguments": {"lock": "back_door", "state": "locked"}}
+    # The runner stores the conversation as sent plus the model's reply (a dumped ToolCall).
+    messages = [*sent, {"role": "assistant", "content": "", "tool_calls": [reply_call]}]
+    r = result("tool_use.lock", "pass", messages=messages, tool_calls=[reply_call])
+    run = load_run(write_run(tmp_path / "r", make_info("r", "m"), [r]))
+    data = _data_block(build_report([run]))
+    row = data["results"][0]
+    transcript = data["transcripts"][row["m"]]
+    strings = data["strings"]
+    assert [m["role"] for m in transcript] == ["user", "assistant", "tool"]
+    history_call = transcript[1]["tc"][0]
+    assert (strings[history_call[0]], strings[history_call[1]]) == ("get_locks", '{"all": true}')
+    assert strings[transcript[2]["id"]] == "c1"
+    name, args = (strings[i] for i in row["tc"][0])
+    assert name == "set_lock" and json.loads(args) == {"lock": "back_door", "state": "locked"}
+
+
+def test_an_empty_or_interrupted_run_still_reports(tmp_path: Path) -> None:
+    empty = load_run(write_run(tmp_path / "empty", make_info("empty", "nothing-yet", duration_s=None), []))
+    errors = load_run(
+        write_run(tmp_path / "errors", make_info("errors", "down"), [result("tool_use.a", "error")])
+    )
+    s = summarize(empty)
+    assert s.overall.pass_rate is None and s.total_time_s == 0.0 and not s.complete
+    assert "the run did not finish" in " ".join(s.notes)
+    html = build_report([empty, errors])
+    assert "no graded tests" in html and "no timings" in html
+    console = Console(record=True, width=100)
+    print_run_summary(s, console)
+    assert "n/a" in console.export_text()

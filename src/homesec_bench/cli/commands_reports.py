@@ -32,8 +32,6 @@ RunsArg = Annotated[
 ]
 
 
-
-
 def _warn_dropped(runs) -> None:
     for run in runs:
         for warning in run.warnings:
@@ -48,7 +46,9 @@ def _write(text: str, out: Path | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+        fail(
+            ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out"
+        )
     typer.echo(f"wrote {out}", err=True)
 
 
@@ -119,5 +119,7 @@ def report_command(
     try:
         path = write_report(loaded, out, title=title)
     except OSError as exc:
-        fail(ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+        fail(
+            ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out"
+        )
     typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(loaded)} run(s))", err=True)

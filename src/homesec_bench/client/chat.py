@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import random
+import socket
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ class ChatClient:
         self._proxy = env_proxy(self.base_url)
         # Created on first use: an aiohttp session belongs to the event loop it was made in.
         self._http: aiohttp.ClientSession | None = None
+        self._http_loop: asyncio.AbstractEventLoop | None = None
 
     async def __aenter__(self) -> ChatClient:
         return self
@@ -128,14 +130,19 @@ class ChatClient:
         self._http = None
 
     def _session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._http is not None and self._http_loop is not loop:
+            # Used from a new event loop (a second asyncio.run): the old session cannot serve it.
+            self._http = None
         if self._http is None or self._http.closed:
+            self._http_loop = loop
             self._http = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0),
                 headers=self._headers,
                 timeout=aiohttp.ClientTimeout(
                     total=None, sock_connect=self.connect_timeout_s, sock_read=self.idle_timeout_s
                 ),
-                # Proxy settings are read once (below), not per request: aiohttp's trust_env looks
+                # Proxy settings are read once, in __init__, not per request: aiohttp's trust_env looks
                 # them up in a worker thread for every request, a large share of the client's cost.
                 trust_env=False,
             )
@@ -520,6 +527,18 @@ async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:
 
 
 def _reason(exc: BaseException) -> str:
+    """A few plain words for a transport error (aiohttp's own texts are long and technical)."""
+    os_error = getattr(exc, "os_error", None)
+    if isinstance(os_error, socket.gaierror):
+        return "host name not found"
+    if isinstance(os_error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(os_error, OSError) and os_error.strerror:
+        return os_error.strerror.lower()
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the response body was cut short"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "server disconnected"
     text = one_line(str(exc), 120)
     return text or type(exc).__name__
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -59,12 +60,26 @@ def coerce(instance: Any, schema: Any, depth: int = 0) -> Any:
     return instance
 
 
+def _schema_key(schema: Any) -> str:
+    try:
+        return json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return json.dumps(copy.deepcopy(schema), sort_keys=True, default=str)
+
+
 def schema_problem(schema: Any) -> str | None:
     """Why `schema` is not a usable Draft 2020-12 schema, or None."""
     if not isinstance(schema, dict | bool):
         return "schema must be a mapping"
+    return _schema_problem(_schema_key(schema))
+
+
+# Checking a schema against the metaschema costs ~5 ms, and the json grader asks on every answer:
+# the cache keeps it to once per distinct schema per process.
+@lru_cache(maxsize=256)
+def _schema_problem(schema_key: str) -> str | None:
     try:
-        Draft202012Validator.check_schema(schema)
+        Draft202012Validator.check_schema(json.loads(schema_key))
     except jsonschema.SchemaError as exc:
         return f"invalid JSON Schema ({exc.message})"
     return None
@@ -72,20 +87,12 @@ def schema_problem(schema: Any) -> str | None:
 
 @lru_cache(maxsize=256)
 def _validator(schema_key: str) -> Draft202012Validator:
-    import json
-
     return Draft202012Validator(json.loads(schema_key), format_checker=_FORMATS)
 
 
 def first_violation(instance: Any, schema: dict[str, Any]) -> str | None:
     """One sentence naming the first way `instance` breaks `schema`, or None when it conforms."""
-    import json
-
-    try:
-        key = json.dumps(schema, sort_keys=True)
-    except (TypeError, ValueError):
-        key = json.dumps(copy.deepcopy(schema), sort_keys=True, default=str)
-    validator = _validator(key)
+    validator = _validator(_schema_key(schema))
     try:
         error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
     except RecursionError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -14,16 +15,23 @@ _MAX_ERRORS_LISTED = 20
 
 def print_run_summary(summary: RunSummary, console: Console) -> None:
     repeat = summary.repeat
-    table = Table(title=escape(f"{summary.label} — {summary.locality} — run {summary.run_id}"))
-    table.add_column("Suite")
-    table.add_column("Tests", justify="right")
-    table.add_column("Passed", justify="right")
-    table.add_column("Failed", justify="right")
-    table.add_column("Errors", justify="right")
-    table.add_column("Pass rate", justify="right")
-    table.add_column("95% CI", justify="right")
+    # Compact on purpose: the longest suite name plus every column still fits an 80-column terminal.
+    table = Table(
+        title=escape(f"{summary.label} — {summary.locality} — run {summary.run_id}"),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("Suite", no_wrap=True)
+    table.add_column("Tests", justify="right", no_wrap=True)
+    table.add_column("Pass", justify="right", no_wrap=True)
+    table.add_column("Fail", justify="right", no_wrap=True)
+    table.add_column("Err", justify="right", no_wrap=True)
+    table.add_column("Rate", justify="right", no_wrap=True)
+    table.add_column("95% CI", justify="right", no_wrap=True)
     if repeat > 1:
-        table.add_column(f"pass^{repeat}", justify="right")
+        table.add_column(f"pass^{repeat}", justify="right", no_wrap=True)
     for suite in summary.suites:
         table.add_row(*_row(suite, repeat))
     table.add_section()
@@ -43,14 +51,14 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
     for line in lines:
         console.print(escape(line))
     if summary.overall.flaky:
-        console.print(escape(f"Flaky ({len(summary.overall.flaky)}): {', '.join(summary.overall.flaky)}"))
+        console.print(escape(f"Flaky ({len(summary.overall.flaky)}): {_listed(summary.overall.flaky, 20)}"))
     for param, tests in summary.server_defaults.items():
+        which = "every test" if len(tests) >= summary.overall.tests else _listed(tests)
         console.print(
             "[yellow]"
             + escape(
-                f"Ran with the server default for {param} in {len(tests)} test(s): the endpoint rejected "
-                f"the parameter, so these results are an API limitation, not the model's: "
-                f"{', '.join(tests)}"
+                f"Ran with the server default for {param} in {len(tests)} test(s) ({which}): the endpoint "
+                "rejected the parameter, so this is an API limitation, not the model's."
             )
             + "[/yellow]"
         )
@@ -64,6 +72,11 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
             console.print(escape(f"  ... and {len(summary.errors) - _MAX_ERRORS_LISTED} more"))
     for note in summary.notes:
         console.print("[dim]" + escape(f"Note: {note}") + "[/dim]")
+
+
+def _listed(items: list[str], limit: int = 8) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _row(stats: PassStats, repeat: int, bold: bool = False) -> list[str]:

@@ -78,9 +78,10 @@ class _DataBuilder:
     def tool_calls(self, calls: Sequence[Any]) -> list[list[int | None]]:
         out = []
         for call in calls:
-            if isinstance(call, dict):  # OpenAI message format
-                function = call.get("function") or {}
-                name, args = function.get("name") or call.get("name"), function.get("arguments", "")
+            if isinstance(call, dict):  # OpenAI format {"function": {...}}, or a dumped ToolCall
+                function = call.get("function")
+                source = function if isinstance(function, dict) else call
+                name, args = source.get("name"), source.get("arguments", "")
             else:  # ToolCall model
                 name, args = call.name, call.arguments
             if not isinstance(args, str):
@@ -127,7 +128,7 @@ class _DataBuilder:
             "a": result.attempt,
             "o": result.outcome,
             "why": self.s(result.reason),
-            "m": self.transcript(result.messages),
+            "m": self.transcript(_without_reply(result)),
         }
         optional = {
             "f": 1 if flaky else None,
@@ -147,6 +148,22 @@ class _DataBuilder:
         }
         row.update({k: v for k, v in optional.items() if v is not None})
         return row
+
+
+def _without_reply(result: TestResult) -> list[dict[str, Any]]:
+    """The transcript without the model's reply that the runner appends to it: the report shows the
+    reply in full beside the verdict, and leaving it out lets every model share one stored prompt."""
+    messages = result.messages
+    if not messages:
+        return messages
+    last, rq = messages[-1], result.request
+    if (
+        last.get("role") == "assistant"
+        and (last.get("content") or "") == rq.content
+        and len(last.get("tool_calls") or []) == len(rq.tool_calls)
+    ):
+        return messages[:-1]
+    return messages
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -27,7 +27,7 @@ _sigterm_installed = False
 def track(proc: subprocess.Popen[bytes]) -> None:
     with _lock:
         _live[proc.pid] = proc
-    _install_sigterm_handler()
+    install_sigterm_handler()
 
 
 def untrack(proc: subprocess.Popen[bytes]) -> None:
@@ -69,7 +69,8 @@ def _stop_all() -> None:
 atexit.register(_stop_all)
 
 
-def _install_sigterm_handler() -> None:
+def install_sigterm_handler() -> None:
+    """Make SIGTERM raise SystemExit (so cleanup runs), if called on the main thread and none is set."""
     global _sigterm_installed
     if _sigterm_installed or threading.current_thread() is not threading.main_thread():
         return

@@ -124,13 +124,34 @@ def load_run(path: str | Path) -> LoadedRun:
     warnings: list[str] = []
     results_path = path / RESULTS_FILE
     if results_path.exists():
-        with open(results_path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    results.append(TestResult.model_validate(json.loads(line)))
-                except (ValueError, ValidationError):
-                    dropped += 1
-                    warnings.append(f"{results_path} line {number}: torn or invalid result dropped")
+        try:
+            # Binary, so that only "\n" ends a line: the writer's own rule for a complete line.
+            with open(results_path, "rb") as handle:
+                for number, raw in enumerate(handle, start=1):
+                    if not raw.strip():
+                        continue
+                    result = _parse_line(raw)
+                    if result is None:
+                        dropped += 1
+                        warnings.append(f"{results_path} line {number}: torn or invalid result dropped")
+                    else:
+                        results.append(result)
+        except OSError as exc:
+            raise StoreError(
+                f"{results_path}: cannot read the results ({exc.strerror or exc}); check the run directory"
+            ) from None
     return LoadedRun(path=path, info=info, results=results, dropped_lines=dropped, warnings=warnings)
+
+
+def _parse_line(raw: bytes) -> TestResult | None:
+    """A result, or None for a line that is not one.
+
+    A last line without its newline is torn even when it happens to parse: RunWriter cuts such a
+    tail before appending, so counting it as done here would lose that test on resume.
+    """
+    if not raw.endswith(b"\n"):
+        return None
+    try:
+        return TestResult.model_validate(json.loads(raw.decode("utf-8", errors="replace")))
+    except (ValueError, ValidationError, RecursionError):
+        return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import yaml
 from pydantic import ValidationError
 
@@ -24,6 +25,11 @@ from homesec_bench.models import Suite, TestCase
 BENCHMARK_VERSION = "1.0"
 DATA_DIR = Path(str(resources.files("homesec_bench.suites") / "data"))
 RESERVED_FILES = {"world.yaml", "tools.yaml"}
+# libyaml parses the suites about 30x faster than pure Python, which every CLI start pays for.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Far beyond any real suite file (the largest is 12 levels deep and about 2,000 values).
+_MAX_DEPTH = 64
+_MAX_VALUES = 200_000
 
 # The order suites run in (and are listed in). Suites sharing a long system prompt sit together so a
 # server's prompt cache can reuse the prefix.
@@ -126,12 +132,52 @@ def _read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SuiteError(f"{path}: cannot read the file ({exc}); check it exists and is UTF-8 text") from None
     try:
-        return yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SuiteError(f"{path}{where}: malformed YAML ({problem}); fix the syntax there") from None
+    except RecursionError:
+        raise SuiteError(f"{path}: nested too deeply to be a suite file; flatten it") from None
+    _check_shape(data, path)
+    return data
+
+
+def _check_shape(data: Any, path: Path) -> None:
+    """Refuse what would crash or swamp the steps after parsing: aliases that refer to themselves,
+    alias bombs (a few lines that expand to millions of values) and absurd nesting.
+
+    Iterative on purpose: a recursive walk would itself fail on the input it guards against.
+    """
+    sizes: dict[int, int] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, int, bool]] = [(data, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if children_done:
+            open_ids.discard(key)
+            size = len(children) + sum(sizes.get(id(c), 0) for c in children)
+            if size > _MAX_VALUES:
+                raise SuiteError(
+                    f"{path}: expands to more than {_MAX_VALUES:,} values (an alias bomb?); "
+                    "write the data out plainly"
+                )
+            sizes[key] = size
+            continue
+        if key in open_ids:
+            raise SuiteError(f"{path}: a YAML alias refers to itself; remove the cycle")
+        if key in sizes:
+            continue
+        if depth > _MAX_DEPTH:
+            raise SuiteError(f"{path}: nested more than {_MAX_DEPTH} levels deep; flatten it")
+        open_ids.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +195,11 @@ def _render(template: str, env: jinja2.Environment, variables: dict[str, Any], w
         return env.from_string(template).render(**variables)
     except jinja2.TemplateError as exc:
         raise SuiteError(f"{where}: bad placeholder in message ({exc}); see docs/test-format.md") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+        # Expressions inside a placeholder ({{ 1/0 }}) fail with ordinary Python errors.
+        raise SuiteError(
+            f"{where}: placeholder failed to render ({type(exc).__name__}); see docs/test-format.md"
+        ) from None
 
 
 def _render_messages(
@@ -165,7 +216,8 @@ def _render_messages(
         if isinstance(content, str):
             msg["content"] = _render(content, env, variables, f"{where} message {i}")
         elif isinstance(content, dict) and msg.get("role") == "tool":
-            msg["content"] = json.dumps(content, ensure_ascii=False)
+            # default=str: an unquoted YAML date in a tool result becomes its text, not a crash.
+            msg["content"] = json.dumps(content, ensure_ascii=False, default=str)
         elif isinstance(content, list):
             parts = []
             for part in content:
@@ -191,9 +243,14 @@ def load_suite_file(path: Path, world: dict[str, Any], tools: dict[str, dict[str
     data = _read_yaml(path)
     if not isinstance(data, dict) or "suite" not in data or "tests" not in data:
         raise SuiteError(f"{path}: a suite file needs `suite`, `title`, `version` and `tests`")
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    # Sandboxed: a suite file is data, and its placeholders must not reach Python internals.
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
     variables = {"world": world, "blocks": world.get("blocks", {})}
     defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise SuiteError(f"{path}: `defaults` must be a mapping of test fields")
     suite_name = data["suite"]
     tests: list[TestCase] = []
     seen: set[str] = set()

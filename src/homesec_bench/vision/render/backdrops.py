@@ -238,7 +238,7 @@ def backyard(cv: Canvas, env: Env) -> None:
     shrub(cv, -5.0, 10.4, 0.8, s + 5, "#3e6a34")
     shrub(cv, -3.6, 10.5, 0.6, s + 6, "#5a7d38")
     if env.night and env.lamps_on:  # the motion floodlight above the camera lights the lawn
-        cv.lights.append(Light(320.0, -40.0, 32.0, (1.0, 0.95, 0.85), 1.1, "flood"))
+        cv.lights.append(Light(320.0, 190.0, 22.0, (1.0, 0.95, 0.85), 0.85, "flood"))
 
 
 def side_gate(cv: Canvas, env: Env) -> None:

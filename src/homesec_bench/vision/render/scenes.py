@@ -51,7 +51,7 @@ SCENES: tuple[Scene, ...] = (
         "front_visitor_evening", "cam_front_door", "front_door", "2026-03-17 19:48:27", "night",
         (Actor("person", 0.85, 6.7, "at_door", outfit=VISITOR, y=0.17),),
         "normal", "After dark, one person in a green jacket waits at the lit front door.",
-        level_ok=("monitor",),
+        level_ok=("monitor",), conditions_ok=("glare",),
     ),
     Scene(
         "front_hooded_handle_night_ir", "cam_front_door", "front_door", "2026-03-18 02:47:03", "ir",
@@ -80,13 +80,14 @@ SCENES: tuple[Scene, ...] = (
         "front_dirty_lens_walker", "cam_front_door", "front_door", "2026-03-17 16:31:09", "day",
         (Actor("person", 0.3, 4.6, "path", pose="walk", facing="left", outfit=WALKER),),
         "normal", "Through a smudged lens, one person walks along the front path away from the door.",
-        level_ok=("monitor",), effects=("dirty_lens",),
+        level_ok=("monitor",), effects=("dirty_lens",), conditions_ok=("fog",),
     ),
     Scene(
         "front_lurker_hedge_night", "cam_front_door", "front_door", "2026-03-17 23:55:40", "night",
-        (Actor("person", -1.9, 5.0, "yard", outfit=HOODIE_GREY),),
-        "suspicious", "Near midnight a hooded person stands half hidden behind the garden hedge, watching the house.",
-        level_ok=("critical",),
+        (Actor("person", -1.9, 5.0, "yard", outfit=HOODIE_GREY),
+         Actor("parcel", 0.6, 6.45, "at_door", size=(0.46, 0.32, 0.38), y=0.17)),
+        "suspicious", "Near midnight a hooded person half hidden behind the hedge watches a parcel left on the step.",
+        level_ok=("critical",), conditions_ok=("glare",),
     ),
     # ------------------------------------------------------------------ driveway and street
     Scene(
@@ -109,7 +110,7 @@ SCENES: tuple[Scene, ...] = (
         "driveway_van_headlights_night", "cam_driveway", "driveway", "2026-03-18 01:20:44", "night",
         (Actor("van", 0.6, 12.8, "street", color="#e6e6e2", facing="left", lights=True),),
         "monitor", "An unmarked white van idles in the street across the driveway at 01:20 with its headlights on.",
-        level_ok=("suspicious",), effects=("headlights",),
+        level_ok=("suspicious",), effects=("headlights",), conditions_ok=("glare",),
     ),
     Scene(
         "street_three_parked_cars_day", "cam_driveway", "driveway", "2026-03-17 11:45:30", "day",
@@ -185,10 +186,10 @@ SCENES: tuple[Scene, ...] = (
         "normal", "A hedgehog snuffles across the lawn near the patio at night, in infrared.", lamps_on=False,
     ),
     Scene(
-        "backyard_fence_climber_night_ir", "cam_backyard", "backyard", "2026-03-18 02:15:36", "ir",
-        (Actor("person", -1.5, 10.7, "fence", pose="climb", outfit=DARK_C, y=0.55),),
-        "suspicious", "At 02:15 a person climbs over the back fence into the garden, seen in infrared.",
-        level_ok=("critical",), lamps_on=False,
+        "backyard_fence_climber_floodlight", "cam_backyard", "backyard", "2026-03-18 02:15:36", "night",
+        (Actor("person", -1.5, 10.7, "fence", pose="climb", outfit=RESIDENT, y=0.55),),
+        "suspicious", "At 02:15, under the garden floodlight, a person climbs over the back fence into the garden.",
+        level_ok=("critical",),
     ),
     Scene(
         "backyard_empty_rain_day", "cam_backyard", "backyard", "2026-03-17 16:02:50", "day",
@@ -213,7 +214,7 @@ SCENES: tuple[Scene, ...] = (
         "side_gate_empty_dirty_night_ir", "cam_side_gate", "side_gate", "2026-03-18 04:10:29", "ir",
         (Actor("bin", 0.5, 5.0),),
         "normal", "An empty side alley at night through a dirty lens, in infrared.",
-        effects=("dirty_lens",), lamps_on=False,
+        effects=("dirty_lens",), conditions_ok=("fog",), lamps_on=False,
     ),
     # ------------------------------------------------------------------ indoors
     Scene(
@@ -242,7 +243,7 @@ SCENES: tuple[Scene, ...] = (
         "living_room_torch_intruder_night_ir", "cam_living_room", "living_room", "2026-03-18 03:20:08", "ir",
         (Actor("person", 0.9, 4.8, "indoor", pose="walk", facing="left", outfit=TORCH),),
         "critical", "At 03:20 a hooded person with a torch walks through the living room, seen in infrared.",
-        level_ok=("suspicious",), lamps_on=False,
+        level_ok=("suspicious",), conditions_ok=("glare",), lamps_on=False,
     ),
     Scene(
         "living_room_empty_day", "cam_living_room", "living_room", "2026-03-18 13:02:45", "day",

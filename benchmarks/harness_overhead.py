@@ -1,0 +1,477 @@
+"""What the harness itself costs per request, where that time goes, and how a run scales with
+--concurrency.
+
+    .venv/bin/python benchmarks/harness_overhead.py [--rounds 3] [--concurrency 1 2 4 8 16]
+        [--repeat 1] [--delay-first 0] [--no-vision] [--profile]
+
+The whole benchmark (every text test, and the vision suite when its frames are present, with the same
+server as the vision endpoint) runs against the loopback fake server in a separate process with zero
+delay, so everything this process spends is the harness's own cost.
+
+Overhead, defined at concurrency 1 where requests do not overlap:
+
+    wire       sum over results of the client-measured total_s (send to end of stream), plus the
+               warm-up request's: the time a request spends with the server
+    all-in     (run wall time - wire) / requests: every fixed cost (endpoint discovery, warm-up
+               bookkeeping, run.json, reading the run back) spread over the requests
+    per-test   (wall time of the test loop - wire) / requests: what each further test adds
+    CPU        CPU seconds of this process / requests (the server runs elsewhere, so all of it is
+               harness work, the client's own parsing inside total_s included)
+
+Each stage is timed in wall and CPU seconds: request building, the client outside the wire, grading,
+the transcript and result record, and the store split into serialising, writing and fsync. A second
+pass with fsync switched off (in this benchmark only) shows what durability costs on this disk.
+Medians over --rounds runs; the machine is assumed noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import dataclasses
+import io
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from homesec_bench.client import ChatClient
+from homesec_bench.models import TestResult
+from homesec_bench.runner import EndpointConfig, RunConfig, engine, run_benchmark
+from homesec_bench.store import LoadedRun, RunWriter
+from homesec_bench.suites import load_benchmark
+from homesec_bench.suites.loader import Benchmark
+
+TYPICAL_LOCAL_REQUEST_S = (2.0, 5.0)
+TARGET_MS = 2.0
+_SERVER_START_S = 30.0
+_CONCURRENCY = [1, 2, 4, 8, 16]
+
+
+# ------------------------------------------------------------------------------------ fake server
+
+
+@contextlib.contextmanager
+def fake_server_process(delay_first: float = 0.0) -> Iterator[str]:
+    """The loopback fake server in its own process (so its CPU is not ours); yields its base URL."""
+    command = [sys.executable, "-m", "homesec_bench.testing.fake_server", "--port", "0"]
+    if delay_first > 0:
+        command += ["--delay-first", str(delay_first)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(_SERVER_START_S)
+        if not line or not line[0].startswith("http"):
+            raise SystemExit(f"the fake server did not start within {_SERVER_START_S:g} s")
+        yield line[0].strip()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+# ------------------------------------------------------------------------------------ stage timers
+
+
+@dataclasses.dataclass
+class Stage:
+    wall: float = 0.0
+    cpu: float = 0.0
+    calls: int = 0
+
+
+class Stages:
+    """Wall and CPU time per stage. CPU is this thread's: the event loop's, where the stages run."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, Stage] = defaultdict(Stage)
+
+    @contextlib.contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            yield
+        finally:
+            stage = self.stages[name]
+            stage.wall += time.perf_counter() - wall
+            stage.cpu += time.thread_time() - cpu
+            stage.calls += 1
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            with self.timed(name):
+                return fn(*args, **kwargs)
+
+        return timed_call
+
+
+def _timed_writer(stages: Stages, fsync: bool) -> type[RunWriter]:
+    class TimedRunWriter(RunWriter):
+        """The store's append, split into its three costs (same steps, same order, same lock)."""
+
+        def append(self, result: TestResult) -> None:
+            with stages.timed("store: serialise"):
+                line = result.model_dump_json() + "\n"
+            with self._lock:
+                with stages.timed("store: write+flush"):
+                    self._results.write(line)
+                    self._results.flush()
+                if fsync:
+                    with stages.timed("store: fsync"):
+                        os.fsync(self._results.fileno())
+
+    return TimedRunWriter
+
+
+@contextlib.contextmanager
+def instrumented(stages: Stages, *, fsync: bool = True) -> Iterator[None]:
+    """Time the runner's stages by wrapping the names engine.py calls them by (this process only)."""
+    names = {
+        "build_chat_request": "request building",
+        "grade_answer": "grading",
+        "_transcript": "transcript + record",
+        "redact_images": "transcript + record",
+        "TestResult": "transcript + record",
+    }
+    missing = [n for n in [*names, "RunWriter"] if not hasattr(engine, n)]
+    if missing:
+        raise SystemExit(f"engine.py no longer has {', '.join(missing)}; update this benchmark's timers")
+    saved = {n: getattr(engine, n) for n in [*names, "RunWriter"]}
+    original_complete = ChatClient.complete
+
+    async def complete(self: ChatClient, body: dict[str, Any]) -> Any:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        record = await original_complete(self, body)
+        # Whatever the client spends outside its own send-to-end clock; CPU of other tasks that ran
+        # meanwhile would be counted too, so CPU is only trusted at concurrency 1.
+        stage = stages.stages["client outside the wire"]
+        stage.wall += time.perf_counter() - wall - (record.total_s or 0.0)
+        stage.cpu += time.thread_time() - cpu
+        stage.calls += 1
+        return record
+
+    try:
+        for name, stage in names.items():
+            setattr(engine, name, stages.wrap(stage, saved[name]))
+        engine.RunWriter = _timed_writer(stages, fsync)
+        ChatClient.complete = complete  # type: ignore[method-assign]
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(engine, name, fn)
+        ChatClient.complete = original_complete  # type: ignore[method-assign]
+
+
+# ------------------------------------------------------------------------------------ one run
+
+
+@dataclasses.dataclass
+class RunMeasure:
+    concurrency: int
+    requests: int
+    outcomes: dict[str, int]
+    wall_s: float
+    loop_s: float
+    wire_s: float
+    cpu_s: float
+    ttfts: list[float]
+    stages: dict[str, Stage]
+
+    @property
+    def all_in_ms(self) -> float:
+        return 1000 * (self.wall_s - self.wire_s) / self.requests
+
+    @property
+    def per_test_ms(self) -> float:
+        return 1000 * (self.loop_s - self.wire_s) / self.requests
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu_s / self.requests
+
+
+def vision_fixtures(bench: Benchmark) -> Path | None:
+    """The packaged frames, when the benchmark does not already carry a vision suite and they load."""
+    if any(s.modality == "vision" for s in bench.suites.values()):
+        return None
+    try:
+        from homesec_bench.vision.images import FIXTURES_DIR
+        from homesec_bench.vision.suite import build_vision_suite
+
+        build_vision_suite(FIXTURES_DIR)
+    except Exception:  # no frames, or a vision package still being built: text only
+        return None
+    return Path(FIXTURES_DIR)
+
+
+async def measure_run(
+    bench: Benchmark,
+    base_url: str,
+    out_dir: Path,
+    *,
+    concurrency: int,
+    repeat: int,
+    vision: bool,
+    fixtures_dir: Path | None,
+    fsync: bool = True,
+) -> RunMeasure:
+    endpoint = EndpointConfig(base_url=base_url)
+    config = RunConfig(
+        endpoint=endpoint,
+        vision_endpoint=endpoint if vision else None,
+        fixtures_dir=fixtures_dir if vision else None,
+        out_dir=out_dir,
+        concurrency=concurrency,
+        repeat=repeat,
+    )
+    stages = Stages()
+    loop_s = 0.0
+    original_run_jobs = engine._Runner.run_jobs
+
+    async def run_jobs(self: Any, jobs: list[Any], endpoint: Any) -> None:
+        nonlocal loop_s
+        start = time.perf_counter()
+        await original_run_jobs(self, jobs, endpoint)
+        loop_s += time.perf_counter() - start
+
+    engine._Runner.run_jobs = run_jobs  # type: ignore[method-assign]
+    try:
+        with instrumented(stages, fsync=fsync):
+            cpu, wall = time.process_time(), time.perf_counter()
+            run: LoadedRun = await run_benchmark(config, bench=bench)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        engine._Runner.run_jobs = original_run_jobs  # type: ignore[method-assign]
+    results = run.final_results()
+    outcomes = {o: sum(r.outcome == o for r in results) for o in ("pass", "fail", "error")}
+    warm = run.info.warmup.total_s if run.info.warmup and run.info.warmup.total_s else 0.0
+    wire = sum(r.request.total_s or 0.0 for r in results)
+    return RunMeasure(
+        concurrency=concurrency,
+        requests=len(results),
+        outcomes=outcomes,
+        wall_s=wall,
+        loop_s=loop_s,
+        wire_s=wire + warm,
+        cpu_s=cpu,
+        ttfts=[r.request.ttft_s for r in results if r.request.ttft_s is not None],
+        stages=dict(stages.stages),
+    )
+
+
+# ------------------------------------------------------------------------------------ report
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def stage_table(runs: list[RunMeasure]) -> str:
+    requests = runs[0].requests
+    names = sorted({n for r in runs for n in r.stages}, key=lambda n: -_median([_stage(r, n) for r in runs]))
+    lines = [f"  {'stage':<26} {'wall ms/req':>11} {'CPU ms/req':>10}"]
+    for name in names:
+        wall = _median([_stage(r, name) for r in runs]) * 1000 / requests
+        cpu = _median([_stage(r, name, cpu=True) for r in runs]) * 1000 / requests
+        lines.append(f"  {name:<26} {wall:11.3f} {cpu:10.3f}")
+    return "\n".join(lines)
+
+
+def _stage(run: RunMeasure, name: str, *, cpu: bool = False) -> float:
+    stage = run.stages.get(name)
+    if stage is None:
+        return 0.0
+    return stage.cpu if cpu else stage.wall
+
+
+def overhead_summary(label: str, runs: list[RunMeasure]) -> str:
+    all_in = _median([r.all_in_ms for r in runs])
+    per_test = _median([r.per_test_ms for r in runs])
+    cpu = _median([r.cpu_ms for r in runs])
+    wall = _median([r.wall_s for r in runs])
+    wire = _median([r.wire_s for r in runs])
+    total_overhead = _median([r.wall_s - r.wire_s for r in runs])
+    lines = [
+        f"{label}: {runs[0].requests} requests, median of {len(runs)} run(s)",
+        f"  run wall {wall:.3f} s, on the wire {wire:.3f} s, harness total {total_overhead:.3f} s",
+        f"  harness per request: all-in {all_in:.2f} ms, per further test {per_test:.2f} ms, "
+        f"CPU {cpu:.2f} ms (target < {TARGET_MS:g} ms)",
+    ]
+    for typical in TYPICAL_LOCAL_REQUEST_S:
+        lines.append(
+            f"  against a {typical:g} s local-model request: all-in {100 * all_in / 1000 / typical:.3f} %, "
+            f"per test {100 * per_test / 1000 / typical:.3f} %"
+        )
+    return "\n".join(lines)
+
+
+def scaling_table(by_concurrency: dict[int, list[RunMeasure]]) -> str:
+    base = _median([r.wall_s for r in by_concurrency[min(by_concurrency)]])
+    lines = [
+        f"  {'conc':>4} {'wall s':>7} {'req/s':>7} {'speed-up':>8} {'CPU ms/req':>10} "
+        f"{'TTFT p50 ms':>11} {'TTFT p95 ms':>11} {'outcomes':>20}"
+    ]
+    for concurrency, runs in sorted(by_concurrency.items()):
+        wall = _median([r.wall_s for r in runs])
+        requests = runs[0].requests
+        ttfts = [t for r in runs for t in r.ttfts]
+        outcomes = runs[-1].outcomes
+        shown = "/".join(str(outcomes[o]) for o in ("pass", "fail", "error"))
+        lines.append(
+            f"  {concurrency:>4} {wall:7.3f} {requests / wall:7.1f} {base / wall:7.2f}x "
+            f"{_median([r.cpu_ms for r in runs]):10.2f} {1000 * _median(ttfts):11.2f} "
+            f"{1000 * _p95(ttfts):11.2f} {shown:>20}"
+        )
+    lines.append("  (outcomes: pass/fail/error of the last run; TTFT as the client measured it)")
+    return "\n".join(lines)
+
+
+def profile_report(profile: cProfile.Profile, top: int = 15) -> str:
+    """Own time by area of the code, then the hottest functions."""
+    stats = pstats.Stats(profile)
+    areas: dict[str, float] = defaultdict(float)
+    total = 0.0
+    for (filename, _line, name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        total += own
+        areas[_area(filename, name)] += own
+    lines = ["  own time by area (profiled, so slower than real; shares are what count):"]
+    for area, own in sorted(areas.items(), key=lambda kv: -kv[1]):
+        lines.append(f"    {area:<28} {100 * own / total:5.1f} %")
+    buffer = io.StringIO()
+    pstats.Stats(profile, stream=buffer).sort_stats("tottime").print_stats(top)
+    body = buffer.getvalue()
+    start = body.find("   ncalls")
+    lines.append(body[start:].rstrip() if start >= 0 else body.rstrip())
+    return "\n".join(lines)
+
+
+def _area(filename: str, name: str) -> str:
+    if name in {"<built-in method posix.fsync>"}:
+        return "fsync"
+    if name.startswith("<method 'poll'") or "selectors" in filename:
+        return "waiting for the server (poll)"
+    for key, area in (
+        ("homesec_bench/client", "client (SSE, accumulate)"),
+        ("homesec_bench/graders", "graders"),
+        ("homesec_bench/vision", "vision (images, grading)"),
+        ("homesec_bench/store", "store"),
+        ("homesec_bench/runner", "runner"),
+        ("jsonschema", "jsonschema"),
+        ("referencing", "jsonschema"),
+        ("pydantic", "pydantic"),
+        ("aiohttp", "aiohttp"),
+        ("asyncio", "asyncio"),
+        ("json/", "json"),
+        ("PIL", "images (Pillow)"),
+    ):
+        if key in filename:
+            return area
+    if "socket" in name or "send" in name or "recv" in name:
+        return "sockets"
+    return "other"
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+async def main(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    bench = load_benchmark()
+    load_s = time.perf_counter() - started
+    fixtures = None if args.no_vision else vision_fixtures(bench)
+    vision = not args.no_vision and (
+        fixtures is not None or any(s.modality == "vision" for s in bench.suites.values())
+    )
+    print(f"benchmark loaded in {load_s:.2f} s (once per process, not counted below)")
+    print(
+        "vision suite: "
+        + ("included, same fake server as the vision endpoint" if vision else "not present, text only")
+    )
+    print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+
+    with fake_server_process(args.delay_first) as base_url, tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        counter = iter(range(1_000_000))
+
+        async def one(concurrency: int, *, fsync: bool = True) -> RunMeasure:
+            return await measure_run(
+                bench,
+                base_url,
+                root / f"run-{next(counter)}",
+                concurrency=concurrency,
+                repeat=args.repeat,
+                vision=vision,
+                fixtures_dir=fixtures,
+                fsync=fsync,
+            )
+
+        await one(1)  # first run pays imports and caches; not counted
+        by_concurrency: dict[int, list[RunMeasure]] = defaultdict(list)
+        no_fsync: list[RunMeasure] = []
+        for _ in range(args.rounds):
+            # Interleaved, so that a burst of load from elsewhere hits every setting alike.
+            for concurrency in args.concurrency:
+                by_concurrency[concurrency].append(await one(concurrency))
+            if 1 in args.concurrency:
+                no_fsync.append(await one(1, fsync=False))
+
+        if 1 in by_concurrency:
+            serial = by_concurrency[1]
+            print(overhead_summary("concurrency 1, fsync per result (as shipped)", serial))
+            print(stage_table(serial))
+            print()
+            print(overhead_summary("concurrency 1, fsync off (this benchmark only)", no_fsync))
+            fsync_ms = _median([r.all_in_ms for r in serial]) - _median([r.all_in_ms for r in no_fsync])
+            print(f"  => fsync costs {fsync_ms:.2f} ms per result on this disk\n")
+        print(f"scaling with --concurrency (delay before first token: {args.delay_first:g} s):")
+        print(scaling_table(by_concurrency))
+
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            await one(1)
+            profile.disable()
+            print("\nprofile of one run at concurrency 1:")
+            print(profile_report(profile))
+    return 0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="runs per setting (the median is shown)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=_CONCURRENCY)
+    parser.add_argument("--repeat", type=int, default=1, help="attempts per test (more requests per run)")
+    parser.add_argument("--delay-first", type=float, default=0.0, help="server delay before the first token")
+    parser.add_argument("--no-vision", action="store_true", help="text tests only")
+    parser.add_argument("--profile", action="store_true", help="cProfile one run at concurrency 1")
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.repeat < 1 or any(c < 1 for c in args.concurrency):
+        parser.error("--rounds, --repeat and every --concurrency must be at least 1")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))

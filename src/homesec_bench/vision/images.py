@@ -1,0 +1,188 @@
+"""Camera frames as the runner sends them: fixtures by id, as base64 data URIs, optionally resized.
+
+Needs only Pillow. A user's own frames (`--fixtures DIR`) go through the same checks as the packaged
+ones; anything wrong is a `FixtureError` whose one-line message names the file and the fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from pydantic import ValidationError
+
+from homesec_bench.vision.manifest import FixtureImage, Manifest
+
+FIXTURES_DIR = Path(str(resources.files("homesec_bench.vision") / "fixtures"))
+MANIFEST_NAME = "manifest.json"
+MIN_SIDE = 16
+REPRODUCTION_TOLERANCE = 1.0  # mean absolute difference per channel, 0..255
+
+
+class FixtureError(ValueError):
+    """A fixtures folder, manifest or image that cannot be used; the message names the file."""
+
+
+def load_fixtures(fixtures_dir: Path | None = None) -> Manifest:
+    """Read and check `manifest.json` in `fixtures_dir` (the packaged frames by default)."""
+    folder = Path(fixtures_dir) if fixtures_dir is not None else FIXTURES_DIR
+    path = folder / MANIFEST_NAME
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        if not folder.is_dir():
+            raise FixtureError(f"{folder}: no such folder; give --fixtures a folder of frames") from None
+        raise FixtureError(f"{path}: not found; put a {MANIFEST_NAME} beside the frames (see docs/vision.md)") from None
+    return _load(str(folder.resolve()), stamp)
+
+
+@lru_cache(maxsize=16)
+def _load(folder_text: str, _stamp: int) -> Manifest:
+    folder = Path(folder_text)
+    path = folder / MANIFEST_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{path}: cannot read the file ({exc}); check it exists and is UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise FixtureError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}); fix the syntax there") from None
+    try:
+        manifest = Manifest.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise FixtureError(f"{path}: invalid manifest ({where}: {first['msg']}); see docs/vision.md") from None
+    for image in manifest.images:
+        _check_image(folder, path, image)
+    return manifest
+
+
+def _image_path(folder: Path, manifest_path: Path, image: FixtureImage) -> Path:
+    target = (folder / image.file).resolve()
+    if folder not in target.parents:
+        raise FixtureError(
+            f"{manifest_path}: image {image.id} points outside the fixtures folder ({image.file}); "
+            "keep the frames beside the manifest"
+        )
+    return target
+
+
+def _check_image(folder: Path, manifest_path: Path, image: FixtureImage) -> None:
+    target = _image_path(folder, manifest_path, image)
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
+        raise FixtureError(
+            f"{target}: cannot read image {image.id} ({reason}); fix `file` in {manifest_path.name} or add it"
+        ) from None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise FixtureError(
+            f"{target}: not a readable image ({type(exc).__name__}); replace it with a JPEG or PNG frame"
+        ) from None
+    if image.sha256 and hashlib.sha256(data).hexdigest() != image.sha256:
+        raise FixtureError(
+            f"{target}: content does not match its sha256 in {manifest_path.name}; "
+            "regenerate with `python tools/generate_fixtures.py` or remove the sha256"
+        )
+
+
+def fixture_path(fixture_id: str, *, fixtures_dir: Path | None = None) -> Path:
+    folder = Path(fixtures_dir) if fixtures_dir is not None else FIXTURES_DIR
+    manifest = load_fixtures(folder)
+    try:
+        image = manifest.image(fixture_id)
+    except KeyError:
+        raise FixtureError(
+            f"{folder / MANIFEST_NAME}: no fixture with id {fixture_id!r}; the ids are listed in that file"
+        ) from None
+    return (folder / image.file).resolve()
+
+
+def image_data_uri(fixture_id: str, *, fixtures_dir: Path | None = None, max_side: int | None = None) -> str:
+    """The frame as a `data:` URI; with `max_side`, shrunk so that its longer side is at most that."""
+    path = fixture_path(fixture_id, fixtures_dir=fixtures_dir)
+    return _data_uri(str(path), path.stat().st_mtime_ns, _check_side(max_side))
+
+
+def neutral_image_data_uri(max_side: int | None = None) -> str:
+    """A plain grey frame with a timestamp and a camera label, for the blind baseline (`--blind`)."""
+    return _neutral(_check_side(max_side))
+
+
+def _check_side(max_side: int | None) -> int | None:
+    if max_side is not None and max_side < MIN_SIDE:
+        raise FixtureError(f"image size {max_side} is too small; give --vlm-image-size at least {MIN_SIDE} pixels")
+    return max_side
+
+
+@lru_cache(maxsize=256)
+def _data_uri(path_text: str, _stamp: int, max_side: int | None) -> str:
+    data = Path(path_text).read_bytes()
+    with Image.open(io.BytesIO(data)) as im:
+        fmt = im.format
+        if max_side is None and fmt in ("JPEG", "PNG"):
+            return _uri(data, fmt)
+        return _encode(im, max_side)
+
+
+@lru_cache(maxsize=8)
+def _neutral(max_side: int | None) -> str:
+    frame = Image.new("RGB", (640, 360), (128, 128, 128))
+    draw = ImageDraw.Draw(frame)
+    font = ImageFont.load_default(size=14)
+    white, black = (240, 240, 240), (0, 0, 0)
+    draw.text((10, 8), "2026-03-18 12:00:00", font=font, fill=white, stroke_width=2, stroke_fill=black)
+    draw.text((10, 336), "CAMERA", font=font, fill=white, stroke_width=2, stroke_fill=black)
+    return _encode(frame, max_side)
+
+
+def _encode(im: Image.Image, max_side: int | None) -> str:
+    im = im.convert("RGB")
+    if max_side is not None and max(im.size) > max_side:
+        scale = max_side / max(im.size)
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        im = im.resize(size, Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=85)
+    return _uri(buf.getvalue(), "JPEG")
+
+
+def _uri(data: bytes, fmt: str) -> str:
+    mime = "image/png" if fmt == "PNG" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def compare_fixtures(committed: Path, fresh: Path, ids: list[str]) -> list[str]:
+    """Differences between two renders of the same frames: one line per frame beyond the tolerance."""
+    import numpy as np  # the generator's dependency, not the benchmark's
+
+    old, new = load_fixtures(committed), load_fixtures(fresh)
+    problems = []
+    for fixture_id in ids:
+        try:
+            a, b = old.image(fixture_id), new.image(fixture_id)
+        except KeyError:
+            problems.append(f"{fixture_id}: in one render but not the other")
+            continue
+        if a.model_dump(exclude={"sha256"}) != b.model_dump(exclude={"sha256"}):
+            problems.append(f"{fixture_id}: manifest entry differs from the committed one")
+        with Image.open(committed / a.file) as ia, Image.open(fresh / b.file) as ib:
+            pa = np.asarray(ia.convert("RGB"), dtype=np.float32)
+            pb = np.asarray(ib.convert("RGB"), dtype=np.float32)
+        if pa.shape != pb.shape:
+            problems.append(f"{fixture_id}: size {pb.shape[1]}x{pb.shape[0]} != {pa.shape[1]}x{pa.shape[0]}")
+            continue
+        diff = float(np.abs(pa - pb).mean())
+        if diff >= REPRODUCTION_TOLERANCE:
+            problems.append(f"{fixture_id}: mean abs pixel difference {diff:.2f} >= {REPRODUCTION_TOLERANCE}")
+    return problems
