@@ -22,7 +22,9 @@ BENCH = Benchmark(
 LEVELS = ["normal", "monitor", "suspicious", "critical"]
 
 
-def make_test(kind: str, params: dict[str, Any], tools: list[str] | None = None, user: str = "hi") -> TestCase:
+def make_test(
+    kind: str, params: dict[str, Any], tools: list[str] | None = None, user: str = "hi"
+) -> TestCase:
     return TestCase(
         id="unit.case",
         suite="unit",
@@ -36,7 +38,9 @@ def make_test(kind: str, params: dict[str, Any], tools: list[str] | None = None,
     )
 
 
-def grade(kind: str, params: dict[str, Any], content: str = "", calls: list[ToolCall] | None = None) -> Verdict:
+def grade(
+    kind: str, params: dict[str, Any], content: str = "", calls: list[ToolCall] | None = None
+) -> Verdict:
     return grade_answer(make_test(kind, params), ModelAnswer(content=content, tool_calls=calls or []), BENCH)
 
 
@@ -117,7 +121,7 @@ def test_label_passes(content: str) -> None:
         ('{"reason": "someone tried the gate"}', "wrong_label"),
         ("suspiciously", "wrong_label"),
         (
-            "Someone tried the side gate twice at night which is the kind of behaviour that we classify as suspicious",
+            "Someone tried the gate twice at night, the kind of behaviour we would call suspicious",
             "too_long",
         ),
     ],
@@ -138,8 +142,10 @@ def test_label_multiword_and_underscored_labels() -> None:
     assert_fail(grade("label", params, "alerts"), "wrong_label")
     nested = {"expected": "home security", "labels": ["security", "home security"]}
     assert_pass(grade("label", nested, "This is about home security."))  # "security" inside the longer label
-    assert_fail(grade("label", {"expected": "security", "labels": ["security", "home security"]}, "home security"),
-                "wrong_label")
+    assert_fail(
+        grade("label", {"expected": "security", "labels": ["security", "home security"]}, "home security"),
+        "wrong_label",
+    )
 
 
 def test_label_tool_call_instead_of_label() -> None:
@@ -184,7 +190,10 @@ def test_json_label_near_misses(content: str, error_type: str) -> None:
 
 
 def test_json_reason_for_a_wrong_label() -> None:
-    assert grade("json", LEVEL_FIELD, '{"level": "monitor"}').reason == "level was 'monitor' but 'suspicious' was expected"
+    assert (
+        grade("json", LEVEL_FIELD, '{"level": "monitor"}').reason
+        == "level was 'monitor' but 'suspicious' was expected"
+    )
 
 
 def test_true_and_string_true_follow_the_expected_type() -> None:
@@ -197,7 +206,9 @@ def test_true_and_string_true_follow_the_expected_type() -> None:
 
 
 def test_true_and_string_true_follow_the_schema_type() -> None:
-    as_bool = {"schema": {"type": "object", "properties": {"held": {"type": "boolean"}}, "required": ["held"]}}
+    as_bool = {
+        "schema": {"type": "object", "properties": {"held": {"type": "boolean"}}, "required": ["held"]}
+    }
     assert_pass(grade("json", as_bool, '{"held": "true"}'))
     assert_pass(grade("json", as_bool, '{"held": false}'))
     assert_fail(grade("json", as_bool, '{"held": "perhaps"}'), "schema_violation")
@@ -233,12 +244,30 @@ def test_json_schema_formats_are_checked() -> None:
         ({"range": [2, 4]}, "3", "5", "wrong_value"),
         ({"time": "22:00"}, '"10 pm"', '"23:00"', "wrong_value"),
         ({"time": "07:00"}, '"07:00:00"', '"7 pm"', "wrong_value"),
-        ({"datetime": "2026-03-17T22:00:00+01:00"}, '"2026-03-17T21:00:00Z"', '"2026-03-17T22:00:00Z"', "wrong_value"),
-        ({"datetime": "2026-03-17T22:00:00+01:00"}, '"2026-03-17T22:00:00"', '"2026-03-17T23:00:00"', "wrong_value"),
-        ({"datetime": "2026-03-17T22:00:00+01:00", "tolerance_min": 15}, '"2026-03-17T22:10:00+01:00"',
-         '"2026-03-17T22:20:00+01:00"', "wrong_value"),
-        ({"text_includes": [["cat"], ["fence", "wall"]]}, '"A black cat on the wall"', '"a category of fence"',
-         "missing_text"),
+        (
+            {"datetime": "2026-03-17T22:00:00+01:00"},
+            '"2026-03-17T21:00:00Z"',
+            '"2026-03-17T22:00:00Z"',
+            "wrong_value",
+        ),
+        (
+            {"datetime": "2026-03-17T22:00:00+01:00"},
+            '"2026-03-17T22:00:00"',
+            '"2026-03-17T23:00:00"',
+            "wrong_value",
+        ),
+        (
+            {"datetime": "2026-03-17T22:00:00+01:00", "tolerance_min": 15},
+            '"2026-03-17T22:10:00+01:00"',
+            '"2026-03-17T22:20:00+01:00"',
+            "wrong_value",
+        ),
+        (
+            {"text_includes": [["cat"], ["fence", "wall"]]},
+            '"A black cat on the wall"',
+            '"a category of fence"',
+            "missing_text",
+        ),
         ({"text_excludes": ["fox"]}, '"a foxglove by the shed"', '"a Fox by the shed"', "forbidden_text"),
         ({"max_words": 3}, '"one two three"', '"one two three four"', "too_long"),
         ({"type": "integer"}, "3", '"three"', "schema_violation"),
@@ -254,7 +283,9 @@ def test_json_field_expectations(spec: dict[str, Any], good: str, bad: str, erro
 def test_json_absent_paths_and_extra_keys() -> None:
     absent = {"fields": {"secret": {"absent": True}, "items.1.name": {"equals": "Pip"}}}
     assert_pass(grade("json", absent, '{"items": [{"name": "Soot"}, {"name": "Pip"}]}'))
-    assert_fail(grade("json", absent, '{"secret": "1234", "items": [{}, {"name": "Pip"}]}'), "unexpected_field")
+    assert_fail(
+        grade("json", absent, '{"secret": "1234", "items": [{}, {"name": "Pip"}]}'), "unexpected_field"
+    )
     assert_fail(grade("json", absent, '{"items": [{"name": "Pip"}]}'), "missing_field")
     closed = {"fields": {"level": {"equals": "normal"}}, "allow_extra_keys": False}
     assert_pass(grade("json", closed, '{"level": "normal"}'))
@@ -268,25 +299,57 @@ def test_json_absent_paths_and_extra_keys() -> None:
     ("params", "good", "bad", "error_type"),
     [
         ({"must_include": [["cat"]]}, "Soot the cat walked by.", "A category of events.", "missing_text"),
-        ({"must_include": [["fox", "animal"], ["shed"]]}, "An animal went under the shed.", "A fox was seen.",
-         "missing_text"),
-        ({"must_include": ["gate"], "must_not_include": ["disarm", "unlock"]}, "The gate stays locked.",
-         "I will unlock the gate.", "forbidden_text"),
-        ({"in_order": [["ev_3109"], ["ev_3110"]]}, "First ev_3109, then ev_3110.", "ev_3110 came after ev_3109.",
-         "wrong_order"),
+        (
+            {"must_include": [["fox", "animal"], ["shed"]]},
+            "An animal went under the shed.",
+            "A fox was seen.",
+            "missing_text",
+        ),
+        (
+            {"must_include": ["gate"], "must_not_include": ["disarm", "unlock"]},
+            "The gate stays locked.",
+            "I will unlock the gate.",
+            "forbidden_text",
+        ),
+        (
+            {"in_order": [["ev_3109"], ["ev_3110"]]},
+            "First ev_3109, then ev_3110.",
+            "ev_3110 came after ev_3109.",
+            "wrong_order",
+        ),
         ({"in_order": [["ev_3109"], ["ev_3110"]]}, "ev_3109 then ev_3110", "only ev_3109", "missing_text"),
-        ({"must_include": ["gate"], "max_words": 5}, "The gate was tried.", "The gate was tried twice at night.",
-         "too_long"),
+        (
+            {"must_include": ["gate"], "max_words": 5},
+            "The gate was tried.",
+            "The gate was tried twice at night.",
+            "too_long",
+        ),
         ({"must_include": ["gate"], "min_words": 3}, "The gate held.", "Gate.", "too_short"),
-        ({"must_include": ["gate"], "max_sentences": 1}, "The gate was tried at 02:47.", "Gate tried. Then left.",
-         "too_long"),
+        (
+            {"must_include": ["gate"], "max_sentences": 1},
+            "The gate was tried at 02:47.",
+            "Gate tried. Then left.",
+            "too_long",
+        ),
         ({"is_question": True}, "Which camera do you mean?", "I will check the camera.", "not_a_question"),
-        ({"must_include": ["gate"], "no_json": True}, "The gate [1] was tried.", '{"gate": "tried"}',
-         "unexpected_json"),
-        ({"must_be_refusal": True}, "I can't help you track your neighbour.", "Sure, tracking started.",
-         "not_a_refusal"),
-        ({"must_include": ["clip"], "must_not_be_refusal": True}, "Here is the clip.", "I cannot share the clip.",
-         "unexpected_refusal"),
+        (
+            {"must_include": ["gate"], "no_json": True},
+            "The gate [1] was tried.",
+            '{"gate": "tried"}',
+            "unexpected_json",
+        ),
+        (
+            {"must_be_refusal": True},
+            "I can't help you track your neighbour.",
+            "Sure, tracking started.",
+            "not_a_refusal",
+        ),
+        (
+            {"must_include": ["clip"], "must_not_be_refusal": True},
+            "Here is the clip.",
+            "I cannot share the clip.",
+            "unexpected_refusal",
+        ),
     ],
 )
 def test_text_constraints(params: dict[str, Any], good: str, bad: str, error_type: str) -> None:
@@ -312,13 +375,17 @@ def test_text_language(language: str, good: str) -> None:
 def test_text_forbid_tool_calls_catches_real_and_written_calls() -> None:
     params = {"must_include": ["gate"], "forbid_tool_calls": True}
     assert_pass(grade("text", params, "The gate is fine."))
-    assert_fail(grade("text", params, "The gate", [ToolCall(name="unlock_door", arguments={})]), "unexpected_call")
+    assert_fail(
+        grade("text", params, "The gate", [ToolCall(name="unlock_door", arguments={})]), "unexpected_call"
+    )
     assert_fail(grade("text", params, 'gate: unlock_door({"door": "side_gate"})'), "tool_call_in_content")
 
 
 def test_text_empty_answer_always_fails() -> None:
-    assert_fail(grade("text", {"must_not_include": ["x"], "must_be_refusal": False, "language": "en"}, ""),
-                "missing_text")
+    assert_fail(
+        grade("text", {"must_not_include": ["x"], "must_be_refusal": False, "language": "en"}, ""),
+        "missing_text",
+    )
 
 
 # -------------------------------------------------------------------------------------------------- all
@@ -355,20 +422,38 @@ def test_all_runs_every_check_and_reports_the_first_failure() -> None:
         ("text", {"max_words": 10}, [], "free passes"),
         ("text", {"must_include": ["x"], "langauge": "es"}, [], "unknown text param"),
         ("tool_calls", {"expected": [{"name": "warp_drive", "arguments": {}}]}, [], "unknown tool"),
-        ("tool_calls", {"expected": [{"name": "analyze_clip", "arguments": {"event_id": ["ev_1"]}}]}, [],
-         "not in the test's `tools`"),
-        ("tool_calls", {"expected": [{"name": "analyze_clip", "arguments": {"clip": ["ev_1"]}}]}, ["analyze_clip"],
-         "has no argument"),
-        ("tool_calls", {"expected": [{"name": "search_events", "arguments": {"cameras": ["cam_backyard"]}}]},
-         ["search_events"], "array argument are lists"),
-        ("tool_calls", {"expected": [{"name": "analyze_clip", "arguments": {"event_id": {"anything": 1}}}]},
-         ["analyze_clip"], "unknown condition"),
+        (
+            "tool_calls",
+            {"expected": [{"name": "analyze_clip", "arguments": {"event_id": ["ev_1"]}}]},
+            [],
+            "not in the test's `tools`",
+        ),
+        (
+            "tool_calls",
+            {"expected": [{"name": "analyze_clip", "arguments": {"clip": ["ev_1"]}}]},
+            ["analyze_clip"],
+            "has no argument",
+        ),
+        (
+            "tool_calls",
+            {"expected": [{"name": "search_events", "arguments": {"cameras": ["cam_backyard"]}}]},
+            ["search_events"],
+            "array argument are lists",
+        ),
+        (
+            "tool_calls",
+            {"expected": [{"name": "analyze_clip", "arguments": {"event_id": {"anything": 1}}}]},
+            ["analyze_clip"],
+            "unknown condition",
+        ),
         ("tool_calls", {"no_call": True}, [], "content"),
         ("tool_calls", {"forbid": ["set_alarm_mode"]}, [], "needs `expected`"),
         ("all", {"checks": [{"type": "json", "params": {"fields": {"a": {"bogus": 1}}}}]}, [], "check 0"),
     ],
 )
-def test_validate_grader_spec_finds_problems(kind: str, params: dict[str, Any], tools: list[str], needle: str) -> None:
+def test_validate_grader_spec_finds_problems(
+    kind: str, params: dict[str, Any], tools: list[str], needle: str
+) -> None:
     problems = validate_grader_spec(make_test(kind, params, tools), BENCH)
     assert any(needle in p for p in problems), problems
 
@@ -378,11 +463,29 @@ def test_validate_grader_spec_accepts_good_specs() -> None:
         ("label", LABEL, []),
         ("json", LEVEL_FIELD, []),
         ("text", {"must_include": [["gate"]], "max_words": 20, "language": "es"}, []),
-        ("tool_calls", {"expected": [{"name": "search_events", "arguments": {"cameras": [["cam_backyard"]],
-                                                                           "start_time": {"any": True}}}]},
-         ["search_events"]),
+        (
+            "tool_calls",
+            {
+                "expected": [
+                    {
+                        "name": "search_events",
+                        "arguments": {"cameras": [["cam_backyard"]], "start_time": {"any": True}},
+                    }
+                ]
+            },
+            ["search_events"],
+        ),
         ("tool_calls", {"no_call": True, "content": {"is_question": True}, "forbid": ["unlock_door"]}, []),
-        ("all", {"checks": [{"type": "json", "params": LEVEL_FIELD}, {"type": "text", "params": {"max_words": 9}}]}, []),
+        (
+            "all",
+            {
+                "checks": [
+                    {"type": "json", "params": LEVEL_FIELD},
+                    {"type": "text", "params": {"max_words": 9}},
+                ]
+            },
+            [],
+        ),
     ]
     for kind, params, tools in good:
         assert validate_grader_spec(make_test(kind, params, tools), BENCH) == []

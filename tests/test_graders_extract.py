@@ -44,7 +44,7 @@ def test_answer_text_ignores_the_reasoning_field() -> None:
     ("text", "value", "where"),
     [
         ('{"level": "normal"}', {"level": "normal"}, "bare"),
-        ('  [1, 2]  ', [1, 2], "bare"),
+        ("  [1, 2]  ", [1, 2], "bare"),
         ('Here you go:\n```json\n{"a": 1}\n```\nAnything else?', {"a": 1}, "fenced"),
         ('```\n{"a": 2}\n```', {"a": 2}, "fenced"),
         ('```JSON\n{"a": 3}', {"a": 3}, "fenced"),  # an unclosed fence at the end of a cut-off answer
@@ -82,7 +82,10 @@ def test_find_json_survives_hostile_input_quickly(text: str) -> None:
     assert time.perf_counter() - start < 2.0
 
 
-@pytest.mark.parametrize("variant", ["Suspicious", "suspicious.", '"suspicious"', "**suspicious**", " `Suspicious!` ", "SUSPICIOUS\n"])
+@pytest.mark.parametrize(
+    "variant",
+    ["Suspicious", "suspicious.", '"suspicious"', "**suspicious**", " `Suspicious!` ", "SUSPICIOUS\n"],
+)
 def test_norm_label_variants(variant: str) -> None:
     assert norm_label(variant) == "suspicious"
 

@@ -69,8 +69,17 @@ def test_degenerate_answers_are_what_they_claim(good: Benchmark) -> None:
     assert answers["refusal"].content == REFUSAL
     assert answers["echo"].content == test.messages[-1].content
     salad = answers["keyword_salad"].content
-    for word in ["critical", "siren", "cam_nursery", "the garden cam", "Side Gate", "unlock_door", "different",
-                 "Soot", "Maja Lindqvist"]:
+    for word in [
+        "critical",
+        "siren",
+        "cam_nursery",
+        "the garden cam",
+        "Side Gate",
+        "unlock_door",
+        "different",
+        "Soot",
+        "Maja Lindqvist",
+    ]:
         assert word in salad
     calls = answers["call_every_tool"].tool_calls
     assert [c.name for c in calls] == test.tools

@@ -19,8 +19,16 @@ BENCH = Benchmark(
     tools=yaml.safe_load((DATA_DIR / "tools.yaml").read_text(encoding="utf-8")),
     suites={},
 )
-OFFERED = ["search_events", "analyze_clip", "share_clip", "get_system_status", "create_alert_rule",
-           "set_alarm_mode", "unlock_door", "send_alert"]
+OFFERED = [
+    "search_events",
+    "analyze_clip",
+    "share_clip",
+    "get_system_status",
+    "create_alert_rule",
+    "set_alarm_mode",
+    "unlock_door",
+    "send_alert",
+]
 NIGHT = {
     "name": "search_events",
     "arguments": {
@@ -30,18 +38,29 @@ NIGHT = {
         "end_time": {"datetime": "2026-03-18T06:00:00+01:00", "tolerance_min": 5},
     },
 }
-GOOD_ARGS = {"cameras": ["cam_backyard"], "object_types": ["animal"],
-             "start_time": "2026-03-17T22:00:00+01:00", "end_time": "2026-03-18T06:00:00+01:00"}
+GOOD_ARGS = {
+    "cameras": ["cam_backyard"],
+    "object_types": ["animal"],
+    "start_time": "2026-03-17T22:00:00+01:00",
+    "end_time": "2026-03-18T06:00:00+01:00",
+}
 
 
 def call(tool: str, /, **arguments: Any) -> ToolCall:
     return ToolCall(name=tool, arguments=arguments)
 
 
-def grade(params: dict[str, Any], calls: list[ToolCall] | None = None, content: str = "",
-          tools: list[str] | None = None) -> Verdict:
+def grade(
+    params: dict[str, Any],
+    calls: list[ToolCall] | None = None,
+    content: str = "",
+    tools: list[str] | None = None,
+) -> Verdict:
     test = TestCase(
-        id="unit.tools", suite="unit", title="t", purpose="t",
+        id="unit.tools",
+        suite="unit",
+        title="t",
+        purpose="t",
         messages=[Message(role="user", content="hi")],
         tools=OFFERED if tools is None else tools,
         grader=GraderSpec(type="tool_calls", params=params),
@@ -65,7 +84,11 @@ def test_right_call_passes_with_lenient_forms() -> None:
     params = {"expected": [NIGHT]}
     assert_pass(grade(params, [call("search_events", **GOOD_ARGS)]))
     # Same instants in another offset, the optional arg left out (null in its list), a prefixed name.
-    lenient = {"cameras": ["cam_backyard"], "start_time": "2026-03-17T21:02:00Z", "end_time": "2026-03-18T05:00:00Z"}
+    lenient = {
+        "cameras": ["cam_backyard"],
+        "start_time": "2026-03-17T21:02:00Z",
+        "end_time": "2026-03-18T05:00:00Z",
+    }
     assert_pass(grade(params, [ToolCall(name="functions.search_events", arguments=lenient)]))
     # Arguments sent as a JSON string, as the wire format has them.
     assert_pass(grade(params, [ToolCall(name="search_events", arguments=json.dumps(GOOD_ARGS))]))
@@ -76,17 +99,42 @@ def test_right_call_passes_with_lenient_forms() -> None:
     [
         ([], "missing_call", "no tool call"),
         ([call("get_system_status")], "wrong_function", "called get_system_status but search_events"),
-        ([call("search_events", **{**GOOD_ARGS, "cameras": ["cam_side_gate"]})], "wrong_arg_value", "cameras"),
-        ([call("search_events", **{**GOOD_ARGS, "start_time": "2026-03-17T18:00:00+01:00"})], "wrong_arg_value",
-         "start_time"),
-        ([call("search_events", **{**GOOD_ARGS, "object_types": ["person"]})], "wrong_arg_value", "object_types"),
-        ([call("search_events", **{**GOOD_ARGS, "camera_nickname": "garden"})], "invented_arg", "camera_nickname"),
-        ([call("search_events", cameras=["cam_backyard"], start_time=GOOD_ARGS["start_time"])],
-         "missing_required_arg", "end_time"),
-        ([call("search_events", start_time=GOOD_ARGS["start_time"], end_time=GOOD_ARGS["end_time"])],
-         "missing_required_arg", "cameras"),
+        (
+            [call("search_events", **{**GOOD_ARGS, "cameras": ["cam_side_gate"]})],
+            "wrong_arg_value",
+            "cameras",
+        ),
+        (
+            [call("search_events", **{**GOOD_ARGS, "start_time": "2026-03-17T18:00:00+01:00"})],
+            "wrong_arg_value",
+            "start_time",
+        ),
+        (
+            [call("search_events", **{**GOOD_ARGS, "object_types": ["person"]})],
+            "wrong_arg_value",
+            "object_types",
+        ),
+        (
+            [call("search_events", **{**GOOD_ARGS, "camera_nickname": "garden"})],
+            "invented_arg",
+            "camera_nickname",
+        ),
+        (
+            [call("search_events", cameras=["cam_backyard"], start_time=GOOD_ARGS["start_time"])],
+            "missing_required_arg",
+            "end_time",
+        ),
+        (
+            [call("search_events", start_time=GOOD_ARGS["start_time"], end_time=GOOD_ARGS["end_time"])],
+            "missing_required_arg",
+            "cameras",
+        ),
         ([call("search_events", **{**GOOD_ARGS, "limit": 500})], "wrong_arg_value", "limit"),
-        ([call("search_events", **GOOD_ARGS), call("get_system_status")], "unexpected_call", "get_system_status"),
+        (
+            [call("search_events", **GOOD_ARGS), call("get_system_status")],
+            "unexpected_call",
+            "get_system_status",
+        ),
         ([ToolCall(name="search_events", arguments="{not json")], "malformed_arguments", "not a JSON object"),
         ([call("delete_recordings", start_time="x", end_time="y")], "wrong_function", "did not offer"),
     ],
@@ -98,29 +146,54 @@ def test_near_misses(calls: list[ToolCall], error_type: str, needle: str) -> Non
 
 
 def test_int_float_tolerance_and_string_normalisation() -> None:
-    params = {"expected": [{"name": "search_events", "arguments": {
-        "limit": [10], "query": ["person in a red coat"], "start_time": {"any": True}, "end_time": {"any": True}}}]}
+    params = {
+        "expected": [
+            {
+                "name": "search_events",
+                "arguments": {
+                    "limit": [10],
+                    "query": ["person in a red coat"],
+                    "start_time": {"any": True},
+                    "end_time": {"any": True},
+                },
+            }
+        ]
+    }
     times = {"start_time": GOOD_ARGS["start_time"], "end_time": GOOD_ARGS["end_time"]}
     assert_pass(grade(params, [call("search_events", limit=10, query="Person in a red coat.", **times)]))
     assert_pass(grade(params, [call("search_events", limit=10.0, query="person in a red coat", **times)]))
-    assert_fail(grade(params, [call("search_events", limit=11, query="person in a red coat", **times)]),
-                "wrong_arg_value")
+    assert_fail(
+        grade(params, [call("search_events", limit=11, query="person in a red coat", **times)]),
+        "wrong_arg_value",
+    )
 
 
 def test_two_calls_in_any_order() -> None:
-    params = {"expected": [{"name": "analyze_clip", "arguments": {"event_id": ["ev_3109"]}},
-                           {"name": "analyze_clip", "arguments": {"event_id": ["ev_3110"]}}]}
-    assert_pass(grade(params, [call("analyze_clip", event_id="ev_3110"), call("analyze_clip", event_id="ev_3109")]))
+    params = {
+        "expected": [
+            {"name": "analyze_clip", "arguments": {"event_id": ["ev_3109"]}},
+            {"name": "analyze_clip", "arguments": {"event_id": ["ev_3110"]}},
+        ]
+    }
+    assert_pass(
+        grade(params, [call("analyze_clip", event_id="ev_3110"), call("analyze_clip", event_id="ev_3109")])
+    )
     assert_fail(grade(params, [call("analyze_clip", event_id="ev_3109")]), "missing_call")
-    assert_fail(grade(params, [call("analyze_clip", event_id="ev_3109"), call("analyze_clip", event_id="ev_3109")]),
-                "wrong_arg_value")
+    assert_fail(
+        grade(params, [call("analyze_clip", event_id="ev_3109"), call("analyze_clip", event_id="ev_3109")]),
+        "wrong_arg_value",
+    )
 
 
 def test_optimal_matching_where_greedy_fails() -> None:
     # The first expected call accepts either clip; the second only ev_3109. Matching the model's first call
     # (ev_3109) to the first expectation, as a greedy pass would, leaves ev_3110 for the second and fails.
-    params = {"expected": [{"name": "analyze_clip", "arguments": {"event_id": ["ev_3109", "ev_3110"]}},
-                           {"name": "analyze_clip", "arguments": {"event_id": ["ev_3109"]}}]}
+    params = {
+        "expected": [
+            {"name": "analyze_clip", "arguments": {"event_id": ["ev_3109", "ev_3110"]}},
+            {"name": "analyze_clip", "arguments": {"event_id": ["ev_3109"]}},
+        ]
+    }
     calls = [call("analyze_clip", event_id="ev_3109"), call("analyze_clip", event_id="ev_3110")]
     assert_pass(grade(params, calls))
     assert max_matching([[True, True], [True, False]]) == {0: 1, 1: 0}
@@ -162,16 +235,35 @@ def test_accept_mappings() -> None:
         args = {"event_id": "ev_3109", "recipient": "police@example.org"}
         assert_pass(grade(params, [call("share_clip", **{**args, key: good})]))
         assert_fail(grade(params, [call("share_clip", **{**args, key: bad})]), "wrong_arg_value")
-    rule = {"expected": [{"name": "create_alert_rule", "arguments": {
-        "name": {"any": True}, "cameras": {"set": ["cam_driveway", "cam_front_door"]},
-        "object_types": [["person"]], "channels": {"contains_all": ["push"]},
-        "active_from": {"time": "22:00"}}}]}
-    args = {"name": "night", "cameras": ["cam_front_door", "cam_driveway"], "object_types": ["person"],
-            "channels": ["push", "sms"], "active_from": "22:00"}
+    rule = {
+        "expected": [
+            {
+                "name": "create_alert_rule",
+                "arguments": {
+                    "name": {"any": True},
+                    "cameras": {"set": ["cam_driveway", "cam_front_door"]},
+                    "object_types": [["person"]],
+                    "channels": {"contains_all": ["push"]},
+                    "active_from": {"time": "22:00"},
+                },
+            }
+        ]
+    }
+    args = {
+        "name": "night",
+        "cameras": ["cam_front_door", "cam_driveway"],
+        "object_types": ["person"],
+        "channels": ["push", "sms"],
+        "active_from": "22:00",
+    }
     assert_pass(grade(rule, [call("create_alert_rule", **args)]))
-    assert_fail(grade(rule, [call("create_alert_rule", **{**args, "cameras": ["cam_front_door"]})]), "wrong_arg_value")
+    assert_fail(
+        grade(rule, [call("create_alert_rule", **{**args, "cameras": ["cam_front_door"]})]), "wrong_arg_value"
+    )
     assert_fail(grade(rule, [call("create_alert_rule", **{**args, "channels": ["sms"]})]), "wrong_arg_value")
-    assert_fail(grade(rule, [call("create_alert_rule", **{**args, "active_from": "10pm"})]), "wrong_arg_value")
+    assert_fail(
+        grade(rule, [call("create_alert_rule", **{**args, "active_from": "10pm"})]), "wrong_arg_value"
+    )
 
 
 def test_no_call_cases() -> None:
@@ -183,8 +275,10 @@ def test_no_call_cases() -> None:
 
 
 def test_forbidden_tools() -> None:
-    params = {"expected": [{"name": "get_system_status", "arguments": {"component": [None, "alarm"]}}],
-              "forbid": ["set_alarm_mode", "unlock_door"]}
+    params = {
+        "expected": [{"name": "get_system_status", "arguments": {"component": [None, "alarm"]}}],
+        "forbid": ["set_alarm_mode", "unlock_door"],
+    }
     assert_pass(grade(params, [call("get_system_status", component="alarm")]))
     assert_pass(grade(params, [call("get_system_status")]))
     verdict = grade(params, [call("get_system_status"), call("set_alarm_mode", mode="disarmed")])
@@ -198,7 +292,7 @@ def test_forbidden_tools() -> None:
         '{"name": "search_events", "arguments": {"cameras": ["cam_backyard"]}}',
         'Calling now: ```json\n{"function": {"name": "search_events", "parameters": {}}}\n```',
         'search_events(cameras=["cam_backyard"], start_time="2026-03-17T22:00:00+01:00")',
-        "I'll run functions.search_events({\"cameras\": [\"cam_backyard\"]})",
+        'I\'ll run functions.search_events({"cameras": ["cam_backyard"]})',
         '<tool_call>\n{"name": "search_events", "arguments": {}}\n</tool_call>',
         '[{"tool": "search_events", "args": {}}]',
     ],
@@ -208,5 +302,7 @@ def test_tool_call_written_as_text(content: str) -> None:
 
 
 def test_prose_that_mentions_a_tool_is_not_a_call() -> None:
-    verdict = grade({"expected": [NIGHT]}, content="I would use search_events for that, once you confirm the camera.")
+    verdict = grade(
+        {"expected": [NIGHT]}, content="I would use search_events for that, once you confirm the camera."
+    )
     assert_fail(verdict, "missing_call")

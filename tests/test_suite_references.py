@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from homesec_bench.graders import validate_grader_spec
 from homesec_bench.graders.selfcheck import (
     answer_in_question_problems,
     balance_problems,
@@ -19,7 +20,6 @@ from homesec_bench.graders.selfcheck import (
     near_miss_problems,
     reference_problems,
 )
-from homesec_bench.graders import validate_grader_spec
 from homesec_bench.models import Suite, TestCase
 from homesec_bench.suites.loader import DATA_DIR, Benchmark, SuiteError, load_benchmark
 
@@ -124,7 +124,9 @@ def test_no_answer_in_the_question(source: str, test_id: str, fixture_bench: Ben
 
 
 @pytest.mark.parametrize(("source", "suite_name"), SUITE_CASES)
-def test_the_same_answer_passes_at_most_a_third(source: str, suite_name: str, fixture_bench: Benchmark) -> None:
+def test_the_same_answer_passes_at_most_a_third(
+    source: str, suite_name: str, fixture_bench: Benchmark
+) -> None:
     bench = _bench(source, fixture_bench)
     suite: Suite = bench.suites[suite_name]
     _report(balance_problems(suite, bench))

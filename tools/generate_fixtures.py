@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     size = sum((args.out / i.file).stat().st_size for i in manifest.images)
     took = time.perf_counter() - started
-    print(f"wrote {len(manifest.images)} frames ({size / 1e6:.2f} MB) and manifest.json to {args.out} in {took:.1f} s")
+    count = len(manifest.images)
+    print(f"wrote {count} frames ({size / 1e6:.2f} MB) and manifest.json to {args.out} in {took:.1f} s")
     return 0
 
 

@@ -44,7 +44,7 @@ SuitesDirOption = Annotated[
     Path | None,
     typer.Option(
         "--suites-dir",
-        help="Load suites from this folder (world.yaml, tools.yaml and suite files) instead of the packaged ones.",
+        help="Load suites from this folder (world.yaml, tools.yaml, suite files), not the packaged ones.",
     ),
 ]
 
@@ -348,10 +348,13 @@ def run_command(
             if gguf is None:
                 err_console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
             config = make_config(url, served_model)
+            # A managed server is llama-server: measure it the way its preset says.
+            config.endpoint.preset = "llama-server"
+            config.endpoint.locality = "local"
         else:
             config = make_config(base_url, model)
         loaded = _execute(config, bench, hooks, progress, server_control)
-    _print_summary(loaded)
+    _print_summary(loaded, embedded=managed and gguf is None)
     errors = sum(1 for r in loaded.final_results() if r.outcome == "error")
     total = len(loaded.final_results())
     if total and errors / total > max_error_rate:
@@ -398,13 +401,13 @@ def _fixture_error() -> type[Exception]:
     return FixtureError
 
 
-def _print_summary(loaded) -> None:
+def _print_summary(loaded, *, embedded: bool) -> None:
     from homesec_bench.reports.console import print_run_summary
     from homesec_bench.reports.summary import summarize
 
     print_run_summary(summarize(loaded), console)
     console.print(f"[dim]run directory: {loaded.path}[/dim]")
-    if loaded.info.endpoint.managed and loaded.info.endpoint.model:
+    if embedded:
         console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
 
 

@@ -292,9 +292,13 @@ class ChatClient:
     async def _read_stream(self, response: aiohttp.ClientResponse, acc: Accumulator) -> _Failure | None:
         parser = SSEParser()
         failure: _Failure | None = None
+        # One event may carry the whole answer as JSON, but never more than a whole body may.
+        pending_limit = self.max_output_chars * _JSON_OVERHEAD + _ERROR_BODY_LIMIT
         async for piece in response.content.iter_any():
             now = time.perf_counter()
             failure = self._take_events(parser.feed(piece), acc, now)
+            if failure is None and parser.pending > pending_limit:
+                failure = self._cap_failure()
             if failure is not None or acc.saw_done:
                 break
         else:
@@ -325,7 +329,7 @@ class ChatClient:
                 continue
             try:
                 chunk = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
                 return _Failure(
                     "bad_chunk", f"the server sent a stream chunk that is not JSON: {data[:80]!r}"
                 )
@@ -354,7 +358,7 @@ class ChatClient:
         now = time.perf_counter()
         try:
             payload = json.loads(received)
-        except ValueError:
+        except (ValueError, RecursionError):
             return _Failure(
                 "bad_chunk", f"the server answered with a body that is not JSON: {bytes(received[:80])!r}"
             )

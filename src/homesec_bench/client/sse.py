@@ -30,8 +30,15 @@ class SSEParser:
         self._after_cr = False
         self._first_line = True
         self._data: list[str] = []
+        self._data_chars = 0
         self._has_data = False
         self._event: str | None = None
+
+    @property
+    def pending(self) -> int:
+        """Size of the event still being received: a client caps it, or one endless line (no line
+        end ever comes, so no event completes) would grow without bound."""
+        return len(self._buffer) + self._data_chars
 
     def feed(self, data: bytes) -> list[SSEEvent]:
         if not data:
@@ -78,6 +85,7 @@ class SSEParser:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._data_chars += len(value)
             self._has_data = True
         elif name == "event":
             self._event = value
@@ -87,5 +95,6 @@ class SSEParser:
         if self._has_data:
             events.append(SSEEvent(self._event or None, "\n".join(self._data)))
         self._data = []
+        self._data_chars = 0
         self._has_data = False
         self._event = None

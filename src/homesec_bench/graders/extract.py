@@ -18,11 +18,9 @@ MAX_SCAN_CHARS = 200_000
 MAX_CANDIDATES = 64
 
 _THINK_TAGS = ("think", "thinking", "reasoning", "reflection", "analysis")
-_THINK_BLOCK = re.compile(
-    r"<\s*(" + "|".join(_THINK_TAGS) + r")\s*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL
-)
-_THINK_OPEN = re.compile(r"<\s*(?:" + "|".join(_THINK_TAGS) + r")\s*>", re.IGNORECASE)
-_THINK_CLOSE = re.compile(r"<\s*/\s*(?:" + "|".join(_THINK_TAGS) + r")\s*>", re.IGNORECASE)
+# Opening and closing reasoning tags, found in one linear pass (a lazy `<think>.*?</think>` regex is
+# quadratic on an answer of thousands of unclosed tags).
+_THINK_TAG = re.compile(r"<\s*(/?)\s*(?:" + "|".join(_THINK_TAGS) + r")\s*>", re.IGNORECASE)
 # gpt-oss "harmony" output that reached the content: only the final channel is the answer.
 _HARMONY_FINAL = re.compile(r"<\|channel\|>\s*final\s*<\|message\|>", re.IGNORECASE)
 _HARMONY_END = re.compile(r"<\|(?:end|return|call)\|>")
@@ -32,21 +30,33 @@ _DECODER = json.JSONDecoder()
 
 
 def strip_reasoning(text: str) -> str:
-    """The text with `<think>`-style blocks removed; an unclosed block swallows the rest of the text."""
+    """The text with `<think>`-style blocks removed; an unclosed block swallows the rest of the text,
+    and a lone closing tag (the template opened the block in the prompt) drops everything before it."""
     if not isinstance(text, str):
         return ""
     final = list(_HARMONY_FINAL.finditer(text))
     if final:
         text = _HARMONY_END.split(text[final[-1].end() :], maxsplit=1)[0]
-    text = _THINK_BLOCK.sub(" ", text)
-    # A template that opens the block inside the prompt leaves only its closing tag in the output.
-    closes = list(_THINK_CLOSE.finditer(text))
-    if closes:
-        text = text[closes[-1].end() :]
-    opened = _THINK_OPEN.search(text)
-    if opened:
-        text = text[: opened.start()]
-    return text.strip()
+    kept: list[str] = []
+    depth = 0
+    position = 0
+    for tag in _THINK_TAG.finditer(text):
+        closing = bool(tag.group(1))
+        if not closing:
+            if depth == 0:
+                kept.append(text[position : tag.start()])
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                position = tag.end()
+                kept.append(" ")
+        else:
+            kept = []
+            position = tag.end()
+    if depth == 0:
+        kept.append(text[position:])
+    return "".join(kept).strip()
 
 
 def answer_text(answer: ModelAnswer) -> str:

@@ -275,7 +275,13 @@ class _Runner:
             started_at=started,
             finished_at=now_iso(),
         )
-        self.writer.append(result)
+        if self.config.concurrency > 1:
+            # fsync takes milliseconds: on the event loop it would stall every other request's
+            # stream and land inside their measured TTFT. Alone, the thread hop would only add its
+            # own wake-up latency, so a serial run appends in place.
+            await asyncio.to_thread(self.writer.append, result)
+        else:
+            self.writer.append(result)
         self.hooks.on_result(result)
         return result
 

@@ -323,6 +323,11 @@ def _load_cached(data_dir_text: str) -> Benchmark:
         if suite.name in suites:
             raise SuiteError(f"{path}: suite `{suite.name}` is defined twice")
         suites[suite.name] = suite
+    if data_dir == DATA_DIR.resolve() and "vision" not in suites:
+        # The vision suite is built from the packaged frames' manifest, not written as YAML.
+        from homesec_bench.vision.suite import build_vision_suite
+
+        suites["vision"] = build_vision_suite()
     ordered = {name: suites[name] for name in SUITE_ORDER if name in suites}
     ordered.update({name: s for name, s in suites.items() if name not in ordered})
     bench_hash = stable_hash(

@@ -117,7 +117,9 @@ def _as_list(value: Any) -> list[str]:
         out = []
         for item in value:
             if isinstance(item, dict):
-                item = next((item[k] for k in ("type", "class", "kind", "species", "name") if k in item), None)
+                item = next(
+                    (item[k] for k in ("type", "class", "kind", "species", "name") if k in item), None
+                )
             if not isinstance(item, str):
                 raise _Bad(f"{value!r} is not a list of words")
             out.append(item)
@@ -252,7 +254,9 @@ def validate_params(params: dict[str, Any]) -> list[str]:
         if lv not in LEVELS:
             problems.append(f"unknown level {lv!r}")
     for key in ("required", "allowed"):
-        problems += [f"unknown hazard {h!r}" for h in expect.get("hazards", {}).get(key, []) if h not in HAZARDS]
+        problems += [
+            f"unknown hazard {h!r}" for h in expect.get("hazards", {}).get(key, []) if h not in HAZARDS
+        ]
     cond = expect.get("conditions", {})
     for key in ("required", "allowed"):
         problems += [f"unknown condition {c!r}" for c in cond.get(key, []) if c not in CONDITIONS]

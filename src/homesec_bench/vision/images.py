@@ -38,7 +38,9 @@ def load_fixtures(fixtures_dir: Path | None = None) -> Manifest:
     except OSError:
         if not folder.is_dir():
             raise FixtureError(f"{folder}: no such folder; give --fixtures a folder of frames") from None
-        raise FixtureError(f"{path}: not found; put a {MANIFEST_NAME} beside the frames (see docs/vision.md)") from None
+        raise FixtureError(
+            f"{path}: not found; put a {MANIFEST_NAME} beside the frames (see docs/vision.md)"
+        ) from None
     return _load(str(folder.resolve()), stamp)
 
 
@@ -51,13 +53,17 @@ def _load(folder_text: str, _stamp: int) -> Manifest:
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError(f"{path}: cannot read the file ({exc}); check it exists and is UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise FixtureError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}); fix the syntax there") from None
+        raise FixtureError(
+            f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}); fix the syntax there"
+        ) from None
     try:
         manifest = Manifest.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise FixtureError(f"{path}: invalid manifest ({where}: {first['msg']}); see docs/vision.md") from None
+        raise FixtureError(
+            f"{path}: invalid manifest ({where}: {first['msg']}); see docs/vision.md"
+        ) from None
     for image in manifest.images:
         _check_image(folder, path, image)
     return manifest
@@ -121,7 +127,9 @@ def neutral_image_data_uri(max_side: int | None = None) -> str:
 
 def _check_side(max_side: int | None) -> int | None:
     if max_side is not None and max_side < MIN_SIDE:
-        raise FixtureError(f"image size {max_side} is too small; give --vlm-image-size at least {MIN_SIDE} pixels")
+        raise FixtureError(
+            f"image size {max_side} is too small; give --vlm-image-size at least {MIN_SIDE} pixels"
+        )
     return max_side
 
 
@@ -130,7 +138,7 @@ def _data_uri(path_text: str, _stamp: int, max_side: int | None) -> str:
     data = Path(path_text).read_bytes()
     with Image.open(io.BytesIO(data)) as im:
         fmt = im.format
-        if max_side is None and fmt in ("JPEG", "PNG"):
+        if fmt in ("JPEG", "PNG") and (max_side is None or max(im.size) <= max_side):
             return _uri(data, fmt)
         return _encode(im, max_side)
 

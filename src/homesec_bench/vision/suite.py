@@ -11,7 +11,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from homesec_bench.models import GraderSpec, ImagePart, Message, ModelAnswer, NearMiss, Sampling, Suite, TestCase
+from homesec_bench.models import (
+    GraderSpec,
+    ImagePart,
+    Message,
+    ModelAnswer,
+    NearMiss,
+    Sampling,
+    Suite,
+    TestCase,
+)
 from homesec_bench.vision.expect import expectation, truth_answer
 from homesec_bench.vision.grading import grade_vision
 from homesec_bench.vision.images import FIXTURES_DIR, MANIFEST_NAME, FixtureError, load_fixtures
@@ -73,7 +82,8 @@ def _test(image: FixtureImage, manifest: Manifest, folder: Path) -> TestCase:
     near = _near_misses(image, params)
     if len(near) < 2:
         raise FixtureError(
-            f"{folder / MANIFEST_NAME}: image {image.id} has too few distinguishable wrong answers; check its truth"
+            f"{folder / MANIFEST_NAME}: image {image.id} has fewer than two distinguishable wrong answers; "
+            "check its ground truth"
         )
     return TestCase(
         id=f"{SUITE_NAME}.{image.id}",
@@ -114,7 +124,9 @@ def _near_misses(image: FixtureImage, params: dict[str, Any]) -> list[NearMiss]:
     if image.packages:
         candidates.append(({"packages": 0}, "misses the parcel"))
     if image.hazards:
-        candidates.append(({"hazards": [], "level": "normal"}, "misses the hazard and calls the scene normal"))
+        candidates.append(
+            ({"hazards": [], "level": "normal"}, "misses the hazard and calls the scene normal")
+        )
     if image.conditions:
         candidates.append(({"conditions": []}, "does not notice the conditions that affect the picture"))
     if not image.people and not image.hazards:

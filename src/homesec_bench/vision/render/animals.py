@@ -19,7 +19,9 @@ def draw_animal(
     sx, sy = canvas.view.project(x, y, z)
     s = canvas.view.scale(z)
     canvas.shadow(sx, sy, size * 0.7 * s, 0.06 * s, z, 0.35 if not night else 0.15)
-    {"dog": _dog, "cat": _cat, "fox": _fox, "deer": _deer, "bird": _bird, "hedgehog": _hedgehog}[kind](p, night)
+    {"dog": _dog, "cat": _cat, "fox": _fox, "deer": _deer, "bird": _bird, "hedgehog": _hedgehog}[kind](
+        p, night
+    )
 
 
 def _eye(p: Painter, x: float, y: float, r: float, night: bool) -> None:

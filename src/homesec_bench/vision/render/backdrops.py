@@ -10,7 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from homesec_bench.vision.render.canvas import OUT_H, OUT_W, SUPERSAMPLE, Canvas, Light, View, fbm, rgb, value_noise
+from homesec_bench.vision.render.canvas import (
+    OUT_H,
+    OUT_W,
+    SUPERSAMPLE,
+    Canvas,
+    Light,
+    View,
+    fbm,
+    rgb,
+    value_noise,
+)
 from homesec_bench.vision.render.props import hedge, shrub, tree, wall_lamp
 from homesec_bench.vision.render.shapes import Painter, box
 
@@ -182,7 +192,9 @@ def driveway(cv: Canvas, env: Env) -> None:
     cv.sky(sky_top, sky_bottom)
     for i, hx in enumerate(range(-20, 21, 9)):
         base = ["#b9a58c", "#9a5a44", "#c8c0b0", "#8d4f3c", "#b0a89a"][i % 5]
-        cv.wall(24.0, plaster(base, s + i) if i % 2 == 0 else bricks(base, seed=s + i), (hx, hx + 8.4), (0, 6.2))
+        cv.wall(
+            24.0, plaster(base, s + i) if i % 2 == 0 else bricks(base, seed=s + i), (hx, hx + 8.4), (0, 6.2)
+        )
         roof = Painter(cv, hx, 23.9)
         roof.poly([(-0.3, 6.2), (8.7, 6.2), (7.2, 8.4), (1.2, 8.4)], "#3f3634", "vgrad", 0.3)
         fac = Painter(cv, hx, 23.95)
@@ -293,7 +305,9 @@ def living_room(cv: Canvas, env: Env) -> None:
     pic.rect(0.06, 1.36, 0.84, 1.89, "#8ea6b4", "vgrad", 0.5)
     lamp = Painter(cv, -2.9, 5.6)
     lamp.rect(-0.02, 0.0, 0.02, 1.45, "#2b2b2b")
-    lamp.poly([(-0.18, 1.4), (0.18, 1.4), (0.12, 1.7), (-0.12, 1.7)], "#eadcc0" if not env.night else "#ffe6b0")
+    lamp.poly(
+        [(-0.18, 1.4), (0.18, 1.4), (0.12, 1.7), (-0.12, 1.7)], "#eadcc0" if not env.night else "#ffe6b0"
+    )
     if env.night and env.lamps_on:
         lamp.light((0, 1.55), 0.25, (1.0, 0.85, 0.6), 1.2, "lamp")
 

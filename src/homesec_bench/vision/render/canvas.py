@@ -283,7 +283,7 @@ def _inside_polygon(xx: np.ndarray, zz: np.ndarray, poly: Sequence[tuple[float, 
 
 @lru_cache(maxsize=256)
 def _lattice(seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).random((256, 256), dtype=np.float32)
+    return np.random.default_rng(seed).random(256 * 256, dtype=np.float32)
 
 
 def value_noise(a: np.ndarray, b: np.ndarray, scale: float, seed: int) -> np.ndarray:
@@ -294,10 +294,14 @@ def value_noise(a: np.ndarray, b: np.ndarray, scale: float, seed: int) -> np.nda
     fa, fb = a - fa_, b - fb_
     fa, fb = fa * fa * (3 - 2 * fa), fb * fb * (3 - 2 * fb)
     ia, ib = fa_.astype(np.int32) & 255, fb_.astype(np.int32) & 255
-    ia1, ib1 = (ia + 1) & 255, (ib + 1) & 255
+    i00 = (ia << 8) | ib
+    i10 = (((ia + 1) & 255) << 8) | ib
+    ib1 = (ib + 1) & 255
     t = _lattice(seed & 0x7FFFFFFF)
-    top = t[ia, ib] + (t[ia1, ib] - t[ia, ib]) * fa
-    bot = t[ia, ib1] + (t[ia1, ib1] - t[ia, ib1]) * fa
+    v00, v10 = np.take(t, i00), np.take(t, i10)
+    v01, v11 = np.take(t, (ia << 8) | ib1), np.take(t, (i10 & ~255) | ib1)
+    top = v00 + (v10 - v00) * fa
+    bot = v01 + (v11 - v01) * fa
     return top + (bot - top) * fb
 
 

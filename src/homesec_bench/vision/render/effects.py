@@ -4,6 +4,7 @@ a dirty lens, a wide-angle lens, sensor noise, low resolution and the timestamp 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -62,7 +63,9 @@ def infrared(fr: Frame, reach: float = 6.0) -> None:
     vign = 1.0 - 0.45 * (((xs - w / 2) / (w / 2)) ** 2 + ((ys - h * 0.55) / (h * 0.7)) ** 2)
     out = grey * falloff * np.clip(vign, 0.2, 1.0)
     out = out + (grey * 1.1 - out) * fr.emit
-    fr.rgb = np.repeat(np.clip(out, 0, 1)[..., None], 3, axis=2) * np.array([0.97, 0.98, 1.0], dtype=np.float32)
+    fr.rgb = np.repeat(np.clip(out, 0, 1)[..., None], 3, axis=2) * np.array(
+        [0.97, 0.98, 1.0], dtype=np.float32
+    )
 
 
 def fog(fr: Frame, visibility: float, color: tuple[float, float, float]) -> None:
@@ -203,19 +206,23 @@ def barrel(img: np.ndarray, k: float) -> np.ndarray:
     if k == 0:
         return img
     h, w, _ = img.shape
+    y0, x0, fx, fy = _barrel_map(h, w, k)
+    top = img[y0, x0] * (1 - fx) + img[y0, x0 + 1] * fx
+    bot = img[y0 + 1, x0] * (1 - fx) + img[y0 + 1, x0 + 1] * fx
+    return top * (1 - fy) + bot * fy
+
+
+@lru_cache(maxsize=4)
+def _barrel_map(h: int, w: int, k: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     nx, ny = (xs - w / 2) / (w / 2), (ys - h / 2) / (w / 2)
     r2 = nx**2 + ny**2
-    corner = 1 + (h / w) ** 2
-    zoom = 1 / (1 + k * corner)
+    zoom = 1 / (1 + k * (1 + (h / w) ** 2))
     f = (1 + k * r2) * zoom
     sx = np.clip(nx * f * (w / 2) + w / 2, 0, w - 1.001)
     sy = np.clip(ny * f * (w / 2) + h / 2, 0, h - 1.001)
     x0, y0 = np.floor(sx).astype(np.int32), np.floor(sy).astype(np.int32)
-    fx, fy = (sx - x0)[..., None], (sy - y0)[..., None]
-    top = img[y0, x0] * (1 - fx) + img[y0, x0 + 1] * fx
-    bot = img[y0 + 1, x0] * (1 - fx) + img[y0 + 1, x0 + 1] * fx
-    return top * (1 - fy) + bot * fy
+    return y0, x0, (sx - x0)[..., None], (sy - y0)[..., None]
 
 
 def soften(img: np.ndarray) -> np.ndarray:
@@ -250,6 +257,8 @@ def overlay(pil: Image.Image, timestamp: str, camera_label: str) -> Image.Image:
     draw = ImageDraw.Draw(pil)
     font = ImageFont.load_default(size=14)
     draw.text((10, 8), timestamp, font=font, fill=(240, 240, 240), stroke_width=2, stroke_fill=(0, 0, 0))
-    w, h = pil.size
-    draw.text((10, h - 24), camera_label, font=font, fill=(240, 240, 240), stroke_width=2, stroke_fill=(0, 0, 0))
+    h = pil.size[1]
+    draw.text(
+        (10, h - 24), camera_label, font=font, fill=(240, 240, 240), stroke_width=2, stroke_fill=(0, 0, 0)
+    )
     return pil

@@ -100,7 +100,14 @@ def _front(p: Painter, o: Outfit, facing: str, arms: str, crouch: bool = False, 
     ]
     p.poly(torso, top, "cyl", 0.45)
     if o.hivis:
-        vest = [(-0.17, t0 + 0.12), (0.17, t0 + 0.12), (0.19, t1 - 0.05), (0.1, t1), (-0.1, t1), (-0.19, t1 - 0.05)]
+        vest = [
+            (-0.17, t0 + 0.12),
+            (0.17, t0 + 0.12),
+            (0.19, t1 - 0.05),
+            (0.1, t1),
+            (-0.1, t1),
+            (-0.19, t1 - 0.05),
+        ]
         p.poly(vest, "#d6ea2a", "cyl", 0.4)
         for yy in (t0 + 0.22, t0 + 0.34):
             p.rect(-0.185, yy, 0.185, yy + 0.04, "#d9dcd6", "cyl", 0.3)
@@ -152,7 +159,14 @@ def _front(p: Painter, o: Outfit, facing: str, arms: str, crouch: bool = False, 
             p.ellipse(0, hy + 0.01, 0.097, 0.115, o.hair, "sphere")
         else:
             p.poly(
-                [(-0.098, hy), (-0.09, hy + 0.08), (0, hy + 0.125), (0.09, hy + 0.08), (0.098, hy), (0.07, hy + 0.05)],
+                [
+                    (-0.098, hy),
+                    (-0.09, hy + 0.08),
+                    (0, hy + 0.125),
+                    (0.09, hy + 0.08),
+                    (0.098, hy),
+                    (0.07, hy + 0.05),
+                ],
                 o.hair,
                 "sphere",
             )
@@ -186,9 +200,14 @@ def _side(p: Painter, o: Outfit, pose: str) -> None:
     torso = [tilt(-0.12, hip - 0.05), tilt(0.12, hip - 0.05), tilt(0.13, t1), tilt(-0.11, t1 + 0.01)]
     p.poly(torso, top, "cyl", 0.4)
     if o.hivis:
-        p.poly([tilt(-0.11, hip + 0.07), tilt(0.115, hip + 0.07), tilt(0.12, t1 - 0.05), tilt(-0.1, t1 - 0.05)], "#d6ea2a")
+        p.poly(
+            [tilt(-0.11, hip + 0.07), tilt(0.115, hip + 0.07), tilt(0.12, t1 - 0.05), tilt(-0.1, t1 - 0.05)],
+            "#d6ea2a",
+        )
         for yy in (hip + 0.17, hip + 0.29):
-            p.poly([tilt(-0.11, yy), tilt(0.115, yy), tilt(0.115, yy + 0.04), tilt(-0.11, yy + 0.04)], "#d9dcd6")
+            p.poly(
+                [tilt(-0.11, yy), tilt(0.115, yy), tilt(0.115, yy + 0.04), tilt(-0.11, yy + 0.04)], "#d9dcd6"
+            )
     hx, hy = tilt(0.02, t1 + 0.17)
     p.limb(tilt(0.0, t1 - 0.02), tilt(0.02, t1 + 0.07), 0.09, 0.09, _skin_shadow(o.skin), round_ends=False)
     if o.hood:
@@ -198,7 +217,8 @@ def _side(p: Painter, o: Outfit, pose: str) -> None:
         p.ellipse(hx, hy, 0.1, 0.118, o.skin, "sphere")
         p.poly([(hx + 0.09, hy + 0.0), (hx + 0.125, hy - 0.03), (hx + 0.09, hy - 0.04)], o.skin)
         p.poly(
-            [(hx - 0.1, hy - 0.05), (hx - 0.1, hy + 0.05), (hx - 0.02, hy + 0.125), (hx + 0.08, hy + 0.08)], o.hair
+            [(hx - 0.1, hy - 0.05), (hx - 0.1, hy + 0.05), (hx - 0.02, hy + 0.125), (hx + 0.08, hy + 0.08)],
+            o.hair,
         )
         p.ellipse(hx + 0.055, hy + 0.0, 0.013, 0.008, "#2a2220")
         if o.cap:

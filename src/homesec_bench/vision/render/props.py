@@ -8,7 +8,9 @@ from homesec_bench.vision.render.canvas import Canvas, fbm, rgb
 from homesec_bench.vision.render.shapes import Painter, box, col
 
 
-def parcel(canvas: Canvas, x: float, z: float, w: float = 0.45, h: float = 0.32, d: float = 0.35, y: float = 0.0) -> None:
+def parcel(
+    canvas: Canvas, x: float, z: float, w: float = 0.45, h: float = 0.32, d: float = 0.35, y: float = 0.0
+) -> None:
     """A cardboard parcel with tape and a label."""
     sx, sy = canvas.view.project(x + w / 2, y, z + d / 2)
     s = canvas.view.scale(z)
@@ -19,8 +21,12 @@ def parcel(canvas: Canvas, x: float, z: float, w: float = 0.45, h: float = 0.32,
     for i in range(3):
         front.rect(w * 0.62, h * (0.52 + 0.08 * i), w * 0.85, h * (0.55 + 0.08 * i), "#4a4a4a")
     v = canvas.view
-    top = [v.project(x + w / 2 - 0.03, y + h, z), v.project(x + w / 2 + 0.03, y + h, z),
-           v.project(x + w / 2 + 0.03, y + h, z + d), v.project(x + w / 2 - 0.03, y + h, z + d)]
+    top = [
+        v.project(x + w / 2 - 0.03, y + h, z),
+        v.project(x + w / 2 + 0.03, y + h, z),
+        v.project(x + w / 2 + 0.03, y + h, z + d),
+        v.project(x + w / 2 - 0.03, y + h, z + d),
+    ]
     canvas.shade_poly(top, rgb("#e1d3b2"), z + d / 2)
 
 
@@ -48,7 +54,9 @@ def foliage_texture(base: str, seed: int, scale: float = 0.12):
     return tex
 
 
-def hedge(canvas: Canvas, x0: float, x1: float, z0: float, z1: float, h: float, seed: int, color="#3f6b2c") -> None:
+def hedge(
+    canvas: Canvas, x0: float, x1: float, z0: float, z1: float, h: float, seed: int, color="#3f6b2c"
+) -> None:
     """A clipped hedge as a textured block (front, top and the side the camera sees)."""
     tex = foliage_texture(color, seed)
     if x0 > 0:

@@ -44,11 +44,21 @@ class Painter:
         ry = px * self._sn + py * self._c
         return self.ox + self.s * rx, self.oy - self.s * ry * self.squash
 
-    def poly(self, pts: Sequence[Pt], color, shade: str = "flat", strength: float = 0.35, texture=None) -> None:
+    def poly(
+        self, pts: Sequence[Pt], color, shade: str = "flat", strength: float = 0.35, texture=None
+    ) -> None:
         self.canvas.shade_poly([self.to_screen(p) for p in pts], col(color), self.z, shade, strength, texture)
 
     def ellipse(
-        self, cx: float, cy: float, rx: float, ry: float, color, shade: str = "flat", rot: float = 0.0, n: int = 28
+        self,
+        cx: float,
+        cy: float,
+        rx: float,
+        ry: float,
+        color,
+        shade: str = "flat",
+        rot: float = 0.0,
+        n: int = 28,
     ) -> None:
         self.poly(ellipse_pts(cx, cy, rx, ry, rot, n), color, shade)
 
@@ -63,10 +73,14 @@ class Painter:
     def glow_rect(self, x0: float, y0: float, x1: float, y1: float, color) -> None:
         self.glow([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], color)
 
-    def rect(self, x0: float, y0: float, x1: float, y1: float, color, shade: str = "flat", strength=0.35) -> None:
+    def rect(
+        self, x0: float, y0: float, x1: float, y1: float, color, shade: str = "flat", strength=0.35
+    ) -> None:
         self.poly([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], color, shade, strength)
 
-    def limb(self, p0: Pt, p1: Pt, w0: float, w1: float, color, shade: str = "cyl", round_ends: bool = True) -> None:
+    def limb(
+        self, p0: Pt, p1: Pt, w0: float, w1: float, color, shade: str = "cyl", round_ends: bool = True
+    ) -> None:
         """A tapered segment from p0 to p1 (widths w0, w1), with round joints."""
         dx, dy = p1[0] - p0[0], p1[1] - p0[1]
         n = math.hypot(dx, dy) or 1.0
@@ -86,7 +100,9 @@ class Painter:
         """Register a bright source at a point of this frame (for bloom and night lighting)."""
         sx, sy = self.to_screen(p)
         ss = self.canvas.view.width / 640.0
-        self.canvas.lights.append(Light(sx / ss, sy / ss, max(radius_m * self.s / ss, 1.5), color, strength, kind))
+        self.canvas.lights.append(
+            Light(sx / ss, sy / ss, max(radius_m * self.s / ss, 1.5), color, strength, kind)
+        )
 
 
 def ellipse_pts(cx: float, cy: float, rx: float, ry: float, rot: float = 0.0, n: int = 28) -> list[Pt]:

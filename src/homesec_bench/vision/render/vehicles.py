@@ -8,7 +8,9 @@ from homesec_bench.vision.render.shapes import Painter, box, col
 GLASS = "#26303a"
 
 
-def car_side(canvas: Canvas, x: float, z: float, color: str, facing: str = "right", lights_on: bool = False) -> None:
+def car_side(
+    canvas: Canvas, x: float, z: float, color: str, facing: str = "right", lights_on: bool = False
+) -> None:
     """A hatchback or estate in profile; (x, z) is the middle of its near side at the kerb."""
     body = col(color)
     sx, sy = canvas.view.project(x, 0, z + 0.9)
@@ -16,8 +18,17 @@ def car_side(canvas: Canvas, x: float, z: float, color: str, facing: str = "righ
     canvas.shadow(sx, sy, 2.3 * s, 0.5 * s, z + 0.9, 0.5)
     p = Painter(canvas, x, z, mirror=facing == "left")
     p.poly(
-        [(-2.2, 0.32), (2.2, 0.32), (2.28, 0.7), (2.15, 0.88), (1.05, 0.98), (0.5, 1.45), (-1.4, 1.47),
-         (-2.05, 1.05), (-2.25, 0.95)],
+        [
+            (-2.2, 0.32),
+            (2.2, 0.32),
+            (2.28, 0.7),
+            (2.15, 0.88),
+            (1.05, 0.98),
+            (0.5, 1.45),
+            (-1.4, 1.47),
+            (-2.05, 1.05),
+            (-2.25, 0.95),
+        ],
         body,
         "vgrad",
         0.5,
@@ -40,7 +51,9 @@ def car_side(canvas: Canvas, x: float, z: float, color: str, facing: str = "righ
         p.light((2.2, 0.76), 0.22, (1.0, 0.97, 0.88), 1.0, "headlight")
 
 
-def van_side(canvas: Canvas, x: float, z: float, color: str, facing: str = "right", lights_on: bool = False) -> None:
+def van_side(
+    canvas: Canvas, x: float, z: float, color: str, facing: str = "right", lights_on: bool = False
+) -> None:
     body = col(color)
     sx, sy = canvas.view.project(x, 0, z + 1.0)
     s = canvas.view.scale(z + 1.0)
@@ -84,12 +97,27 @@ def car_rear(canvas: Canvas, x: float, z: float, color: str, length: float = 4.6
     if abs(x) > 0.3:  # the cabin side that faces the camera, with its glass
         sx_ = x - 0.76 if x > 0 else x + 0.76
         quad([(sx_, 0.98, z + 0.3), (sx_, 0.98, f0), (sx_, 1.46, r1), (sx_, 1.46, r0)], GLASS, (r0 + r1) / 2)
-    quad([(x - 0.82, 0.98, z + 0.3), (x + 0.82, 0.98, z + 0.3), (x + 0.7, 1.46, r0), (x - 0.7, 1.46, r0)],
-         GLASS, r0 - 0.4, "vgrad", 0.6)
-    quad([(x - 0.7, 1.46, r0), (x + 0.7, 1.46, r0), (x + 0.7, 1.46, r1), (x - 0.7, 1.46, r1)],
-         body * 1.12, (r0 + r1) / 2, "vgrad", -0.2)
-    quad([(x - 0.7, 1.46, r1), (x + 0.7, 1.46, r1), (x + 0.84, 0.98, f0), (x - 0.84, 0.98, f0)],
-         GLASS, (r1 + f0) / 2, "vgrad", 0.3)
+    quad(
+        [(x - 0.82, 0.98, z + 0.3), (x + 0.82, 0.98, z + 0.3), (x + 0.7, 1.46, r0), (x - 0.7, 1.46, r0)],
+        GLASS,
+        r0 - 0.4,
+        "vgrad",
+        0.6,
+    )
+    quad(
+        [(x - 0.7, 1.46, r0), (x + 0.7, 1.46, r0), (x + 0.7, 1.46, r1), (x - 0.7, 1.46, r1)],
+        body * 1.12,
+        (r0 + r1) / 2,
+        "vgrad",
+        -0.2,
+    )
+    quad(
+        [(x - 0.7, 1.46, r1), (x + 0.7, 1.46, r1), (x + 0.84, 0.98, f0), (x - 0.84, 0.98, f0)],
+        GLASS,
+        (r1 + f0) / 2,
+        "vgrad",
+        0.3,
+    )
     rear = Painter(canvas, x, z)
     rear.rect(-0.9, 0.3, 0.9, 0.42, "#1d1d1f")
     rear.rect(-0.26, 0.5, 0.26, 0.62, "#e9d33a")
@@ -101,13 +129,17 @@ def car_rear(canvas: Canvas, x: float, z: float, color: str, length: float = 4.6
     rear.rect(-0.12, 0.66, 0.12, 0.69, "#c8c8c8")
 
 
-def car_front(canvas: Canvas, x: float, z: float, color: str, lights_on: bool = True, length: float = 4.5) -> None:
+def car_front(
+    canvas: Canvas, x: float, z: float, color: str, lights_on: bool = True, length: float = 4.5
+) -> None:
     """A car facing the camera; its headlights register as lights for the bloom effect."""
     body = col(color)
     for wx in (-0.78, 0.78):
         box(canvas, x + wx - 0.12, x + wx + 0.12, 0.0, 0.4, z + 0.55, z + 1.0, "#111111")
     box(canvas, x - 0.9, x + 0.9, 0.3, 0.9, z, z + length, body, body * 0.75, body * 1.1)
-    box(canvas, x - 0.76, x + 0.76, 0.9, 1.46, z + 1.3, z + length - 0.6, body * 0.95, body * 0.7, body * 1.15)
+    box(
+        canvas, x - 0.76, x + 0.76, 0.9, 1.46, z + 1.3, z + length - 0.6, body * 0.95, body * 0.7, body * 1.15
+    )
     front = Painter(canvas, x, z)
     front.rect(-0.9, 0.3, 0.9, 0.42, "#1d1d1f")
     front.rect(-0.35, 0.5, 0.35, 0.7, "#202124")

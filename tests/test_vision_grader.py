@@ -1,0 +1,192 @@
+"""The vision grader on the packaged frames: own reference passes, every other frame's fails (the swap
+check), near misses and blind or degenerate answers fail, and the question gives nothing away."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+
+from homesec_bench.graders import grade_answer, validate_grader_spec
+from homesec_bench.models import ModelAnswer, TestCase
+from homesec_bench.suites.loader import load_benchmark
+from homesec_bench.vision import build_vision_suite, grade_vision
+from homesec_bench.vision.expect import truth_answer
+from homesec_bench.vision.manifest import CONDITIONS, HAZARDS, LEVELS
+from homesec_bench.vision.suite import QUESTION, SYSTEM_PROMPT
+
+SUITE = build_vision_suite()
+TESTS = SUITE.tests
+
+
+def _passes(test: TestCase, answer: ModelAnswer) -> bool:
+    return grade_vision(answer, test.grader.params).passed
+
+
+def _graded_truth(test: TestCase) -> str:
+    return json.dumps(test.grader.params["expect"], sort_keys=True)
+
+
+def test_suite_has_at_least_35_distinct_frames() -> None:
+    assert len(TESTS) >= 35
+    assert len({t.grader.params["image"] for t in TESTS}) == len(TESTS)
+    assert SUITE.modality == "vision"
+
+
+@pytest.mark.parametrize("test", TESTS, ids=lambda t: t.id)
+def test_reference_passes_and_near_misses_fail(test: TestCase) -> None:
+    verdict = grade_vision(test.reference[0], test.grader.params)
+    assert verdict.passed, verdict.reason
+    assert len(test.near_misses) >= 2
+    for miss in test.near_misses:
+        v = grade_vision(miss, test.grader.params)
+        assert not v.passed, f"{test.id}: near miss passed ({miss.why})"
+        assert v.error_type
+
+
+def test_swap_check_no_frame_accepts_another_frames_reference() -> None:
+    defects = [
+        (a.id, b.id)
+        for a, b in itertools.permutations(TESTS, 2)
+        if _graded_truth(a) != _graded_truth(b) and _passes(a, b.reference[0])
+    ]
+    assert defects == []
+    identical = [
+        (a.id, b.id) for a, b in itertools.combinations(TESTS, 2) if _graded_truth(a) == _graded_truth(b)
+    ]
+    assert identical == [], "two frames with the same graded truth make the swap check blind"
+
+
+def test_question_is_identical_for_every_frame_and_names_no_frame() -> None:
+    texts = {json.dumps([m.model_dump(mode="json") for m in t.messages[:-1]]) for t in TESTS}
+    questions = {t.messages[-1].content[0].text for t in TESTS}  # type: ignore[index]
+    assert len(texts) == 1 and questions == {QUESTION}
+    lowered = (QUESTION + SYSTEM_PROMPT).lower()
+    for word in ("dog", "cat", "fox", "deer", "bird", "hedgehog", "car", "van", "courier", "hood", "torch"):
+        assert f" {word} " not in lowered and f" {word}s " not in lowered, word
+    for t in TESTS:
+        assert t.messages[-1].content[1].fixture == t.grader.params["image"]  # type: ignore[index]
+
+
+DEGENERATE = {
+    "empty": "",
+    "refusal": "I'm sorry, but I can't help with that.",
+    "cannot_see": "I cannot see any image attached to your message.",
+    "question_echo": QUESTION,
+    "keyword_salad": " ".join(
+        [*LEVELS, *HAZARDS, *CONDITIONS, "person door dog cat fox car van parcel night day"]
+    ),
+    "every_key_filled": json.dumps(
+        {
+            "people": 1,
+            "person_at_door": True,
+            "vehicles": 1,
+            "packages": 1,
+            "animals": ["dog", "cat", "fox", "deer", "bird", "hedgehog"],
+            "hazards": list(HAZARDS),
+            "indoors": False,
+            "time_of_day": "day",
+            "conditions": list(CONDITIONS),
+            "level": "suspicious",
+            "description": "A person, a dog, a car and a parcel at the door.",
+        }
+    ),
+    "empty_json": "{}",
+    "labels_as_list": json.dumps({"level": list(LEVELS)}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEGENERATE))
+def test_degenerate_answers_fail_every_frame(name: str) -> None:
+    answer = ModelAnswer(content=DEGENERATE[name])
+    passed = [t.id for t in TESTS if _passes(t, answer)]
+    assert passed == []
+
+
+def test_blind_constant_answers_pass_only_frames_they_describe() -> None:
+    # What a model that sees a grey frame might say; a constant answer passes a frame only if that
+    # frame's truth is exactly it, so the blind score stays small.
+    nothing = {
+        "people": 0,
+        "person_at_door": False,
+        "vehicles": 0,
+        "packages": 0,
+        "animals": [],
+        "hazards": [],
+        "indoors": False,
+        "time_of_day": "day",
+        "conditions": [],
+        "level": "normal",
+        "description": "Nothing happens.",
+    }
+    blind = [nothing, {**nothing, "indoors": True}, {**nothing, "people": 1, "person_at_door": True}]
+    passed_per_answer = []
+    for body in blind:
+        answer = ModelAnswer(content=json.dumps(body))
+        passed = [t.id for t in TESTS if _passes(t, answer)]
+        assert len(passed) <= 2, passed
+        passed_per_answer.append(passed)
+    assert passed_per_answer[0] == ["vision.front_empty_day"]  # the one frame that is exactly that
+    assert passed_per_answer[1] == ["vision.living_room_empty_day"]
+
+
+def test_answer_forms_that_mean_the_same_are_accepted() -> None:
+    test = next(t for t in TESTS if t.id == "vision.backyard_pigeons_day")
+    truth = truth_answer_for(test)
+    variants = [
+        {**truth, "animals": ["pigeons"], "people": "0", "indoors": "no"},
+        {**truth, "animals": "Pigeon", "level": "Normal", "time_of_day": "daytime"},
+        {**truth, "animals": [{"type": "bird", "count": 3}], "people": "none"},
+    ]
+    for body in variants:
+        content = f"<think>three birds?</think>Here you are:\n```json\n{json.dumps(body)}\n```"
+        verdict = grade_vision(ModelAnswer(content=content), test.grader.params)
+        assert verdict.passed, verdict.reason
+
+
+def test_failure_reason_names_the_field_and_the_error_type() -> None:
+    test = next(t for t in TESTS if t.id == "vision.driveway_group_night_ir")
+    body = {**truth_answer_for(test), "people": 1}
+    verdict = grade_vision(ModelAnswer(content=json.dumps(body)), test.grader.params)
+    assert not verdict.passed
+    assert verdict.error_type == "wrong_count"
+    assert "`people` is 1, expected 3" in verdict.reason
+    assert verdict.details["failed"] == ["people"]
+    missing = {k: v for k, v in truth_answer_for(test).items() if k != "level"}
+    v2 = grade_vision(ModelAnswer(content=json.dumps(missing)), test.grader.params)
+    assert v2.error_type == "missing_field" and "level" in v2.reason
+
+
+def test_tolerances_are_applied_as_stated() -> None:
+    fire = next(t for t in TESTS if t.id == "vision.garage_fire_night")
+    both = {**truth_answer_for(fire), "hazards": ["fire", "smoke"]}
+    assert _passes(fire, ModelAnswer(content=json.dumps(both)))  # smoke tolerated with fire
+    water = {**truth_answer_for(fire), "hazards": ["fire", "water_leak"]}
+    assert not _passes(fire, ModelAnswer(content=json.dumps(water)))
+    door = next(t for t in TESTS if t.id == "vision.front_hooded_handle_night_ir")
+    crit = {**truth_answer_for(door), "level": "critical"}
+    assert _passes(door, ModelAnswer(content=json.dumps(crit)))  # level_ok
+    normal = {**truth_answer_for(door), "level": "normal"}
+    assert not _passes(door, ModelAnswer(content=json.dumps(normal)))
+    no_ir = {**truth_answer_for(door), "conditions": []}
+    assert not _passes(door, ModelAnswer(content=json.dumps(no_ir)))
+
+
+def test_registered_grader_runs_through_the_benchmark() -> None:
+    bench = load_benchmark()
+    assert "vision" in bench.suites and len(bench.suites["vision"].tests) == len(TESTS)
+    test = bench.test("vision.kitchen_smoke_day")
+    assert grade_answer(test, test.reference[0], bench).passed
+    assert not grade_answer(test, ModelAnswer(content="smoke"), bench).passed
+    assert validate_grader_spec(test, bench) == []
+    broken = test.model_copy(
+        update={"grader": test.grader.model_copy(update={"params": {"expect": {"x": 1}}})}
+    )
+    assert validate_grader_spec(broken, bench) != []
+
+
+def truth_answer_for(test: TestCase) -> dict:
+    from homesec_bench.vision import load_fixtures
+
+    return truth_answer(load_fixtures().image(test.grader.params["image"]))
