@@ -103,6 +103,8 @@ LABEL = {"expected": "suspicious", "labels": LEVELS}
         "<think>gate handle at night: critical? no, nobody got in</think>suspicious",
         "Level: suspicious",
         "I would rate this as suspicious.",
+        "Not critical, but suspicious.",
+        "suspicious rather than critical",
     ],
 )
 def test_label_passes(content: str) -> None:
@@ -120,6 +122,8 @@ def test_label_passes(content: str) -> None:
         ('{"label": "monitor"}', "wrong_label"),
         ('{"reason": "someone tried the gate"}', "wrong_label"),
         ("suspiciously", "wrong_label"),
+        ("Not suspicious.", "wrong_label"),
+        ("It isn't really suspicious, just monitor it", "wrong_label"),
         (
             "Someone tried the gate twice at night, the kind of behaviour we would call suspicious",
             "too_long",

@@ -14,6 +14,8 @@ DEFAULT_MAX_WORDS = 12
 # Keys a model may wrap its label in: {"label": "suspicious"}, {"level": ...}.
 LABEL_KEYS = ("label", "answer", "level", "category", "class", "classification", "topic", "domain", "result")
 PARAM_KEYS = {"expected", "labels", "max_words"}
+# "not suspicious" names no label: a negation just before a label takes it out of the answer.
+_NEGATED = re.compile(r"(?:\bnot|\bno|n['’]t|\bnever|\brather than|\binstead of)\s+(?:\w+\s+)?$")
 
 
 def labels_named(text: str, labels: list[str]) -> list[str]:
@@ -30,7 +32,11 @@ def labels_named(text: str, labels: list[str]) -> list[str]:
     named = []
     for start, end, label in spans:
         inside_longer = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
-        if not inside_longer and label not in named:
+        if (
+            not inside_longer
+            and not _NEGATED.search(haystack[max(0, start - 24) : start])
+            and label not in named
+        ):
             named.append(label)
     return named
 

@@ -351,14 +351,16 @@ def _check_resumable(previous: LoadedRun, bench: Benchmark, endpoint: EndpointIn
         )
 
 
-def _memory_sampler(config: RunConfig, server: ServerControl | None, base_url: str):
-    """A sampler for the serving process, or None with the reason it cannot be read."""
+def _memory_sampler(config: RunConfig, server: ServerControl | None, endpoint: EndpointInfo):
+    """A sampler for the serving process; without a pid it records why memory could not be read."""
     from homesec_bench.server.memory import MemorySampler, find_listening_pid
 
+    base_url = endpoint.base_url
     pid = config.server_pid
     if pid is None and server is not None:
         pid = server.pid()
-    if pid is None and is_local_address(base_url):
+    # A cloud endpoint's memory is not ours to read, even when reached through a local proxy.
+    if pid is None and endpoint.locality == "local" and is_local_address(base_url):
         port = urlsplit(base_url).port
         if port:
             pid = find_listening_pid(port)
@@ -451,9 +453,7 @@ async def run_benchmark(
                         hooks.on_note(f"warm-up request failed ({warm.error_kind}); timing starts anyway")
                     writer.write_info(info)
 
-                sampler = (
-                    _memory_sampler(config, server, text_info.base_url) if config.sample_memory else None
-                )
+                sampler = _memory_sampler(config, server, text_info) if config.sample_memory else None
                 if sampler is not None:
                     sampler.start()
                 try:
