@@ -35,15 +35,15 @@ import io
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from _loopback import fake_server_process
 
 from homesec_bench.client import ChatClient
 from homesec_bench.models import TestResult
@@ -54,35 +54,7 @@ from homesec_bench.suites.loader import Benchmark
 
 TYPICAL_LOCAL_REQUEST_S = (2.0, 5.0)
 TARGET_MS = 2.0
-_SERVER_START_S = 30.0
 _CONCURRENCY = [1, 2, 4, 8, 16]
-
-
-# ------------------------------------------------------------------------------------ fake server
-
-
-@contextlib.contextmanager
-def fake_server_process(delay_first: float = 0.0) -> Iterator[str]:
-    """The loopback fake server in its own process (so its CPU is not ours); yields its base URL."""
-    command = [sys.executable, "-m", "homesec_bench.testing.fake_server", "--port", "0"]
-    if delay_first > 0:
-        command += ["--delay-first", str(delay_first)]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(_SERVER_START_S)
-        if not line or not line[0].startswith("http"):
-            raise SystemExit(f"the fake server did not start within {_SERVER_START_S:g} s")
-        yield line[0].strip()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
 
 
 # ------------------------------------------------------------------------------------ stage timers
@@ -478,7 +450,7 @@ def main(args: argparse.Namespace) -> int:
 
     out_root = args.out_root
     with (
-        fake_server_process(args.delay_first) as base_url,
+        fake_server_process("--delay-first", str(args.delay_first)) as base_url,
         tempfile.TemporaryDirectory(dir=out_root) as tmp,
     ):
         root = Path(tmp)

@@ -42,6 +42,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Benchmark:
         ("flawed.answer_in_question", "only label the prompt names"),
         ("flawed.bad_spec", "unknown expectation key"),
         ("flawed.degenerate_ok_wrong", "'refusal' is in degenerate_ok but fails"),
+        ("flawed.degenerate_ok_wrong", "degenerate_ok names 'silence'"),
     ],
 )
 def test_each_flaw_is_reported(flawed: Benchmark, test_id: str, needle: str) -> None:

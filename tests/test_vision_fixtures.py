@@ -21,6 +21,7 @@ from homesec_bench.vision import (
     neutral_image_data_uri,
 )
 from homesec_bench.vision.images import compare_fixtures
+from homesec_bench.vision.render.scenes import SCENES
 
 STABLE_IDS = [
     "front_courier_parcel_day",
@@ -28,7 +29,6 @@ STABLE_IDS = [
     "front_two_parcels_night_ir",
     "front_visitor_evening",
     "front_hooded_handle_night_ir",
-    "front_two_callers_day",
     "front_empty_day",
     "front_glare_postwoman",
     "front_dirty_lens_walker",
@@ -38,7 +38,6 @@ STABLE_IDS = [
     "driveway_peering_car_night_ir",
     "driveway_van_headlights_night",
     "street_three_parked_cars_day",
-    "driveway_two_cars_day",
     "driveway_arrival_rain_night",
     "street_dog_walker_fog_day",
     "driveway_group_night_ir",
@@ -47,7 +46,6 @@ STABLE_IDS = [
     "backyard_fox_night_ir",
     "backyard_cat_floodlight_night",
     "backyard_deer_morning",
-    "backyard_pigeons_day",
     "backyard_hedgehog_night_ir",
     "backyard_fence_climber_floodlight",
     "backyard_empty_rain_day",
@@ -75,7 +73,9 @@ def _decode(uri: str) -> Image.Image:
 
 def test_packaged_manifest_lists_every_stable_id_with_a_small_frame() -> None:
     manifest = load_fixtures()
+    assert len(STABLE_IDS) == 35  # the size issue 5 promises; a new frame is a deliberate change here
     assert [i.id for i in manifest.images] == STABLE_IDS
+    assert [s.id for s in SCENES] == STABLE_IDS  # the generator renders exactly the packaged set
     total = 0
     for image in manifest.images:
         path = FIXTURES_DIR / image.file
@@ -84,6 +84,8 @@ def test_packaged_manifest_lists_every_stable_id_with_a_small_frame() -> None:
             assert im.size == (640, 360) and im.format == "JPEG"
         assert image.sha256 and image.sources == ["homesec_procedural"]
     assert total < 5_000_000
+    # a frame dropped from the manifest must not linger in the package
+    assert sorted(p.name for p in FIXTURES_DIR.glob("*.jpg")) == sorted(i.file for i in manifest.images)
     assert {s.id for s in manifest.sources} == {"homesec_procedural"}
     assert all(s.licence for s in manifest.sources)
 
@@ -92,10 +94,10 @@ def test_packaged_frames_cover_the_scenes_the_suite_promises() -> None:
     images = load_fixtures().images
     assert sum(i.person_at_door and i.time_of_day == "day" for i in images) >= 3
     assert sum(i.person_at_door and i.time_of_day == "night" for i in images) >= 2
-    assert any(i.people >= 3 for i in images) and any(i.people == 2 for i in images)
+    assert any(i.people >= 3 for i in images)  # a group, not just one person at a time
     positions = {(o.cls, o.position) for i in images for o in i.objects}
     assert {("car", "driveway"), ("car", "street"), ("van", "street"), ("package", "at_door")} <= positions
-    assert {a for i in images for a in i.animals} >= {"dog", "cat", "fox", "deer", "bird", "hedgehog"}
+    assert {a for i in images for a in i.animals} >= {"dog", "cat", "fox", "deer", "hedgehog"}
     assert sum(not i.objects and not i.hazards for i in images) >= 4  # frames where nothing is to report
     assert sum("infrared" in i.conditions for i in images) >= 8
     assert {c for i in images for c in i.conditions} == {
@@ -236,8 +238,6 @@ def test_tampered_packaged_frame_is_caught_by_its_sha256(tmp_path: Path) -> None
 def _covering_subset() -> list[str]:
     """Few scenes that together use every lighting, camera effect and drawn hazard (greedy set cover);
     `python tools/generate_fixtures.py --check` compares all of them."""
-    from homesec_bench.vision.render.scenes import SCENES
-
     def features(s) -> set[str]:
         drawn = {f"h:{h}" for h in s.hazards if h in ("fire", "smoke")}
         return {

@@ -28,8 +28,8 @@ def _graded_truth(test: TestCase) -> str:
     return json.dumps(test.grader.params["expect"], sort_keys=True)
 
 
-def test_suite_has_at_least_35_distinct_frames() -> None:
-    assert len(TESTS) >= 35
+def test_suite_has_exactly_35_distinct_frames() -> None:
+    assert len(TESTS) == 35
     assert len({t.grader.params["image"] for t in TESTS}) == len(TESTS)
     assert SUITE.modality == "vision"
 
@@ -132,17 +132,22 @@ def test_blind_constant_answers_pass_only_frames_they_describe() -> None:
 
 
 def test_answer_forms_that_mean_the_same_are_accepted() -> None:
-    test = next(t for t in TESTS if t.id == "vision.backyard_pigeons_day")
+    test = next(t for t in TESTS if t.id == "vision.backyard_dog_day")
     truth = truth_answer_for(test)
+    assert truth["animals"] == ["dog"]
     variants = [
-        {**truth, "animals": ["pigeons"], "people": "0", "indoors": "no"},
-        {**truth, "animals": "Pigeon", "level": "Normal", "time_of_day": "daytime"},
-        {**truth, "animals": [{"type": "bird", "count": 3}], "people": "none"},
+        {**truth, "animals": ["terriers"], "people": "0", "indoors": "no"},
+        {**truth, "animals": "Puppy", "level": "Normal", "time_of_day": "daytime"},
+        {**truth, "animals": [{"type": "dog", "count": 1}], "people": "none"},
     ]
     for body in variants:
-        content = f"<think>three birds?</think>Here you are:\n```json\n{json.dumps(body)}\n```"
+        content = f"<think>a small dog?</think>Here you are:\n```json\n{json.dumps(body)}\n```"
         verdict = grade_vision(ModelAnswer(content=content), test.grader.params)
         assert verdict.passed, verdict.reason
+    # the same wrapping around a different animal still fails, so the variants pass on their meaning
+    wrong = {**truth, "animals": ["kittens"]}
+    content = f"<think>a small dog?</think>Here you are:\n```json\n{json.dumps(wrong)}\n```"
+    assert not grade_vision(ModelAnswer(content=content), test.grader.params).passed
 
 
 def test_failure_reason_names_the_field_and_the_error_type() -> None:

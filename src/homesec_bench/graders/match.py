@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from homesec_bench.graders.normalize import (
-    contains_word,
+    find_word,
     norm_label,
+    norm_text,
     numbers_close,
     parse_clock,
     parse_datetime,
@@ -118,8 +119,9 @@ def text_groups(groups: Any) -> list[list[str]]:
 
 def missing_group(text: str, groups: Any) -> list[str] | None:
     """The first include-group none of whose alternatives appears in `text` (word boundary)."""
+    haystack = norm_text(text)
     for group in text_groups(groups):
-        if not any(contains_word(text, alt) for alt in group):
+        if not any(find_word(haystack, alt, normalised=True) >= 0 for alt in group):
             return group
     return None
 
@@ -127,8 +129,9 @@ def missing_group(text: str, groups: Any) -> list[str] | None:
 def present_forbidden(text: str, words: Any) -> str | None:
     if isinstance(words, str):
         words = [words]
+    haystack = norm_text(text)
     for word in words or []:
-        if contains_word(text, str(word)):
+        if find_word(haystack, str(word), normalised=True) >= 0:
             return str(word)
     return None
 

@@ -6,6 +6,7 @@ import math
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 DEFAULT_OFFSET = "+01:00"  # the world's; used when a model writes a time without an offset
@@ -43,6 +44,7 @@ def label_key(value: Any) -> str:
     return _SPACES.sub(" ", norm_label(value).replace("_", " ").replace("-", " ")).strip()
 
 
+@lru_cache(maxsize=4096)
 def word_pattern(phrase: str) -> re.Pattern[str] | None:
     """A regex finding `phrase` on word boundaries ("cat" never matches "category")."""
     words = norm_text(phrase).split()

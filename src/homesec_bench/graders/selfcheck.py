@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from homesec_bench.graders import grade_answer, validate_grader_spec
-from homesec_bench.graders.degenerate import degenerate_answers, prompt_text
+from homesec_bench.graders.degenerate import DEGENERATE_NAMES, degenerate_answers, prompt_text
 from homesec_bench.graders.label import labels_named
 from homesec_bench.graders.normalize import label_key
 from homesec_bench.models import Suite, TestCase
@@ -40,7 +40,11 @@ def near_miss_problems(test: TestCase, bench: Benchmark) -> list[str]:
 
 
 def degenerate_problems(test: TestCase, bench: Benchmark) -> list[str]:
-    problems = []
+    problems = [
+        f"{test.id}: degenerate_ok names {name!r}; known: {', '.join(DEGENERATE_NAMES)}"
+        for name in test.degenerate_ok
+        if name not in DEGENERATE_NAMES
+    ]
     for name, answer in degenerate_answers(test, bench).items():
         verdict = grade_answer(test, answer, bench)
         if verdict.passed and name not in test.degenerate_ok:

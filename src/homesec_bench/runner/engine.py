@@ -257,7 +257,10 @@ class _Runner:
             await self._look_after_server(record)
         else:
             verdict = grade_answer(job.test, record.answer(), self.bench)
-            outcome = "pass" if verdict.passed else "fail"
+            # A grader that could not judge (a broken spec) is our fault, never the model's.
+            outcome = (
+                "pass" if verdict.passed else "error" if verdict.error_type == "grader_error" else "fail"
+            )
             reason, error_type, details = verdict.reason, verdict.error_type, verdict.details
         messages = _transcript(body, record)
         record.request_body = redact_images(record.request_body or body)

@@ -18,8 +18,6 @@ COURIER_BOX = Outfit(
 HOODIE = Outfit(top="#1f1f24", bottom="#26262b", hood=True, skin="#c69c7b")
 HOODIE_GREY = Outfit(top="#8a8d94", bottom="#1f2024", hood=True, skin="#8d5a3b")
 VISITOR = Outfit(top="#3c5a3a", bottom="#2f3440", skin="#e0b89a", hair="#6b4a2b")
-CANVASSER_A = Outfit(top="#2f3f66", bottom="#3b3b40", skin="#5c3a24", hair="#120d0a", carries="clipboard")
-CANVASSER_B = Outfit(top="#7a7a7e", bottom="#2a2d36", skin="#e8c4a6", hair="#b58a4a", carries="clipboard")
 POSTWOMAN = Outfit(top="#c23a2a", bottom="#1f2a44", skin="#c69c7b", hair="#2a1d15")
 WALKER = Outfit(top="#4a4f5a", bottom="#2b2e36", skin="#e0b89a", hair="#3b2a1e")
 CLEANER = Outfit(top="#4f6e8f", bottom="#2c2c30", skin="#c69c7b", hair="#1a1410")
@@ -92,20 +90,6 @@ SCENES: tuple[Scene, ...] = (
         "At 02:47 a hooded person at the front door reaches for the handle, seen in infrared.",
         level_ok=("critical",),
         lamps_on=False,
-    ),
-    Scene(
-        "front_two_callers_day",
-        "cam_front_door",
-        "front_door",
-        "2026-03-17 15:10:51",
-        "day",
-        (
-            Actor("person", 0.45, 6.7, "at_door", pose="carry", outfit=CANVASSER_A, y=0.17),
-            Actor("person", 1.3, 6.6, "at_door", pose="carry", outfit=CANVASSER_B, y=0.17),
-        ),
-        "normal",
-        "Two people holding clipboards stand together at the front door in daylight.",
-        level_ok=("monitor",),
     ),
     Scene(
         "front_empty_day",
@@ -222,19 +206,6 @@ SCENES: tuple[Scene, ...] = (
         "Three cars are parked along the street beyond an empty driveway in daylight.",
     ),
     Scene(
-        "driveway_two_cars_day",
-        "cam_driveway",
-        "driveway",
-        "2026-03-17 17:20:13",
-        "day",
-        (
-            Actor("car", 0.7, 4.4, "driveway", view="rear", color="#b9bdc3"),
-            Actor("car", -5.5, 13.0, "street", color="#f0f0ee"),
-        ),
-        "normal",
-        "The silver estate is parked on the driveway and a white hatchback is parked at the kerb.",
-    ),
-    Scene(
         "driveway_arrival_rain_night",
         "cam_driveway",
         "driveway",
@@ -332,20 +303,6 @@ SCENES: tuple[Scene, ...] = (
         (Actor("deer", -1.0, 8.2, "yard", facing="right"),),
         "normal",
         "A deer stands on the lawn near the back fence in early morning light.",
-    ),
-    Scene(
-        "backyard_pigeons_day",
-        "cam_backyard",
-        "backyard",
-        "2026-03-17 11:30:09",
-        "day",
-        (
-            Actor("bird", -0.6, 4.2, "yard"),
-            Actor("bird", 0.4, 4.6, "yard", facing="left"),
-            Actor("bird", 1.1, 4.0, "yard"),
-        ),
-        "normal",
-        "Three pigeons peck at the lawn in daylight.",
     ),
     Scene(
         "backyard_hedgehog_night_ir",
