@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/harness_overhead.py [--rounds 3] [--concurrency 1 2 4 8 16]
         [--repeat 1] [--delay-first 0] [--no-vision] [--profile]
 
-The whole benchmark (every text test, and the vision suite when its frames are present, with the same
+The whole benchmark (every text test, and the vision suite when the benchmark has it, with the same
 server as the vision endpoint) runs against the loopback fake server in a separate process with zero
 delay, so everything this process spends is the harness's own cost.
 
@@ -202,18 +202,19 @@ class RunMeasure:
         return 1000 * self.cpu_s / self.requests
 
 
-def vision_fixtures(bench: Benchmark) -> Path | None:
-    """The packaged frames, when the benchmark does not already carry a vision suite and they load."""
-    if any(s.modality == "vision" for s in bench.suites.values()):
-        return None
-    try:
-        from homesec_bench.vision.images import FIXTURES_DIR
-        from homesec_bench.vision.suite import build_vision_suite
-
-        build_vision_suite(FIXTURES_DIR)
-    except Exception:  # no frames, or a vision package still being built: text only
-        return None
-    return Path(FIXTURES_DIR)
+def fsync_probe(directory: Path, count: int = 200) -> tuple[float, float]:
+    """Median and p95 seconds of append + fsync of a result-sized line: the disk's part, apart."""
+    path = directory / "fsync-probe.jsonl"
+    times = []
+    with open(path, "a", encoding="utf-8") as handle:
+        for _ in range(count):
+            handle.write("x" * 4000 + "\n")
+            handle.flush()
+            start = time.perf_counter()
+            os.fsync(handle.fileno())
+            times.append(time.perf_counter() - start)
+    path.unlink()
+    return statistics.median(times), _p95(times)
 
 
 def measure_run(
@@ -224,7 +225,6 @@ def measure_run(
     concurrency: int,
     repeat: int,
     vision: bool,
-    fixtures_dir: Path | None,
     fsync: bool = True,
     timers: bool = False,
 ) -> RunMeasure:
@@ -234,7 +234,6 @@ def measure_run(
     config = RunConfig(
         endpoint=endpoint,
         vision_endpoint=endpoint if vision else None,
-        fixtures_dir=fixtures_dir if vision else None,
         out_dir=out_dir,
         concurrency=concurrency,
         repeat=repeat,
@@ -434,10 +433,8 @@ def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     bench = load_benchmark()
     load_s = time.perf_counter() - started
-    fixtures = None if args.no_vision else vision_fixtures(bench)
-    vision = not args.no_vision and (
-        fixtures is not None or any(s.modality == "vision" for s in bench.suites.values())
-    )
+    # The suites are loaded once, so every run of this invocation sends the same tests.
+    vision = not args.no_vision and any(s.modality == "vision" for s in bench.suites.values())
     print(f"benchmark loaded in {load_s:.2f} s (once per process, not counted below)")
     print(
         "vision suite: "
@@ -464,12 +461,12 @@ def main(args: argparse.Namespace) -> int:
                 concurrency=concurrency,
                 repeat=args.repeat,
                 vision=vision,
-                fixtures_dir=fixtures,
                 fsync=fsync,
                 timers=timers,
             )
 
         one(1)  # first run pays imports and caches; not counted
+        probes = [fsync_probe(root)]
         by_concurrency: dict[int, list[RunMeasure]] = defaultdict(list)
         no_fsync: list[RunMeasure] = []
         timed: list[RunMeasure] = []
@@ -480,6 +477,12 @@ def main(args: argparse.Namespace) -> int:
             if 1 in args.concurrency:
                 no_fsync.append(one(1, fsync=False))
                 timed.append(one(1, timers=True))
+        probes.append(fsync_probe(root))
+        print(
+            "disk, append + fsync of a 4 kB line, before / after the runs: "
+            + " / ".join(f"median {1000 * m:.2f} ms, p95 {1000 * p:.2f} ms" for m, p in probes)
+            + "\n"
+        )
 
         if 1 in by_concurrency:
             serial = by_concurrency[1]
@@ -489,7 +492,7 @@ def main(args: argparse.Namespace) -> int:
             print()
             print(overhead_summary("concurrency 1, fsync off (this benchmark only)", no_fsync))
             fsync_ms = _median([r.all_in_ms for r in serial]) - _median([r.all_in_ms for r in no_fsync])
-            print(f"  => fsync costs {fsync_ms:.2f} ms per result on this disk\n")
+            print(f"  => fsync per result: {fsync_ms:.2f} ms here (difference of two noisy medians)\n")
         print(f"scaling with --concurrency (delay before first token: {args.delay_first:g} s):")
         print(scaling_table(by_concurrency))
 

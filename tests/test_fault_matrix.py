@@ -8,6 +8,7 @@ test keeps the verdict it has in a clean run; and retry waits never land inside 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def clean(reference: ReferenceResponder, tmp_path_factory: pytest.TempPathFactor
 def affected(clean: dict[str, str]) -> list[str]:
     """Two neighbours in run order, one that passes and one that fails when nothing goes wrong, and
     not the first test (so a server taken down for them was up for the one before)."""
-    for first, second in zip(SELECTED[1:], SELECTED[2:], strict=False):
+    for first, second in itertools.pairwise(SELECTED[1:]):
         if clean[first] != clean[second]:
             return [first, second]
     raise AssertionError("no neighbouring pass/fail pair in the selection; change the seed")

@@ -168,6 +168,10 @@ def test_loader_refuses_an_alias_bomb_quickly() -> None:
     assert time.perf_counter() - started < 10
 
 
+def _one_message(content: str, role: str = "user") -> str:
+    return f"suite: x\ntests: [{{id: x.a, messages: [{{role: {role}, content: {content}}}]}}]\n"
+
+
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
@@ -175,17 +179,16 @@ def test_loader_refuses_an_alias_bomb_quickly() -> None:
         ("suite: x\ndefaults: [1, 2]\ntests: []\n", "defaults"),
         ("suite: x\ndefaults: nope\ntests: []\n", "defaults"),
         # Placeholders are data: no arithmetic errors, overflows or Python internals escape them.
-        ("suite: x\ntests: [{id: x.a, messages: [{role: user, content: '{{ 1/0 }}'}]}]\n", "placeholder"),
-        ("suite: x\ntests: [{id: x.a, messages: [{role: user, content: '{{ 10**10**9 }}'}]}]\n", "x.a"),
-        ("suite: x\ntests: [{id: x.a, messages: [{role: user, content: '{{ world.__class__ }}'}]}]\n", "unsafe"),
-        ("suite: x\ntests: [{id: x.a, messages: [{role: user, content: '{{ range(10**12)|list }}'}]}]\n", "x.a"),
+        (_one_message("'{{ 1/0 }}'"), "placeholder"),
+        (_one_message("'{{ 10**10**9 }}'"), "x.a"),
+        (_one_message("'{{ world.__class__ }}'"), "unsafe"),
+        (_one_message("'{{ range(10**12)|list }}'"), "x.a"),
         # A tool result with values JSON has no word for (a date, bytes) is text, not a crash.
-        ("suite: x\ntests: [{id: x.a, messages: [{role: tool, content: {d: 2026-03-18, b: !!binary aGk=}}]}]\n",
-         "x.a"),
+        (_one_message("{d: 2026-03-18, b: !!binary aGk=}", role="tool"), "x.a"),
         ("\ufeffsuite: x\ntests: [1]\n", "test 0"),
         ("suite: x\ntests: []\n\x00", "YAML"),
     ],
-)  # fmt: skip
+)
 def test_loader_named_hostile_files(text: str, needle: str) -> None:
     with pytest.raises(SuiteError) as caught:
         _load_with_raise(text.encode())
@@ -258,9 +261,11 @@ async def _complete_over_raw(body: bytes, content_type: str = "text/event-stream
     async def write(writer: asyncio.StreamWriter) -> None:
         writer.write(body)
 
-    async with raw_http_server(write, content_type) as url:
-        async with ChatClient(url, max_retries=0, idle_timeout_s=5, total_timeout_s=10) as client:
-            return await client.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+    async with (
+        raw_http_server(write, content_type) as url,
+        ChatClient(url, max_retries=0, idle_timeout_s=5, total_timeout_s=10) as client,
+    ):
+        return await client.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
 
 
 sse_pieces = st.one_of(
@@ -275,8 +280,10 @@ sse_pieces = st.one_of(
             b"event: error\n",
             b"data: [DONE]\n\n",
             b'data: {"choices": [{"delta": {"content": "hi"}}]}\n\n',
-            b'data: {"choices": [{"delta": {"tool_calls": [{"index": 9e99, "function": {"arguments": 1}}]}}]}\n\n',
-            b'data: {"choices": [{"finish_reason": "stop", "delta": {}}], "usage": {"completion_tokens": -1}}\n\n',
+            b'data: {"choices": [{"delta": {"tool_calls": [{"index": 9e99, "function": {"arguments": 1}}]}}]}'
+            b"\n\n",
+            b'data: {"choices": [{"finish_reason": "stop", "delta": {}}], "usage": {"completion_tokens": -1}}'
+            b"\n\n",
             b'data: {"error": {"message": "boom"}}\n\n',
             b"data: " + b"[" * 5000 + b"\n\n",
             b"\xff\xfe\xc3",
@@ -317,10 +324,12 @@ async def test_client_on_one_endless_line_stops_at_the_output_cap() -> None:
             await writer.drain()
             sent += len(block)
 
-    async with raw_http_server(endless) as url:
-        async with ChatClient(url, max_retries=0, max_output_chars=50_000, total_timeout_s=60) as client:
-            started = time.perf_counter()
-            record = await client.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+    started = time.perf_counter()
+    async with (
+        raw_http_server(endless) as url,
+        ChatClient(url, max_retries=0, max_output_chars=50_000, total_timeout_s=60) as client,
+    ):
+        record = await client.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
     assert record.error_kind == "output_cap", record.error
     assert time.perf_counter() - started < 10
     assert sent < 20_000_000
@@ -386,7 +395,7 @@ def test_load_run_drops_a_last_line_without_its_newline_even_if_it_parses(tmp_pa
 def test_load_run_on_a_results_path_that_is_a_folder(tmp_path: Path) -> None:
     (tmp_path / "run.json").write_text(_info().model_dump_json(), encoding="utf-8")
     (tmp_path / "results.jsonl").mkdir()
-    with pytest.raises(StoreError, match="results.jsonl"):
+    with pytest.raises(StoreError, match=r"results\.jsonl"):
         load_run(tmp_path)
 
 

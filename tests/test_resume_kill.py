@@ -1,12 +1,13 @@
-"""Crash safety: `homesec-bench run` killed with SIGKILL at 24 moments spread over a run, resumed each
+"""Crash safety: `homesec-bench run` killed with SIGKILL at 22 moments spread over a run, resumed each
 time with `--resume DIR`, ends with every test recorded exactly once and every verdict as in an
 uninterrupted run.
 
 The run is a real CLI subprocess against the loopback fake server, with a small per-token delay so
 that it lasts a few seconds. Kill moments are tied to what the run is doing, so they stay spread over
 it however loaded the machine is: during interpreter start-up (before run.json exists, which leaves
-nothing to resume: the test starts again), as the warm-up or the n-th test request reaches the server
-(mid-stream), and just after the n-th result line is written.
+nothing to resume: the test starts again), then at positions spread from the first result to 80% of
+the run, each either as result n is written (plus a small delay) or as the next request reaches the
+server (mid-stream).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,41 +29,39 @@ from homesec_bench.store import load_run
 from homesec_bench.suites import load_benchmark
 from homesec_bench.testing import FakeOpenAIServer, reference_responder
 
-SUITES = ["security_classification", "event_deduplication", "alert_routing", "knowledge_injection"]
+SUITES = ["security_classification", "event_deduplication", "alert_routing"]
 CONCURRENCY = 2
-# About 20 tokens per answer at 10 ms a token: a few seconds for the whole selection.
-REPLY_DELAYS = {"first_token_delay_s": 0.03, "token_interval_s": 0.01}
+# About 20 tokens per answer at 8 ms a token: a few seconds for the whole selection.
+REPLY_DELAYS = {"first_token_delay_s": 0.03, "token_interval_s": 0.008}
 WAIT_LIMIT_S = 90.0
+EARLY_KILLS_S = [0.05, 0.4]  # seconds after spawn: interpreter start-up, before run.json exists
+IN_RUN_KILLS = 20
 
-# (trigger, amount, extra delay in seconds). spawn: seconds after the process starts; requests: the
-# server has received this many chat requests from this process (1 = its warm-up); lines: this
-# many result lines have been added since the process started.
-SCHEDULE: list[tuple[str, float, float]] = [
-    ("spawn", 0.05, 0.0),
-    ("spawn", 0.5, 0.0),
-    ("requests", 1, 0.0),
-    ("lines", 1, 0.0),
-    ("requests", 3, 0.02),
-    ("lines", 1, 0.005),
-    ("spawn", 1.0, 0.0),
-    ("requests", 2, 0.05),
-    ("lines", 2, 0.0),
-    ("requests", 1, 0.1),
-    ("lines", 1, 0.03),
-    ("requests", 2, 0.0),
-    ("lines", 1, 0.08),
-    ("requests", 3, 0.06),
-    ("spawn", 0.2, 0.0),
-    ("lines", 2, 0.01),
-    ("requests", 2, 0.0),
-    ("lines", 1, 0.0),
-    ("requests", 2, 0.03),
-    ("lines", 1, 0.12),
-    ("requests", 1, 0.02),
-    ("lines", 2, 0.04),
-    ("requests", 3, 0.0),
-    ("lines", 1, 0.06),
-]
+
+@dataclass(frozen=True)
+class Moment:
+    """When to kill. spawn: `seconds` after the process starts. Otherwise once the process's warm-up
+    has reached the server and results.jsonl holds `position` results; then, for `requests` > 0,
+    when that many more requests have reached the server (mid-stream); then `delay` seconds more."""
+
+    position: int = 0
+    requests: int = 0
+    delay: float = 0.0
+    seconds: float | None = None
+
+
+# The in-run kills cycle through these ways of picking the moment at each position.
+STYLES = [(0, 0.0), (1, 0.0), (0, 0.02), (1, 0.03), (2, 0.0)]
+
+
+def kill_plan(tests: int) -> list[Moment]:
+    # Positions spread evenly from the start to 80% of the run, whatever the machine's speed.
+    plan = [Moment(seconds=s) for s in EARLY_KILLS_S]
+    for i in range(IN_RUN_KILLS):
+        requests, delay = STYLES[i % len(STYLES)]
+        position = round(i * 0.8 * tests / (IN_RUN_KILLS - 1))
+        plan.append(Moment(position=position, requests=requests, delay=delay))
+    return plan
 
 
 @dataclass
@@ -108,7 +108,7 @@ def _check_results_file(path: Path, tally: Tally) -> int:
     return len(lines)
 
 
-def _wait_for(proc: subprocess.Popen[bytes], ready, what: str) -> bool:
+def _wait_for(proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str) -> bool:
     """Poll until `ready()` or the process exits; False if it exited first."""
     deadline = time.monotonic() + WAIT_LIMIT_S
     while not ready():
@@ -122,7 +122,26 @@ def _wait_for(proc: subprocess.Popen[bytes], ready, what: str) -> bool:
     return True
 
 
-def test_sigkill_at_24_moments_then_resume_loses_and_repeats_nothing(tmp_path: Path) -> None:
+def _reach(proc: subprocess.Popen[bytes], moment: Moment, server: FakeOpenAIServer, results: Path) -> bool:
+    """Wait for `moment` in the life of `proc`; False if the process ended first."""
+    spawned = time.monotonic()
+    if moment.seconds is not None:
+        return _wait_for(proc, lambda: time.monotonic() - spawned >= moment.seconds, "its start")
+    before = server.request_count
+    alive = _wait_for(
+        proc,
+        lambda: server.request_count > before and len(_complete_lines(results)) >= moment.position,
+        f"result {moment.position}",
+    )
+    if alive and moment.requests:
+        seen = server.request_count
+        alive = _wait_for(proc, lambda: server.request_count >= seen + moment.requests, "a request")
+    if alive and moment.delay:
+        time.sleep(moment.delay)
+    return alive
+
+
+def test_sigkill_at_22_moments_then_resume_loses_and_repeats_nothing(tmp_path: Path) -> None:
     bench = load_benchmark()
     selected = [t.id for t in bench.select(SUITES)]
     responder = reference_responder(bench, accuracy=0.7, seed=9, reply_defaults=REPLY_DELAYS)
@@ -151,28 +170,13 @@ def test_sigkill_at_24_moments_then_resume_loses_and_repeats_nothing(tmp_path: P
         assert {o for o, _ in expected.values()} == {"pass", "fail"}
         reference_s = time.monotonic() - started
 
-        for trigger, amount, delay in SCHEDULE:
+        for moment in kill_plan(len(selected)):
             resuming = (out / "run.json").exists()
-            if not resuming:
-                tally.fresh_starts += 1
+            tally.fresh_starts += not resuming
             args = ["--resume", str(out)] if resuming else fresh
-            requests_before = server.request_count
-            lines_before = len(_complete_lines(results_path))
             disconnects_before = server.disconnects
-            spawned = time.monotonic()
             proc = _cli([*args, "--concurrency", str(CONCURRENCY)], log)
-            if trigger == "spawn":
-                alive = _wait_for(proc, lambda: time.monotonic() - spawned >= amount, f"{amount} s")
-            elif trigger == "requests":
-                alive = _wait_for(
-                    proc, lambda: server.request_count - requests_before >= amount, f"request {amount}"
-                )
-            else:
-                alive = _wait_for(
-                    proc, lambda: len(_complete_lines(results_path)) - lines_before >= amount, f"line {amount}"
-                )
-            if alive and delay:
-                time.sleep(delay)
+            _reach(proc, moment, server, results_path)
             if proc.poll() is not None:
                 break  # the run finished before this moment: every later moment is past the end
             os.kill(proc.pid, signal.SIGKILL)
@@ -200,7 +204,7 @@ def test_sigkill_at_24_moments_then_resume_loses_and_repeats_nothing(tmp_path: P
         f"reference_run={reference_s:.1f}s total={elapsed:.1f}s"
     )
     assert returncode == 0, log.read_text(errors="replace")[-3000:]
-    assert tally.kills >= 20, f"only {tally.kills} kills landed before the run finished"
+    assert tally.kills == len(EARLY_KILLS_S) + IN_RUN_KILLS, f"only {tally.kills} kills landed before the end"
     # The moments really are spread: before run.json, mid-stream, and from the start to late in the run.
     assert tally.before_run_json >= 1 and tally.fresh_starts >= 2
     assert tally.mid_stream >= 3, tally
@@ -216,3 +220,33 @@ def test_sigkill_at_24_moments_then_resume_loses_and_repeats_nothing(tmp_path: P
     assert {r.test_id: (r.outcome, r.reason) for r in run.final_results()} == expected
     assert run.info.finished_at and run.info.resumed_at
     assert run.info.selected_tests == reference.info.selected_tests
+
+
+def test_a_last_line_without_its_newline_is_run_again_not_lost(tmp_path: Path) -> None:
+    # A kill between writing a result and its newline leaves a line that parses but that RunWriter
+    # cuts before appending: resume must treat it as torn and run that test again.
+    bench = load_benchmark()
+    responder = reference_responder(bench, accuracy=0.5, seed=1)
+    out = tmp_path / "run"
+    with FakeOpenAIServer(responder) as server:
+        config = RunConfig(
+            endpoint=EndpointConfig(base_url=server.base_url),
+            suites=["topic_classification"],
+            out_dir=out,
+            sample_memory=False,
+        )
+        first = asyncio.run(run_benchmark(config))
+        expected = {r.test_id: r.outcome for r in first.final_results()}
+        data = (out / "results.jsonl").read_bytes()
+        (out / "results.jsonl").write_bytes(data.rstrip(b"\n"))
+        last = TestResult.model_validate_json(data.rstrip(b"\n").rsplit(b"\n", 1)[-1]).test_id
+        before = len(server.requests)
+        resumed = asyncio.run(
+            run_benchmark(RunConfig(endpoint=EndpointConfig(base_url=server.base_url), resume_dir=out))
+        )
+        rerun = [r["messages"] for r in server.requests[before:]]
+    assert len(rerun) == 2  # the warm-up and the torn test
+    recorded = Counter(r.test_id for r in resumed.results)
+    assert sorted(recorded) == sorted(expected) and set(recorded.values()) == {1}
+    assert {r.test_id: r.outcome for r in resumed.final_results()} == expected
+    assert resumed.results[-1].test_id == last

@@ -238,6 +238,7 @@ def test_tampered_packaged_frame_is_caught_by_its_sha256(tmp_path: Path) -> None
 def _covering_subset() -> list[str]:
     """Few scenes that together use every lighting, camera effect and drawn hazard (greedy set cover);
     `python tools/generate_fixtures.py --check` compares all of them."""
+
     def features(s) -> set[str]:
         drawn = {f"h:{h}" for h in s.hazards if h in ("fire", "smoke")}
         return {
