@@ -94,7 +94,7 @@ class RssSampler:
         self._sample()
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False)
 class LoadReport:
     planned: int
     concurrency: int
@@ -110,6 +110,11 @@ class LoadReport:
     outcomes: dict[str, int]
     samples: list[Sample]
     loop_end_s: float
+
+    def __repr__(self) -> str:
+        return (
+            f"LoadReport({self.planned} planned, {self.unique} landed, growth {self.growth / MIB:+.1f} MiB)"
+        )
 
     @property
     def complete(self) -> bool:

@@ -24,8 +24,8 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 MIB = 1024 * 1024
 REQUESTS = 5000
 CONCURRENCY = 64
-# Observed growth is under 1 MiB; keeping every result alive would add ~60 MiB by the last quarter.
-MAX_GROWTH = 24 * MIB
+# Observed growth is under 1 MiB; keeping every result alive adds ~30 MiB by the last quarter.
+MAX_GROWTH = 16 * MIB
 MAX_LOOP_RSS_ABOVE_START = 96 * MIB
 
 
