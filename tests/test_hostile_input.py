@@ -154,6 +154,17 @@ def test_loader_on_deep_nesting(depth: int, shape: Callable[[int], str]) -> None
     _load_suite(shape(depth).encode())
 
 
+def test_loader_refuses_nesting_stacked_through_aliases() -> None:
+    # Each anchor nests the previous one 40 levels down: 2,400 levels in all. `seen` (walked first)
+    # meets every anchor near the top, so a check of the depth where a node is first met passes.
+    lines = ["a0: &a0 [x]"]
+    lines += [f"a{i}: &a{i} {'[' * 40}*a{i - 1}{']' * 40}" for i in range(1, 60)]
+    lines += ["suite: topic_classification", "tests: [{id: topic_classification.x, tags: *a59}]"]
+    lines += ["seen: [" + ", ".join(f"*a{i}" for i in reversed(range(60))) + "]"]
+    with pytest.raises(SuiteError, match="levels deep"):
+        _load_with_raise("\n".join(lines).encode())
+
+
 def test_loader_refuses_an_alias_bomb_quickly() -> None:
     # Nine lines that expand to 10**9 strings if anything walks them naively.
     lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
@@ -183,6 +194,8 @@ def _one_message(content: str, role: str = "user") -> str:
         (_one_message("'{{ 10**10**9 }}'"), "x.a"),
         (_one_message("'{{ world.__class__ }}'"), "unsafe"),
         (_one_message("'{{ range(10**12)|list }}'"), "x.a"),
+        (_one_message("'{{ \"ab\" * 10**9 }}'"), "too large"),
+        (_one_message("'{{ 10**64**64**64**64**64 }}'"), "too large"),
         # A tool result with values JSON has no word for (a date, bytes) is text, not a crash.
         (_one_message("{d: 2026-03-18, b: !!binary aGk=}", role="tool"), "x.a"),
         ("\ufeffsuite: x\ntests: [1]\n", "test 0"),

@@ -31,6 +31,8 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Far beyond any real suite file (the largest is 12 levels deep and about 2,000 values).
 _MAX_DEPTH = 64
 _MAX_VALUES = 200_000
+_MAX_RENDERED_CHARS = 1_000_000
+_MAX_POWER_BITS = 100_000
 
 # The order suites run in (and are listed in). Suites sharing a long system prompt sit together so a
 # server's prompt cache can reuse the prefix.
@@ -151,7 +153,9 @@ def _check_shape(data: Any, path: Path) -> None:
 
     Iterative on purpose: a recursive walk would itself fail on the input it guards against.
     """
+    # Per container, memoised by identity (an alias is the same object): values and levels it holds.
     sizes: dict[int, int] = {}
+    heights: dict[int, int] = {}
     open_ids: set[int] = set()
     stack: list[tuple[Any, int, bool]] = [(data, 1, False)]
     while stack:
@@ -168,7 +172,12 @@ def _check_shape(data: Any, path: Path) -> None:
                     f"{path}: expands to more than {_MAX_VALUES:,} values (an alias bomb?); "
                     "write the data out plainly"
                 )
+            # Heights, not just the depth where a node was first met: aliases can stack nesting.
+            height = 1 + max((heights.get(id(c), 0) for c in children), default=0)
+            if height > _MAX_DEPTH:
+                raise SuiteError(f"{path}: nested more than {_MAX_DEPTH} levels deep; flatten it")
             sizes[key] = size
+            heights[key] = height
             continue
         if key in open_ids:
             raise SuiteError(f"{path}: a YAML alias refers to itself; remove the cycle")
@@ -189,6 +198,23 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
         else:
             merged[key] = copy.deepcopy(value)
     return merged
+
+
+class _Templates(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Placeholders that cannot reach Python internals, nor build a gigabyte with `"a" * 10**9`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        ints = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+        sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
+        if operator == "**":
+            too_big = len(ints) == 2 and right > 0 and left.bit_length() * right > _MAX_POWER_BITS
+        else:
+            too_big = bool(sized and ints) and len(sized[0]) * max(ints[0], 0) > _MAX_RENDERED_CHARS
+        if too_big:
+            raise jinja2.sandbox.SecurityError(f"`{operator}` would build too large a value")
+        return super().call_binop(context, operator, left, right)
 
 
 _JINJA_MARKS = ("{{", "{%", "{#")
@@ -257,9 +283,7 @@ def load_suite_file(path: Path, world: dict[str, Any], tools: dict[str, dict[str
     if not isinstance(data, dict) or "suite" not in data or "tests" not in data:
         raise SuiteError(f"{path}: a suite file needs `suite`, `title`, `version` and `tests`")
     # Sandboxed: a suite file is data, and its placeholders must not reach Python internals.
-    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
-    )
+    env = _Templates(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
     variables = {"world": world, "blocks": world.get("blocks", {})}
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
