@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -50,6 +51,7 @@ async def make_runs(out: Path) -> list[Path]:
         props = {"quantization": quant} if quant else None
         with FakeOpenAIServer(respond, models=(name,), props=props) as server:
             run_dir = out / f"{i}-{name}-{quant or 'api'}"
+            shutil.rmtree(run_dir, ignore_errors=True)  # a fresh sample each time
             config = RunConfig(
                 endpoint=EndpointConfig(base_url=server.base_url, locality=locality),
                 out_dir=run_dir,

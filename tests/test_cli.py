@@ -191,3 +191,14 @@ def test_bad_flag_combinations(args):
     proc = cli("run", "--base-url", "http://127.0.0.1:9/v1", *args)
     assert proc.returncode in (int(ExitCode.USAGE), int(ExitCode.OUTPUT))
     assert "Traceback" not in proc.stderr
+
+
+def test_a_second_run_into_the_same_folder_is_refused(make_fake_server, tmp_path):
+    server = make_fake_server(reference_responder(load_benchmark()))
+    out = tmp_path / "run"
+    first = cli("run", "--base-url", server.base_url, "--suite", "topic_classification", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = (out / "results.jsonl").read_text()
+    second = cli("run", "--base-url", server.base_url, "--suite", "topic_classification", "--out", str(out))
+    assert_one_line_error(second, ExitCode.OUTPUT, "already holds a run", "--resume")
+    assert (out / "results.jsonl").read_text() == before

@@ -34,7 +34,8 @@ from homesec_bench.server import (
     ensure_llama_server,
 )
 from homesec_bench.server.fidelity import PROBE
-from homesec_bench.server.paths import cache_root
+from homesec_bench.server.llama import default_threads
+from homesec_bench.server.paths import available_cores, cache_root
 
 integration = pytest.mark.integration
 # The first run on a machine may build llama-server (~7-10 min on 2 cores) inside the first fixture.
@@ -405,6 +406,29 @@ def test_another_gguf_is_served_the_same_way(
         assert managed.props()["default_generation_settings"]["n_ctx"] == 2048
         pid = managed.pid
     _assert_gone(managed, pid)
+
+
+# --------------------------------------------------------------------------------------------- threads
+
+
+def test_default_threads_leave_busy_cores_alone() -> None:
+    cores = available_cores()
+    if cores == 1:
+        pytest.skip("one core: there is nothing to leave alone")
+    # Every core kept busy by another process: spinning llama.cpp threads would stall, so use one.
+    hogs = [
+        subprocess.Popen(
+            [sys.executable, "-c", "import time\nt = time.time() + 20\nwhile time.time() < t: pass"]
+        )
+        for _ in range(cores)
+    ]
+    try:
+        time.sleep(0.3)
+        assert default_threads() == 1
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
 
 
 # --------------------------------------------------------------------------------------------- fidelity check

@@ -172,3 +172,47 @@ async def test_retry_errors_reruns_only_errors(make_fake_server, tmp_path):
     final = second.final_results()
     assert len(final) == len(first.final_results())
     assert all(r.outcome == "pass" for r in final)
+
+
+async def test_vision_suite_goes_to_the_vision_endpoint_and_blind_scores_low(make_fake_server, tmp_path):
+    bench = load_benchmark()
+    text_server = make_fake_server(reference_responder(bench), models=("text-model",))
+    vision_server = make_fake_server(reference_responder(bench), models=("vision-model",))
+
+    def config(out: str, **kw) -> RunConfig:
+        return RunConfig(
+            endpoint=EndpointConfig(base_url=text_server.base_url),
+            vision_endpoint=EndpointConfig(base_url=vision_server.base_url),
+            suites=["vision", "topic_classification"],
+            out_dir=tmp_path / out,
+            **kw,
+        )
+
+    run = await run_benchmark(config("seeing"))
+    vision = [r for r in run.final_results() if r.suite == "vision"]
+    assert len(vision) == 35 and all(r.outcome == "pass" for r in vision)
+    assert run.info.vision_endpoint is not None and run.info.vision_endpoint.model == "vision-model"
+    # images went only to the vision server, as base64 data URIs
+    sent = json.dumps(vision_server.requests)
+    assert "data:image/" in sent and "data:image/" not in json.dumps(text_server.requests)
+    # results keep the transcript with the image for the report; the stored request body has a digest
+    assert "data:image/" in json.dumps(vision[0].messages)
+    assert "data:image/" not in json.dumps(vision[0].request.request_body)
+
+    blind = await run_benchmark(config("blind", blind=True))
+    blind_passes = sum(r.outcome == "pass" for r in blind.final_results() if r.suite == "vision")
+    assert blind_passes <= 3, "answers written without the image must not pass"
+
+
+async def test_vision_suite_is_skipped_without_a_vision_endpoint(make_fake_server, tmp_path):
+    server = make_fake_server(reference_responder(load_benchmark()))
+    notes: list[str] = []
+    from homesec_bench.runner import RunHooks
+
+    run = await run_benchmark(
+        _config(server.base_url, tmp_path / "run", suites=["vision", "topic_classification"]),
+        hooks=RunHooks(on_note=notes.append),
+    )
+    assert {r.suite for r in run.final_results()} == {"topic_classification"}
+    assert any("vision suite skipped (35 tests)" in n for n in notes)
+    assert any("vision suite skipped" in n for n in run.info.notes)

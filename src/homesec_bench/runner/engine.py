@@ -36,7 +36,7 @@ from homesec_bench.models import (
 from homesec_bench.runner.config import EndpointConfig, RunConfig
 from homesec_bench.runner.presets import get_preset
 from homesec_bench.runner.request import build_chat_request, redact_images, warmup_request
-from homesec_bench.store import LoadedRun, RunWriter, load_run
+from homesec_bench.store import LoadedRun, RunWriter, StoreError, load_run
 from homesec_bench.suites.loader import Benchmark, load_benchmark, stable_hash, test_hash
 
 # Errors after which a server the tool manages itself is restarted before the next test.
@@ -422,6 +422,12 @@ async def run_benchmark(
                 started = now_iso()
                 run_id = f"{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{_slug(text_info.model)}"
                 out_dir = Path(config.out_dir) if config.out_dir else config.runs_root / run_id
+                if (out_dir / "run.json").exists():
+                    # Two runs in one folder would mix their results.
+                    raise StoreError(
+                        f"{out_dir} already holds a run; continue it with --resume {out_dir} "
+                        "or choose another --out"
+                    )
                 info = RunInfo(
                     run_id=run_id,
                     harness_version=__version__,

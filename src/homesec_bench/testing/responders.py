@@ -66,16 +66,38 @@ def per_attempt(replies: Sequence[Reply] | Responder, then: Responder | None = N
     return respond
 
 
+def _image_marker(part: dict[str, Any]) -> str | None:
+    """Stands for an image in a request key, so frames that share one question are told apart."""
+    if part.get("type") == "image_url":
+        url = (part.get("image_url") or {}).get("url")
+    elif part.get("type") == "image" and isinstance(part.get("fixture"), str):
+        try:
+            from homesec_bench.vision.images import image_data_uri
+
+            url = image_data_uri(part["fixture"])
+        except Exception:  # an unknown fixture simply never matches a request
+            url = f"fixture:{part['fixture']}"
+    else:
+        return None
+    if not isinstance(url, str):
+        return None
+    return "[image " + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16] + "]"
+
+
 def message_text(content: Any) -> str:
-    """A message's text: the string, or its text parts joined by newlines (images ignored)."""
+    """A message's text: the string, or its text parts joined by newlines, images as digests."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "\n".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
-        )
+        pieces = []
+        for part in content:
+            if not isinstance(part, dict):
+                continue
+            if part.get("type") == "text" and isinstance(part.get("text"), str):
+                pieces.append(part["text"])
+            elif (marker := _image_marker(part)) is not None:
+                pieces.append(marker)
+        return "\n".join(pieces)
     return ""
 
 
