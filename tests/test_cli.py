@@ -202,3 +202,27 @@ def test_a_second_run_into_the_same_folder_is_refused(make_fake_server, tmp_path
     second = cli("run", "--base-url", server.base_url, "--suite", "topic_classification", "--out", str(out))
     assert_one_line_error(second, ExitCode.OUTPUT, "already holds a run", "--resume")
     assert (out / "results.jsonl").read_text() == before
+
+
+def test_preset_options_apply_and_an_explicit_flag_wins(make_fake_server, tmp_path):
+    server = make_fake_server(reference_responder(load_benchmark()))
+    out = tmp_path / "run"
+    proc = cli(
+        "run",
+        "--preset",
+        "ollama",
+        "--base-url",
+        server.base_url,
+        "--suite",
+        "topic_classification",
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads((out / "run.json").read_text())
+    assert info["endpoint"]["base_url"] == server.base_url  # the flag, not the preset's 11434
+    assert info["endpoint"]["preset"] == "ollama"
+    # Ollama's context option reaches every request, so long prompts are not silently truncated
+    bodies = [b for b in server.requests if b["messages"][0]["role"] == "system"]
+    assert bodies and all(b["options"]["num_ctx"] == 8192 for b in bodies)
+    assert info["parameters"]["extra_body"] == {"options": {"num_ctx": 8192}}
