@@ -18,12 +18,12 @@ STOP_TIMEOUT_S = 10.0
 
 @contextlib.contextmanager
 def fake_server_process(*args: str) -> Iterator[str]:
-    """Start `python -m homesec_bench.testing.fake_server --port 0 ARGS...`; yield its base URL.
+    """Start `python -m homesec_bench.testing --port 0 ARGS...`; yield its base URL.
 
     The server answers every benchmark test with its reference answer (see its --help for delays,
     accuracy and faults). It is always stopped on exit, killed if it does not stop in time.
     """
-    command = [sys.executable, "-m", "homesec_bench.testing.fake_server", "--port", "0", *args]
+    command = [sys.executable, "-m", "homesec_bench.testing", "--port", "0", *args]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         first_line: list[str] = []
@@ -34,7 +34,7 @@ def fake_server_process(*args: str) -> Iterator[str]:
         if not first_line or not first_line[0].startswith("http"):
             raise RuntimeError(
                 f"the fake server did not print its URL within {START_TIMEOUT_S:g} s; "
-                "run `python -m homesec_bench.testing.fake_server` by hand to see why"
+                "run `python -m homesec_bench.testing` by hand to see why"
             )
         yield first_line[0].strip()
     finally:

@@ -49,6 +49,7 @@ from _loopback import fake_server_process
 from homesec_bench.client import ChatClient
 from homesec_bench.models import TestResult
 from homesec_bench.runner import EndpointConfig, RunConfig, engine, run_benchmark
+from homesec_bench.stats import percentile
 from homesec_bench.store import LoadedRun, RunWriter, run_dir
 from homesec_bench.suites import load_benchmark
 from homesec_bench.suites.loader import Benchmark
@@ -316,10 +317,9 @@ def _median(values: list[float]) -> float:
 
 
 def _p95(values: list[float]) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    # The reports' nearest-rank percentile, so this benchmark's p95 means what theirs does.
+    p95 = percentile(values, 95)
+    return float("nan") if p95 is None else p95
 
 
 def stage_table(runs: list[RunMeasure]) -> str:

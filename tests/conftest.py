@@ -60,6 +60,15 @@ def fake_server(make_fake_server: FakeServerFactory) -> FakeServerFactory:
 
 
 @pytest.fixture
+def started_servers() -> Iterator[list[Any]]:
+    """A list for servers a test starts itself (anything with stop()); each is stopped when it ends."""
+    started: list[Any] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
 def unused_port() -> int:
     """A loopback port with nothing listening on it (connection refused)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -34,6 +34,15 @@ def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> 
     )
 
 
+def run_topics(
+    base_url: str, out: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`run` of the small topic_classification suite into `out`, with any further flags."""
+    return cli(
+        "run", "--base-url", base_url, "--suite", "topic_classification", "--out", str(out), *args, env=env
+    )
+
+
 def assert_one_line_error(proc: subprocess.CompletedProcess, code: ExitCode, *needles: str) -> None:
     assert proc.returncode == int(code), (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
     assert "Traceback" not in proc.stderr
@@ -91,16 +100,7 @@ def test_unreachable_endpoint(unused_port):
 
 def test_wrong_api_key_and_no_key_leak(make_fake_server, tmp_path):
     server = make_fake_server(api_key="the-right-key")
-    proc = cli(
-        "run",
-        "--base-url",
-        server.base_url,
-        "--suite",
-        "topic_classification",
-        "--out",
-        str(tmp_path / "r"),
-        env={"OPENAI_API_KEY": CANARY_KEY},
-    )
+    proc = run_topics(server.base_url, tmp_path / "r", env={"OPENAI_API_KEY": CANARY_KEY})
     assert_one_line_error(proc, ExitCode.UNAUTHORIZED)
     assert CANARY_KEY not in proc.stderr + proc.stdout
 
@@ -122,9 +122,7 @@ def test_unwritable_output_folder(make_fake_server, tmp_path):
     server = make_fake_server(reference_responder(load_benchmark()))
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    proc = cli(
-        "run", "--base-url", server.base_url, "--suite", "topic_classification", "--out", str(blocker / "run")
-    )
+    proc = run_topics(server.base_url, blocker / "run")
     assert_one_line_error(proc, ExitCode.OUTPUT, "--out")
 
 
@@ -148,18 +146,7 @@ def test_invalid_test_definition_names_the_test(tmp_path):
 
 def test_too_many_infrastructure_errors_exit_code(make_fake_server, tmp_path):
     server = make_fake_server(with_faults(reference_responder(load_benchmark()), "http_500", rate=1.0))
-    proc = cli(
-        "run",
-        "--base-url",
-        server.base_url,
-        "--suite",
-        "topic_classification",
-        "--out",
-        str(tmp_path / "r"),
-        "--retries",
-        "0",
-        "--no-warmup",
-    )
+    proc = run_topics(server.base_url, tmp_path / "r", "--retries", "0", "--no-warmup")
     assert_one_line_error(proc, ExitCode.TOO_MANY_ERRORS, "--retry-errors")
     assert len((tmp_path / "r" / "results.jsonl").read_text().splitlines()) == 4
 
@@ -167,18 +154,7 @@ def test_too_many_infrastructure_errors_exit_code(make_fake_server, tmp_path):
 def test_secret_never_written_or_printed(make_fake_server, tmp_path):
     server = make_fake_server(reference_responder(load_benchmark(), accuracy=0.5), api_key=CANARY_KEY)
     out = tmp_path / "run"
-    proc = cli(
-        "run",
-        "--base-url",
-        server.base_url,
-        "--suite",
-        "topic_classification",
-        "--suite",
-        "tool_use",
-        "--out",
-        str(out),
-        env={"OPENAI_API_KEY": CANARY_KEY},
-    )
+    proc = run_topics(server.base_url, out, "--suite", "tool_use", env={"OPENAI_API_KEY": CANARY_KEY})
     assert proc.returncode == 0, proc.stderr
     assert CANARY_KEY not in proc.stdout + proc.stderr
     for path in Path(out).rglob("*"):
@@ -196,10 +172,10 @@ def test_bad_flag_combinations(args):
 def test_a_second_run_into_the_same_folder_is_refused(make_fake_server, tmp_path):
     server = make_fake_server(reference_responder(load_benchmark()))
     out = tmp_path / "run"
-    first = cli("run", "--base-url", server.base_url, "--suite", "topic_classification", "--out", str(out))
+    first = run_topics(server.base_url, out)
     assert first.returncode == 0, first.stderr
     before = (out / "results.jsonl").read_text()
-    second = cli("run", "--base-url", server.base_url, "--suite", "topic_classification", "--out", str(out))
+    second = run_topics(server.base_url, out)
     assert_one_line_error(second, ExitCode.OUTPUT, "already holds a run", "--resume")
     assert (out / "results.jsonl").read_text() == before
 
@@ -207,17 +183,7 @@ def test_a_second_run_into_the_same_folder_is_refused(make_fake_server, tmp_path
 def test_preset_options_apply_and_an_explicit_flag_wins(make_fake_server, tmp_path):
     server = make_fake_server(reference_responder(load_benchmark()))
     out = tmp_path / "run"
-    proc = cli(
-        "run",
-        "--preset",
-        "ollama",
-        "--base-url",
-        server.base_url,
-        "--suite",
-        "topic_classification",
-        "--out",
-        str(out),
-    )
+    proc = run_topics(server.base_url, out, "--preset", "ollama")
     assert proc.returncode == 0, proc.stderr
     info = json.loads((out / "run.json").read_text())
     assert info["endpoint"]["base_url"] == server.base_url  # the flag, not the preset's 11434

@@ -169,14 +169,33 @@ def _request(test: TestCase) -> dict:
     }
 
 
-def test_request_key_ignores_images_and_joins_text_parts() -> None:
-    parts = [
-        {"type": "text", "text": "Who is at the door?"},
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
-        {"type": "text", "text": "Be brief."},
+def test_request_key_tells_images_apart_and_joins_text_parts() -> None:
+    def ask(url: str) -> list[dict]:
+        return [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "Who is at the door?"},
+                    {"type": "image_url", "image_url": {"url": url}},
+                    {"type": "text", "text": "Be brief."},
+                ],
+            }
+        ]
+
+    # The same question over two frames is two requests; the same frame is the same request.
+    assert request_key(ask("data:image/png;base64,AAAA")) != request_key(ask("data:image/png;base64,BBBB"))
+    assert request_key(ask("data:image/png;base64,AAAA")) == request_key(ask("data:image/png;base64,AAAA"))
+    text_only = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "Who is at the door?"},
+                {"type": "text", "text": "Be brief."},
+            ],
+        }
     ]
     as_text = [{"role": "user", "content": "Who is at the door?\nBe brief."}]
-    assert request_key([{"role": "user", "content": parts}]) == request_key(as_text)
+    assert request_key(text_only) == request_key(as_text)
     assert request_key([{"role": "assistant", "content": None}]) == request_key([{"role": "assistant"}])
     assert request_key(as_text) != request_key(
         [{"role": "system", "content": "Who is at the door?\nBe brief."}]
@@ -276,7 +295,7 @@ def _data_dir(tmp_path: Path) -> Path:
 def _start_cli(*args: str) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "homesec_bench.testing.fake_server", "--port", "0", *args],
+        [sys.executable, "-m", "homesec_bench.testing", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -336,7 +355,7 @@ def test_cli_faults_then_recovers(tmp_path: Path) -> None:
 
 def test_cli_rejects_an_unknown_fault() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "homesec_bench.testing.fake_server", "--fault", "gremlins"],
+        [sys.executable, "-m", "homesec_bench.testing", "--fault", "gremlins"],
         capture_output=True,
         text=True,
         timeout=60,

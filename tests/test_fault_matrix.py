@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,8 +109,7 @@ def affected(clean: dict[str, str]) -> list[str]:
 
 def _test_of(reference: ReferenceResponder) -> Callable[[dict[str, Any]], str | None]:
     def test_of(body: dict[str, Any]) -> str | None:
-        messages = body.get("messages")
-        test = reference.test_for_request(messages if isinstance(messages, list) else [], body.get("tools"))
+        test = reference.test_for_body(body)
         return test.id if test else None
 
     return test_of
@@ -135,21 +134,13 @@ class _DownWhile(RunHooks):
             self.server = FakeOpenAIServer(self.responder, port=self.server.port).start()
 
 
-@pytest.fixture
-def servers() -> Iterator[list[FakeOpenAIServer]]:
-    started: list[FakeOpenAIServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
 @pytest.mark.parametrize("fault", MATRIX, ids=_fault_id)
 async def test_fault(
     fault: Fault,
     reference: ReferenceResponder,
     clean: dict[str, str],
     affected: list[str],
-    servers: list[FakeOpenAIServer],
+    started_servers: list[FakeOpenAIServer],
     tmp_path: Path,
 ) -> None:
     test_of = _test_of(reference)
@@ -164,12 +155,12 @@ async def test_fault(
         )
         server = FakeOpenAIServer(responder).start()
         config = _config(server.base_url, tmp_path / "run")
-    servers.append(server)
+    started_servers.append(server)
     try:
         run = await run_benchmark(config, hooks=hooks)
     finally:
         if isinstance(hooks, _DownWhile):
-            servers.append(hooks.server)
+            started_servers.append(hooks.server)
 
     assert run.info.finished_at, "the run must complete"
     results = {r.test_id: r for r in run.final_results()}

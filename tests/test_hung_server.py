@@ -12,11 +12,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from homesec_bench.models import TestResult
 from homesec_bench.reports.summary import summarize
@@ -48,7 +45,7 @@ def _config(base_url: str, out: Path, **kw: Any) -> RunConfig:
 
 
 class FakeServerProcess:
-    """`python -m homesec_bench.testing.fake_server` in its own process, restartable on one port."""
+    """`python -m homesec_bench.testing` in its own process, restartable on one port."""
 
     def __init__(self, *args: str) -> None:
         self.args = list(args)
@@ -62,7 +59,7 @@ class FakeServerProcess:
 
     def start(self) -> FakeServerProcess:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "homesec_bench.testing.fake_server", "--port", str(self.port), *self.args],
+            [sys.executable, "-m", "homesec_bench.testing", "--port", str(self.port), *self.args],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -92,14 +89,6 @@ class FakeServerProcess:
 
     def control(self) -> ServerControl:
         return ServerControl(pid=self.pid, is_alive=self.is_alive, restart=self.restart)
-
-
-@pytest.fixture
-def server_process() -> Iterator[list[FakeServerProcess]]:
-    made: list[FakeServerProcess] = []
-    yield made
-    for server in made:
-        server.stop()
 
 
 async def test_stalled_and_endless_answers_cost_one_test_each(make_fake_server, tmp_path: Path) -> None:
@@ -139,9 +128,9 @@ async def test_stalled_and_endless_answers_cost_one_test_each(make_fake_server, 
     assert summary.errors_by_kind == {"timeout_idle": 1, "timeout_total": 1}
 
 
-async def test_a_managed_server_is_restarted_after_each_stall(server_process, tmp_path: Path) -> None:
+async def test_a_managed_server_is_restarted_after_each_stall(started_servers, tmp_path: Path) -> None:
     server = FakeServerProcess("--fault", "stall", "--fault-rate", "0.25", "--seed", str(STALL_SEED)).start()
-    server_process.append(server)
+    started_servers.append(server)
     run = await run_benchmark(_config(server.base_url, tmp_path / "run"), server=server.control())
 
     results = {r.test_id: r for r in run.final_results()}
@@ -176,9 +165,9 @@ class _Sabotage(RunHooks):
             os.kill(self.server.pid() or 0, action)
 
 
-async def test_a_managed_server_that_hangs_or_dies_is_restarted(server_process, tmp_path: Path) -> None:
+async def test_a_managed_server_that_hangs_or_dies_is_restarted(started_servers, tmp_path: Path) -> None:
     server = FakeServerProcess().start()
-    server_process.append(server)
+    started_servers.append(server)
     # The process freezes after the 2nd result (SIGSTOP: it accepts connections and never answers),
     # and after the 6th it dies outright (SIGKILL: connection refused).
     hooks = _Sabotage(server, {2: signal.SIGSTOP, 6: signal.SIGKILL})

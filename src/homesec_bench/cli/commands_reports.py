@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,7 +17,7 @@ from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, render
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import summarize
-from homesec_bench.store import StoreError, load_run
+from homesec_bench.store import LoadedRun, StoreError, load_run
 
 
 class BoardFormat(StrEnum):
@@ -38,6 +38,20 @@ def _warn_dropped(runs) -> None:
             typer.echo(f"warning: {warning}", err=True)
 
 
+def _load_all(runs: list[Path]) -> list[LoadedRun]:
+    """Every run under the given paths, or one error line; warns about anything it dropped."""
+    try:
+        loaded = load_runs(runs)
+    except StoreError as exc:
+        fail(ExitCode.OUTPUT, str(exc))
+    _warn_dropped(loaded)
+    return loaded
+
+
+def _cannot_write(out: Path, exc: OSError) -> NoReturn:
+    fail(ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out")
+
+
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
@@ -46,9 +60,7 @@ def _write(text: str, out: Path | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(
-            ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out"
-        )
+        _cannot_write(out, exc)
     typer.echo(f"wrote {out}", err=True)
 
 
@@ -61,11 +73,7 @@ def leaderboard_command(
     ] = None,
 ) -> None:
     """Rank runs by pass rate, with 95% intervals, ties ranked equal, and a performance table."""
-    try:
-        loaded = load_runs(runs)
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    _warn_dropped(loaded)
+    loaded = _load_all(runs)
     board = build_leaderboard([summarize(run) for run in loaded])
     _write(render(board, format.value, Redactor()), out)
 
@@ -111,15 +119,9 @@ def report_command(
     title: Annotated[str, typer.Option("--title", help="The report's title.")] = "homesec-bench report",
 ) -> None:
     """One self-contained HTML report: leaderboard, charts, and every transcript with filters."""
-    try:
-        loaded = load_runs(runs)
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    _warn_dropped(loaded)
+    loaded = _load_all(runs)
     try:
         path = write_report(loaded, out, title=title)
     except OSError as exc:
-        fail(
-            ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable path with --out"
-        )
+        _cannot_write(out, exc)
     typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(loaded)} run(s))", err=True)

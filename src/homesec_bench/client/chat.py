@@ -20,6 +20,7 @@ import random
 import socket
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -333,12 +334,21 @@ class ChatClient:
                 return _Failure(
                     "bad_chunk", f"the server sent a stream chunk that is not JSON: {data[:80]!r}"
                 )
-            try:
-                acc.feed_chunk(chunk, now)
-            except StreamError as exc:
-                return _Failure(exc.kind, str(exc))
-            if acc.chars > self.max_output_chars:
-                return self._cap_failure()
+            failure = self._feed(acc, acc.feed_chunk, chunk, now)
+            if failure is not None:
+                return failure
+        return None
+
+    def _feed(
+        self, acc: Accumulator, feed: Callable[[Any, float], None], payload: Any, now: float
+    ) -> _Failure | None:
+        """Hands one decoded chunk or body to the accumulator, then holds it to the output cap."""
+        try:
+            feed(payload, now)
+        except StreamError as exc:
+            return _Failure(exc.kind, str(exc))
+        if acc.chars > self.max_output_chars:
+            return self._cap_failure()
         return None
 
     def _cap_failure(self) -> _Failure:
@@ -362,13 +372,7 @@ class ChatClient:
             return _Failure(
                 "bad_chunk", f"the server answered with a body that is not JSON: {bytes(received[:80])!r}"
             )
-        try:
-            acc.feed_response(payload, now)
-        except StreamError as exc:
-            return _Failure(exc.kind, str(exc))
-        if acc.chars > self.max_output_chars:
-            return self._cap_failure()
-        return None
+        return self._feed(acc, acc.feed_response, payload, now)
 
     async def _http_failure(self, response: aiohttp.ClientResponse) -> _Failure:
         status = response.status

@@ -32,6 +32,7 @@ PLOT_W = 520
 RIGHT_W = 90
 TOP = 24
 AXIS_H = 28
+ROW_H = 26  # one model's row in the per-model charts
 MAX_LABEL = 30
 
 
@@ -109,23 +110,36 @@ def _axis_shapes(axis: _Axis, top: float, bottom: float, step: float, label) -> 
     return shapes
 
 
+def _row_axis(hi: float, rows: int) -> tuple[_Axis, float, list[dict[str, Any]]]:
+    """A zero-based axis rounded up to a tick past `hi`, under one row per model; returns the axis,
+    the plot's bottom edge, and the axis's shapes."""
+    step = nice_step(hi)
+    axis = _Axis(0.0, math.ceil(hi / step) * step)
+    bottom = TOP + ROW_H * rows
+    return axis, bottom, _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
+
+
+def _row_label(shapes: list[dict[str, Any]], index: int, label: str) -> float:
+    """Labels row `index` with the model's (shortened) name; returns the row's centre line."""
+    y = TOP + ROW_H * index + ROW_H / 2
+    shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
+    return y
+
+
 def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
     """Overall pass rate with its 95% interval per model; the leader's interval is shaded."""
-    row_h = 26
     lows = [s.overall.ci_low for s in summaries if s.overall.ci_low is not None]
     lo = max(0.0, math.floor((min(lows) if lows else 0.0) * 10) / 10)
     axis = _Axis(lo, 1.0)
-    height = TOP + row_h * len(summaries) + AXIS_H
-    bottom = TOP + row_h * len(summaries)
+    bottom = TOP + ROW_H * len(summaries)
     shapes = _axis_shapes(axis, TOP, bottom, nice_step(1.0 - lo), lambda v: f"{v * 100:.0f}%")
     leader = summaries[0].overall if summaries else None
     if leader is not None and leader.ci_low is not None and leader.ci_high is not None:
         x1, x2 = axis.x(leader.ci_low), axis.x(leader.ci_high)
         shapes.insert(0, _rect(x1, TOP, x2 - x1, bottom - TOP, "#fff3cd", title="leader's 95% interval"))
     for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
-        y = TOP + row_h * i + row_h / 2
+        y = _row_label(shapes, i, label)
         overall = summary.overall
-        shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
         if overall.pass_rate is None or overall.ci_low is None or overall.ci_high is None:
             shapes.append(_text(LABEL_W + 4, y + 4, "no graded tests", fill="#777"))
             continue
@@ -152,7 +166,7 @@ def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> C
         caption="Dot: pass rate; line: 95% Wilson interval; shaded: the leader's interval. Overlapping "
         "intervals mean this benchmark cannot separate the models.",
         width=LABEL_W + PLOT_W + RIGHT_W,
-        height=height,
+        height=bottom + AXIS_H,
         shapes=shapes,
     )
 
@@ -190,17 +204,11 @@ def suite_chart(summaries: Sequence[RunSummary], labels: Sequence[str], suites: 
 
 def ttft_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
     """TTFT distribution per model as box plots, in milliseconds."""
-    row_h = 26
     highs = [s.ttft.p95 for s in summaries if s.ttft.p95 is not None]
-    hi = (max(highs) if highs else 1.0) * 1000 * 1.1
-    step = nice_step(hi)
-    axis = _Axis(0.0, math.ceil(hi / step) * step)
-    bottom = TOP + row_h * len(summaries)
-    shapes = _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
+    axis, bottom, shapes = _row_axis((max(highs) if highs else 1.0) * 1000 * 1.1, len(summaries))
     for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
-        y = TOP + row_h * i + row_h / 2
+        y = _row_label(shapes, i, label)
         d = summary.ttft
-        shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
         if d.n == 0 or None in (d.min, d.p25, d.p50, d.p75, d.p95):
             shapes.append(_text(LABEL_W + 4, y + 4, "no timings", fill="#777"))
             continue
@@ -230,17 +238,11 @@ def ttft_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
 
 def decode_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> Chart:
     """Mean decode speed per model, with the 25th–75th percentile range."""
-    row_h = 26
     highs = [max(filter(None, [s.decode_tps.avg, s.decode_tps.p75]), default=0.0) for s in summaries]
-    hi = (max(highs) if highs else 1.0) * 1.1 or 1.0
-    step = nice_step(hi)
-    axis = _Axis(0.0, math.ceil(hi / step) * step)
-    bottom = TOP + row_h * len(summaries)
-    shapes = _axis_shapes(axis, TOP, bottom, step, lambda v: f"{v:.0f}")
+    axis, bottom, shapes = _row_axis((max(highs) if highs else 1.0) * 1.1 or 1.0, len(summaries))
     for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
-        y = TOP + row_h * i + row_h / 2
+        y = _row_label(shapes, i, label)
         d = summary.decode_tps
-        shapes.append(_text(LABEL_W - 8, y + 4, short(label), anchor="end", title=label))
         if d.avg is None:
             shapes.append(_text(LABEL_W + 4, y + 4, "no decode timings", fill="#777"))
             continue

@@ -10,7 +10,7 @@ mode a whole stream is one write, so it sustains thousands of requests per secon
 
 Endpoints: POST /v1/chat/completions, GET /v1/models, GET /props (llama-server style), GET /health.
 
-    python -m homesec_bench.testing.fake_server --port 0 --accuracy 0.8
+    python -m homesec_bench.testing --port 0 --accuracy 0.8
 prints its base URL on stdout and serves the benchmark's reference answers until SIGTERM/SIGINT.
 """
 
@@ -41,31 +41,9 @@ from homesec_bench.testing.reply import (
     non_stream_message,
     token_deltas,
 )
-from homesec_bench.testing.responders import (
-    ReferenceResponder,
-    Responder,
-    fixed,
-    per_attempt,
-    reference_responder,
-    request_key,
-    sequence,
-    with_faults,
-)
+from homesec_bench.testing.responders import Responder, fixed, reference_responder, with_faults
 
-__all__ = [
-    "FAULTS",
-    "FakeOpenAIServer",
-    "ReferenceResponder",
-    "Reply",
-    "Responder",
-    "fixed",
-    "main",
-    "per_attempt",
-    "reference_responder",
-    "request_key",
-    "sequence",
-    "with_faults",
-]
+__all__ = ["FakeOpenAIServer", "Responder", "build_cli_responder", "main"]
 
 # Where a stream fault strikes: after this many token chunks (fewer if the answer is shorter).
 _FAULT_AFTER_CHUNKS = 3
@@ -575,7 +553,7 @@ class FakeOpenAIServer:
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m homesec_bench.testing.fake_server",
+        prog="python -m homesec_bench.testing",
         description="A scripted OpenAI-compatible server on 127.0.0.1 that answers the benchmark's tests.",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free port)")
@@ -606,8 +584,7 @@ def build_cli_responder(args: argparse.Namespace) -> Responder:
 
     def is_test(body: dict[str, Any]) -> bool:
         # The warm-up and other non-test requests are never faulted, so a run can always start.
-        messages = body.get("messages")
-        return reference.test_for_request(messages if isinstance(messages, list) else []) is not None
+        return reference.test_for_body(body) is not None
 
     return with_faults(
         reference,
@@ -655,4 +632,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The old entry point, kept so it still works; runpy warns about it because the package imports
+    # this module first. `python -m homesec_bench.testing` is the one to use.
     sys.exit(main())

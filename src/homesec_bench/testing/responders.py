@@ -159,6 +159,11 @@ class ReferenceResponder:
                     return test
         return candidates[0]
 
+    def test_for_body(self, body: dict[str, Any]) -> TestCase | None:
+        """The test a chat request body asks, or None (the warm-up, or any other request)."""
+        messages = body.get("messages")
+        return self.test_for_request(messages if isinstance(messages, list) else [], body.get("tools"))
+
     def answer_for(self, test: TestCase) -> ModelAnswer:
         if test.id in self.wrong_test_ids:
             return test.near_misses[0]
@@ -176,8 +181,7 @@ class ReferenceResponder:
         )
 
     def __call__(self, body: dict[str, Any]) -> Reply:
-        messages = body.get("messages")
-        test = self.test_for_request(messages if isinstance(messages, list) else [], body.get("tools"))
+        test = self.test_for_body(body)
         if test is None:
             return Reply(content="ok", **self.reply_defaults)
         return self.reply_for(self.answer_for(test))
