@@ -153,9 +153,11 @@ def _managed_server(
     """Start llama-server on a free loopback port for the embedded model or --gguf, and always stop it."""
     from homesec_bench.server import ServerSetupError
     from homesec_bench.server.build import ensure_llama_server
+    from homesec_bench.server.fidelity import check_prompt_fidelity
     from homesec_bench.server.llama import ManagedLlamaServer
     from homesec_bench.server.models import check_gguf, default_model_path
 
+    server = None
     try:
         model_path = Path(gguf) if gguf else default_model_path()
         check_gguf(model_path)
@@ -169,13 +171,18 @@ def _managed_server(
             threads=threads,
             chat_template=chat_template,
             extra_args=server_args,
+            log=lambda line: err_console.print(f"[dim]{line}[/dim]"),
         )
         err_console.print(f"[dim]starting llama-server with {model_path.name} ...[/dim]")
         server.start()
+        # A server that alters the prompt (HTML-escaping, say) would corrupt every JSON test: check first.
+        check_prompt_fidelity(server.root_url)
     except ServerSetupError as exc:
+        if server is not None:
+            server.stop()
         fail(ExitCode.LOCAL_SERVER, str(exc))
     try:
-        control = ServerControl(pid=lambda: server.pid, is_alive=server.is_alive, restart=server.restart)
+        control = ServerControl(pid=lambda: server.pid, is_alive=server.is_alive, restart=server.arestart)
         yield server.base_url, server.model_name, control
     finally:
         server.stop()

@@ -230,6 +230,10 @@ class Accumulator:
         record.server_timings = self.timings
         record.decode_tps = None
         n = record.output_tokens
+        if n is not None and self.finish_reason == "stop" and n == self.token_events + 1:
+            # llama-server counts the end-of-text token it never streams; it was not decoded between
+            # our first and last token events, so it does not belong in the rate.
+            n -= 1
         if n is not None and n >= 2 and self.ttft is not None and self.last_token is not None:
             span = self.last_token - self.ttft
             if span > 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import inspect
 import ipaddress
 import os
 import platform
@@ -54,7 +55,9 @@ class ServerControl:
 
     pid: Callable[[], int | None]
     is_alive: Callable[[], bool]
-    restart: Callable[[], None]
+    # May be a coroutine function: a server is best restarted from the event loop's own thread, so
+    # the kernel still ends it if this process dies.
+    restart: Callable[[], Any]
 
 
 @dataclass
@@ -301,7 +304,9 @@ class _Runner:
                 return  # another worker already brought it back
             self.hooks.on_note(f"restarting the managed server after {record.error_kind}")
             self._restarts += 1
-            await asyncio.to_thread(self.server.restart)
+            restarted = self.server.restart()
+            if inspect.isawaitable(restarted):
+                await restarted
 
     async def run_jobs(self, jobs: list[_Job], endpoint: _Endpoint) -> None:
         queue: asyncio.Queue[_Job] = asyncio.Queue()
@@ -359,9 +364,9 @@ def _memory_sampler(config: RunConfig, server: ServerControl | None, endpoint: E
     from homesec_bench.server.memory import MemorySampler, find_listening_pid
 
     base_url = endpoint.base_url
-    pid = config.server_pid
+    pid: int | Callable[[], int | None] | None = config.server_pid
     if pid is None and server is not None:
-        pid = server.pid()
+        pid = server.pid  # followed across restarts, so a restart does not lose the peak
     # A cloud endpoint's memory is not ours to read, even when reached through a local proxy.
     if pid is None and endpoint.locality == "local" and is_local_address(base_url):
         port = urlsplit(base_url).port
