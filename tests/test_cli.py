@@ -192,3 +192,11 @@ def test_preset_options_apply_and_an_explicit_flag_wins(make_fake_server, tmp_pa
     bodies = [b for b in server.requests if b["messages"][0]["role"] == "system"]
     assert bodies and all(b["options"]["num_ctx"] == 8192 for b in bodies)
     assert info["parameters"]["extra_body"] == {"options": {"num_ctx": 8192}}
+
+
+def test_resuming_with_another_model_is_refused(make_fake_server, tmp_path):
+    server = make_fake_server(reference_responder(load_benchmark()), models=("model-a", "model-b"))
+    out = tmp_path / "run"
+    assert run_topics(server.base_url, out, "--model", "model-a").returncode == 0
+    proc = cli("run", "--base-url", server.base_url, "--model", "model-b", "--resume", str(out))
+    assert_one_line_error(proc, ExitCode.OUTPUT, "model-a", "model-b")

@@ -21,6 +21,7 @@ from homesec_bench.models import TestResult
 from homesec_bench.runner import (
     PRESETS,
     EndpointConfig,
+    ResumeRefused,
     RunConfig,
     RunHooks,
     RunSetupError,
@@ -393,6 +394,8 @@ def _execute(config: RunConfig, bench, hooks: _ProgressHooks, progress: Progress
     except SuiteError as exc:
         fail(ExitCode.BAD_TEST_FILE, str(exc))
     except StoreError as exc:
+        fail(ExitCode.OUTPUT, str(exc))
+    except ResumeRefused as exc:
         fail(ExitCode.OUTPUT, str(exc))
     except RunSetupError as exc:
         fail(ExitCode.USAGE, str(exc))

@@ -49,6 +49,10 @@ class RunSetupError(RuntimeError):
     """The run cannot start or resume as asked; the message says what to change."""
 
 
+class ResumeRefused(RunSetupError):
+    """The run directory holds a run of another benchmark, endpoint or model."""
+
+
 @dataclass
 class ServerControl:
     """How the runner can look after a server it manages itself (the embedded default, --gguf)."""
@@ -343,17 +347,17 @@ def _plan(
 def _check_resumable(previous: LoadedRun, bench: Benchmark, endpoint: EndpointInfo) -> None:
     old = previous.info
     if old.benchmark_version != bench.version or old.benchmark_hash != bench.content_hash:
-        raise RunSetupError(
+        raise ResumeRefused(
             f"cannot resume {previous.path}: it was run on benchmark {old.benchmark_version} "
             f"({old.benchmark_hash}), this is {bench.version} ({bench.content_hash}); start a new run"
         )
     if old.endpoint.base_url.rstrip("/") != endpoint.base_url.rstrip("/") and not old.endpoint.managed:
-        raise RunSetupError(
+        raise ResumeRefused(
             f"cannot resume {previous.path}: it ran against {old.endpoint.base_url}, not "
             f"{endpoint.base_url}; pass the original --base-url or start a new run"
         )
     if old.endpoint.model != endpoint.model:
-        raise RunSetupError(
+        raise ResumeRefused(
             f"cannot resume {previous.path}: it ran model {old.endpoint.model!r}, not {endpoint.model!r}; "
             "pass the original --model or start a new run"
         )
