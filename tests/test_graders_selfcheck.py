@@ -65,10 +65,22 @@ def test_the_good_fixture_has_no_problems(good: Benchmark) -> None:
 def test_degenerate_answers_are_what_they_claim(good: Benchmark) -> None:
     test = good.test("grader_fixture.tool_search_nickname")
     answers = degenerate_answers(test, good)
-    assert set(answers) == {"empty", "refusal", "echo", "keyword_salad", "json_all_keys", "call_every_tool"}
+    assert set(answers) == {
+        "empty",
+        "refusal",
+        "echo",
+        "echo_conversation",
+        "keyword_salad",
+        "json_all_keys",
+        "call_every_tool",
+    }
     assert answers["empty"].content == "" and not answers["empty"].tool_calls
     assert answers["refusal"].content == REFUSAL
     assert answers["echo"].content == test.messages[-1].content
+    pasted = answers["echo_conversation"].content
+    assert all(
+        m.content in pasted for m in test.messages if m.role != "system" and isinstance(m.content, str)
+    )
     salad = answers["keyword_salad"].content
     for word in [
         "critical",

@@ -226,6 +226,8 @@ def degenerate_answers(test: TestCase, bench: Benchmark) -> dict[str, ModelAnswe
         "empty": ModelAnswer(content=""),
         "refusal": ModelAnswer(content=REFUSAL),
         "echo": ModelAnswer(content=echo),
+        # The whole conversation pasted back, tool results included: "reading" a tool result aloud.
+        "echo_conversation": ModelAnswer(content=prompt_text(test, ("user", "assistant", "tool"))),
         "keyword_salad": ModelAnswer(content=keyword_salad(test, bench)),
         "json_all_keys": ModelAnswer(content=json_all_keys(test, bench)),
     }
@@ -234,4 +236,12 @@ def degenerate_answers(test: TestCase, bench: Benchmark) -> dict[str, ModelAnswe
     return answers
 
 
-DEGENERATE_NAMES = ["empty", "refusal", "echo", "keyword_salad", "json_all_keys", "call_every_tool"]
+DEGENERATE_NAMES = [
+    "empty",
+    "refusal",
+    "echo",
+    "echo_conversation",
+    "keyword_salad",
+    "json_all_keys",
+    "call_every_tool",
+]
