@@ -200,3 +200,13 @@ def test_resuming_with_another_model_is_refused(make_fake_server, tmp_path):
     assert run_topics(server.base_url, out, "--model", "model-a").returncode == 0
     proc = cli("run", "--base-url", server.base_url, "--model", "model-b", "--resume", str(out))
     assert_one_line_error(proc, ExitCode.OUTPUT, "model-a", "model-b")
+
+
+def test_a_run_logged_to_a_file_shows_one_line_per_test(make_fake_server, tmp_path):
+    server = make_fake_server(reference_responder(load_benchmark()))
+    proc = run_topics(server.base_url, tmp_path / "run")
+    assert proc.returncode == 0, proc.stderr
+    lines = [
+        line for line in proc.stderr.splitlines() if line.startswith("[") and "topic_classification." in line
+    ]
+    assert len(lines) == 4 and lines[-1].startswith("[4/4]") and " pass (" in lines[-1]

@@ -116,6 +116,7 @@ class _ProgressHooks(RunHooks):
         self.task = progress.add_task("starting", total=None)
         self.run_dir: Path | None = None
         self.counts = {"pass": 0, "fail": 0, "error": 0}
+        self.total = 0
         self.on_start = self._on_start
         self.on_plan = self._on_plan
         self.on_result = self._on_result
@@ -126,6 +127,7 @@ class _ProgressHooks(RunHooks):
         self.progress.console.print(f"[dim]results: {run_dir}[/dim]")
 
     def _on_plan(self, total: int, skipped: int) -> None:
+        self.total = total
         note = f" ({skipped} already done)" if skipped else ""
         self.progress.update(self.task, total=total, description=f"running{note}")
 
@@ -137,6 +139,15 @@ class _ProgressHooks(RunHooks):
             advance=1,
             description=f"[green]{c['pass']} pass[/] [red]{c['fail']} fail[/] [yellow]{c['error']} error[/]",
         )
+        if not self.progress.console.is_terminal:
+            # A log (CI, a pipe) gets no progress bar; one line per test shows the run is alive.
+            done = sum(c.values())
+            seconds = result.request.total_s or 0.0
+            self.progress.console.print(
+                f"[{done}/{self.total}] {result.test_id} {result.outcome} ({seconds:.1f} s)",
+                markup=False,
+                highlight=False,
+            )
 
     def _on_note(self, text: str) -> None:
         self.progress.console.print(f"[yellow]note:[/] {text}")
