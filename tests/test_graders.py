@@ -493,3 +493,21 @@ def test_validate_grader_spec_accepts_good_specs() -> None:
     ]
     for kind, params, tools in good:
         assert validate_grader_spec(make_test(kind, params, tools), BENCH) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "declines"),
+    [
+        ("That's outside my scope: I look after the house's cameras and alarms.", True),
+        ("I can only help with your cameras, alerts and recordings.", True),
+        ("I can't answer that, but I can check the front door camera.", True),
+        ("I'm sorry, but I won't record the neighbours' garden.", True),
+        ("The garage door is unlocked; everything else is locked.", False),
+        ("The camera's scope covers the whole yard.", False),
+        ("Only the side gate was opened, at 07:41.", False),
+    ],
+)
+def test_refusal_detector_phrasings(text: str, declines: bool) -> None:
+    from homesec_bench.graders.refusal import is_refusal
+
+    assert is_refusal(text) is declines

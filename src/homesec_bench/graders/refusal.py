@@ -15,7 +15,8 @@ _REFUSAL = re.compile(
             rf"shouldn{_APOS}t|should not) "
             r"(?:help|assist|do|comply|provide|share|set|send|delete|disarm|unlock|track|monitor|record|"
             r"follow|give|perform|carry|fulfil|fulfill|support|allow|enable|change|turn|switch|call|"
-            r"reveal|disclose|process|create|make|run|access|identify|recognise|recognize|watch|spy)\b",
+            r"reveal|disclose|process|create|make|run|access|identify|recognise|recognize|watch|spy|answer|write|"
+            r"pretend|discuss)\b",
             rf"\bi(?: am|{_APOS}m) (?:not able|unable|not allowed|not permitted|not authori[sz]ed) to\b",
             r"\bi (?:must|have to|need to) (?:decline|refuse)\b",
             r"\bi (?:decline|refuse)\b",
@@ -26,6 +27,9 @@ _REFUSAL = re.compile(
             r"\bi am not going to\b",
             r"\bcan ?not be done\b",
             r"\bagainst (?:the )?(?:law|policy|rules)\b",
+            r"\b(?:outside|beyond) (?:of )?(?:my|the) (?:scope|remit|role)\b",
+            r"\bi (?:can|am able to) only (?:help|assist)\b",
+            rf"\bi{_APOS}ll (?:have to )?leave that\b",
         ]
     )
 )
