@@ -511,3 +511,15 @@ def test_refusal_detector_phrasings(text: str, declines: bool) -> None:
     from homesec_bench.graders.refusal import is_refusal
 
     assert is_refusal(text) is declines
+
+
+def test_schema_enum_is_lenient_on_form_strict_on_substance() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"level": {"type": "string", "enum": ["normal", "monitor", "suspicious", "critical"]}},
+        "required": ["level"],
+    }
+    for form in ['"critical"', '"Critical"', '"CRITICAL."', '" critical "']:
+        assert_pass(grade("json", {"schema": schema}, '{"level": ' + form + "}"))
+    for wrong in ['"crit"', '"very critical"', '"suspicious or critical"']:
+        assert_fail(grade("json", {"schema": schema}, '{"level": ' + wrong + "}"), "schema_violation")

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from homesec_bench.graders.normalize import to_bool, to_number
+from homesec_bench.graders.normalize import label_key, to_bool, to_number
 
 _FORMATS = FormatChecker()
 
@@ -26,10 +26,17 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 def coerce(instance: Any, schema: Any, depth: int = 0) -> Any:
     """`instance` with "true"/"false" read as booleans and numeric strings as numbers wherever the
-    schema allows only that type: `true` and `"true"` follow the schema's type."""
+    schema allows only that type (`true` and `"true"` follow the schema's type), and enum labels
+    matched regardless of case and surrounding punctuation."""
     if not isinstance(schema, dict) or depth > 64:
         return instance
     types = _types(schema)
+    enum = schema.get("enum")
+    if isinstance(instance, str) and isinstance(enum, list) and instance not in enum:
+        # "Critical" and "critical." name the enum's "critical": a label's form is not its substance.
+        matches = [v for v in enum if isinstance(v, str) and label_key(v) == label_key(instance)]
+        if len(matches) == 1:
+            return matches[0]
     if isinstance(instance, str) and types and "string" not in types:
         if types <= {"boolean", "null"}:
             value = to_bool(instance)
