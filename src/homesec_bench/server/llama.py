@@ -166,13 +166,8 @@ class ManagedLlamaServer:
             try:
                 self._wait_ready()
                 return
-            except ServerSetupError as exc:
-                self.stop()
-                if last_try or not self._port_race(exc):
-                    raise
-            except BaseException:
-                self.stop()
-                raise
+            except BaseException as exc:
+                self._give_up_or_retry(exc, last_try)
 
     def _prepare(self) -> None:
         """Everything before the process exists: model check, binary (maybe a build), port."""
@@ -189,6 +184,13 @@ class ManagedLlamaServer:
             self._port = self._requested_port
         elif self._port is None or not port_is_free(self._port):
             self._port = free_port()
+
+    def _give_up_or_retry(self, exc: BaseException, last_try: bool) -> None:
+        """After a failed start: stop the process, then re-raise unless another process took our
+        port between choosing it and binding it, which one more try on a new port fixes."""
+        self.stop()
+        if last_try or not isinstance(exc, ServerSetupError) or not self._port_race(exc):
+            raise exc
 
     def _port_race(self, exc: ServerSetupError) -> bool:
         """A port we picked was taken before the server bound it: pick another, say to retry."""
@@ -340,13 +342,8 @@ class ManagedLlamaServer:
             try:
                 await self._blocking(self._wait_ready)
                 return
-            except ServerSetupError as exc:
-                self.stop()
-                if last_try or not self._port_race(exc):
-                    raise
-            except BaseException:
-                self.stop()
-                raise
+            except BaseException as exc:
+                self._give_up_or_retry(exc, last_try)
 
     async def _blocking(self, work: Callable[[], None]) -> None:
         """Run `work` on a thread; if we are cancelled meanwhile, make it stop and wait for it."""
