@@ -161,8 +161,36 @@ class _Sabotage(RunHooks):
     def _on_result(self, result: TestResult) -> None:
         self.count += 1
         action = self.actions.get(self.count)
-        if action is not None:
-            os.kill(self.server.pid() or 0, action)
+        if action is None:
+            return
+        pid = self.server.pid()
+        assert pid is not None
+        os.kill(pid, action)
+        # kill() only queues the signal. The fake server answers from a second thread, which on a
+        # busy machine could serve one more request before the whole process stops, so wait until
+        # the signal has really taken effect before the runner sends the next request.
+        if action == signal.SIGKILL:
+            assert self.server.process is not None
+            self.server.process.wait(timeout=10)
+        else:
+            _wait_until_stopped(pid)
+
+
+def _wait_until_stopped(pid: int, timeout_s: float = 10.0) -> None:
+    """Block until every thread of `pid` is in the stopped state ('T' in /proc)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        states = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except FileNotFoundError:
+                continue
+            states.append(stat.rsplit(")", 1)[1].split()[0])
+        if states and all(state in ("T", "t") for state in states):
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"process {pid} did not stop within {timeout_s} s")
 
 
 async def test_a_managed_server_that_hangs_or_dies_is_restarted(started_servers, tmp_path: Path) -> None:
