@@ -38,6 +38,9 @@ from homesec_bench.server.llama import default_threads
 from homesec_bench.server.paths import available_cores, cache_root
 
 integration = pytest.mark.integration
+# One thread: llama.cpp's threads spin at every barrier, so with -t 2 on a 2-core CI machine one busy
+# neighbour process drops decoding to a few tokens/s and requests time out. One thread only shares.
+THREADS = 1
 # The first run on a machine may build llama-server (~7-10 min on 2 cores) inside the first fixture.
 build_timeout = pytest.mark.timeout(1800)
 
@@ -57,7 +60,7 @@ def server(
     managed = ManagedLlamaServer(
         default_model_path(),
         binary=llama_server_binary,
-        threads=2,
+        threads=THREADS,
         log_dir=tmp_path_factory.mktemp("llama-logs"),
         log=lambda line: None,
     )
@@ -213,7 +216,7 @@ def log_dir(tmp_path: Path) -> Path:
 @integration
 @build_timeout
 def test_stop_leaves_no_process_and_restart_keeps_the_port(llama_server_binary: Path, log_dir: Path) -> None:
-    managed = ManagedLlamaServer(default_model_path(), binary=llama_server_binary, log_dir=log_dir, threads=2)
+    managed = ManagedLlamaServer(default_model_path(), binary=llama_server_binary, log_dir=log_dir, threads=1)
     with managed:
         first_pid, port = managed.pid, managed.port
         managed.restart()
@@ -229,7 +232,7 @@ def test_stop_leaves_no_process_and_restart_keeps_the_port(llama_server_binary: 
 @integration
 @build_timeout
 async def test_async_context_manager_and_restart(llama_server_binary: Path, log_dir: Path) -> None:
-    managed = ManagedLlamaServer(default_model_path(), binary=llama_server_binary, log_dir=log_dir, threads=2)
+    managed = ManagedLlamaServer(default_model_path(), binary=llama_server_binary, log_dir=log_dir, threads=1)
     async with managed:
         first_pid, port = managed.pid, managed.port
         await managed.arestart()
@@ -399,7 +402,7 @@ def test_another_gguf_is_served_the_same_way(
     llama_server_binary: Path, gemma_gguf: Path, log_dir: Path
 ) -> None:
     managed = ManagedLlamaServer(
-        gemma_gguf, binary=llama_server_binary, log_dir=log_dir, threads=2, ctx_size=2048
+        gemma_gguf, binary=llama_server_binary, log_dir=log_dir, threads=1, ctx_size=2048
     )
     with managed:
         models = httpx.get(f"{managed.base_url}/models", trust_env=False, timeout=10).json()
@@ -500,7 +503,9 @@ async def test_one_test_of_each_suite_end_to_end(
         for suite in bench.suites.values()
         if suite.modality == "text"
     ]
-    managed = ManagedLlamaServer(default_model_path(), binary=llama_server_binary, log_dir=log_dir)
+    managed = ManagedLlamaServer(
+        default_model_path(), binary=llama_server_binary, log_dir=log_dir, threads=THREADS
+    )
     async with managed:
         control = ServerControl(pid=lambda: managed.pid, is_alive=managed.is_alive, restart=managed.restart)
         config = RunConfig(
