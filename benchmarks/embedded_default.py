@@ -27,6 +27,7 @@ from homesec_bench.server import (
     default_model_path,
 )
 from homesec_bench.server.paths import available_cores
+from homesec_bench.suites import load_benchmark
 
 
 def _p95(values: list[float]) -> float:
@@ -97,18 +98,25 @@ async def _run(args: argparse.Namespace, out_dir: Path) -> int:
             out_dir=out_dir,
             concurrency=args.concurrency,
         )
+        bench = load_benchmark()
+        selected = [t for t in bench.select(args.suite) if bench.suites[t.suite].modality == "text"]
         done = 0
 
         def on_result(result: TestResult) -> None:
             nonlocal done
             done += 1
-            print(f"\r  {done} tests done ({time.perf_counter() - t0:.0f} s)", end="", file=sys.stderr)
+            line = f"  {done}/{len(selected)} tests done ({time.perf_counter() - t0:.0f} s)"
+            if sys.stderr.isatty():
+                print(f"\r{line}", end="", file=sys.stderr)  # one line that counts up
+            else:
+                print(f"{line}: {result.test_id} {result.outcome}", file=sys.stderr)  # a log reads per line
 
         control = ServerControl(pid=lambda: server.pid, is_alive=server.is_alive, restart=server.restart)
         t_run = time.perf_counter()
         run = await run_benchmark(config, hooks=RunHooks(on_result=on_result), server=control)
         run_s = time.perf_counter() - t_run
-        print(file=sys.stderr)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)  # end the counting line
     total_s = time.perf_counter() - t0
 
     s = summarise(run.final_results())
