@@ -47,7 +47,7 @@ MATRIX = [
     Fault("http_502", "http_5xx", "HTTP 502", RETRIES + 1),
     Fault("http_503", "http_5xx", "HTTP 503", RETRIES + 1),
     Fault("http_429", "rate_limited", "HTTP 429", RETRIES + 1),
-    Fault("http_429", "rate_limited", "HTTP 429", RETRIES + 1, retry_after=1.0),
+    Fault("http_429", "rate_limited", "HTTP 429", RETRIES + 1, retry_after=0.5),
     Fault("refused", "connect", "cannot connect", RETRIES + 1),
     Fault("reset_mid_stream", "stream_cut", "closed the connection mid-stream", RETRIES + 1),
     Fault("stall", "timeout_idle", f"sent nothing for {IDLE_S:g} s", 1),
@@ -72,6 +72,8 @@ def _config(base_url: str, out: Path, concurrency: int = 3) -> RunConfig:
         idle_timeout_s=IDLE_S,
         total_timeout_s=TOTAL_S,
         max_retries=RETRIES,
+        # Short backoff: every retry must fit inside TOTAL_S even when a busy machine slows each attempt.
+        retry_backoff_s=0.05,
         max_output_chars=CAP_CHARS,
         sample_memory=False,
     )

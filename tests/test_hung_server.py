@@ -199,9 +199,10 @@ async def test_a_managed_server_that_hangs_or_dies_is_restarted(started_servers,
     # The process freezes after the 2nd result (SIGSTOP: it accepts connections and never answers),
     # and after the 6th it dies outright (SIGKILL: connection refused).
     hooks = _Sabotage(server, {2: signal.SIGSTOP, 6: signal.SIGKILL})
-    run = await run_benchmark(
-        _config(server.base_url, tmp_path / "run"), hooks=hooks, server=server.control()
-    )
+    # A short backoff, so that all three connect attempts fit in TOTAL_S even on a busy machine
+    # (with the default 0.5 s the two waits alone can take 1.5 s and the last retry is skipped).
+    config = _config(server.base_url, tmp_path / "run", retry_backoff_s=0.05)
+    run = await run_benchmark(config, hooks=hooks, server=server.control())
 
     results = list(run.results)
     assert [r.test_id for r in results] == SELECTED and run.info.finished_at

@@ -33,6 +33,8 @@ class RunConfig(BaseModel):
     idle_timeout_s: float = 60.0
     total_timeout_s: float = 300.0
     max_retries: int = 3
+    # First retry waits up to this long, doubling each time (a server's Retry-After wins).
+    retry_backoff_s: float = Field(default=0.5, gt=0, le=60)
     max_output_chars: int = 200_000
     # Vision
     vlm_image_size: int | None = None

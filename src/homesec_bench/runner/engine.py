@@ -152,6 +152,7 @@ def _make_client(endpoint: EndpointConfig, config: RunConfig) -> ChatClient:
         total_timeout_s=config.total_timeout_s,
         max_output_chars=config.max_output_chars,
         max_retries=config.max_retries,
+        backoff_base_s=config.retry_backoff_s,
         max_connections=max(8, config.concurrency * 2),
     )
 
@@ -521,6 +522,7 @@ def _public_parameters(config: RunConfig) -> dict[str, Any]:
             "idle_timeout_s",
             "total_timeout_s",
             "max_retries",
+            "retry_backoff_s",
             "max_output_chars",
             "vlm_image_size",
             "blind",
