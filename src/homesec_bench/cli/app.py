@@ -15,6 +15,6 @@ app = typer.Typer(
 
 def main() -> None:
     # Importing the command modules registers their commands on `app`.
-    from homesec_bench.cli import commands_reports, commands_run  # noqa: F401
+    from homesec_bench.cli import commands_audit, commands_reports, commands_run  # noqa: F401
 
     app()

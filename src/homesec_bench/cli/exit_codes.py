@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     UNKNOWN_MODEL = 8  # the endpoint does not serve the model asked for
     LOCAL_SERVER = 9  # the managed llama-server could not be built or started
     TOO_MANY_ERRORS = 10  # the run finished, but infrastructure errors exceeded --max-error-rate
+    AUDIT_DISAGREES = 11  # `audit`: a labelled answer and the grader's verdict disagree
     INTERRUPTED = 130  # Ctrl-C; everything finished so far is kept and can be resumed
 
 

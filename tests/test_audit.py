@@ -1,0 +1,153 @@
+"""The grader audit: the repo's blind-written answer set agrees with the graders, and the audit tools work.
+
+Every answer in audit/answers was written from the rendered request alone and labelled before grading; a
+disagreement is either fixed in the grader or settled, with its reason, in audit/decisions.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from homesec_bench.audit import audit_agreement, blind_request, dump_blind_requests, load_audit_set
+from homesec_bench.audit.answers import AuditFormatError
+from homesec_bench.cli.exit_codes import ExitCode
+from homesec_bench.suites.loader import load_benchmark
+
+AUDIT_DIR = Path(__file__).resolve().parents[1] / "audit"
+BENCH = load_benchmark()
+AUDIT = load_audit_set(AUDIT_DIR)
+REPORT = audit_agreement(AUDIT, BENCH)
+
+
+def _case_id(case) -> str:
+    return case.answer.key
+
+
+@pytest.mark.parametrize("case", REPORT.counted, ids=_case_id)
+def test_labelled_answer_agrees_with_its_verdict(case):
+    label = "right" if case.expected_pass else "wrong"
+    assert case.agrees, f"labelled {label} ({case.answer.why}); grader: {case.reason}"
+
+
+def test_audit_set_covers_every_test_with_two_right_and_two_wrong():
+    labels: dict[str, Counter] = {t.id: Counter() for t in BENCH.all_tests()}
+    for answer in AUDIT.answers:
+        labels[answer.test_id][answer.label] += 1
+    thin = {tid: dict(c) for tid, c in labels.items() if c["right"] < 2 or c["wrong"] < 2}
+    assert not thin, f"tests with fewer than two right and two wrong audit answers: {thin}"
+
+
+def test_audit_set_names_only_known_tests_and_answers():
+    assert not REPORT.unknown_tests
+    assert not REPORT.stale_decisions
+
+
+def test_every_decision_is_explained():
+    for decision in AUDIT.decisions.values():
+        assert len(decision.why.split()) >= 4, decision
+
+
+@pytest.mark.parametrize("test", BENCH.all_tests(), ids=lambda t: t.id)
+def test_blind_request_holds_no_grader_data(test, tmp_path):
+    line = blind_request(test, BENCH, images_dir=tmp_path)
+    assert set(line) == {"test", "suite", "request"}
+    assert set(line["request"]) <= {
+        "messages",
+        "tools",
+        "tool_choice",
+        "response_format",
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "seed",
+    }
+    text = json.dumps(line, ensure_ascii=False)
+    for secret in (test.purpose, test.title, *(m.why for m in test.near_misses)):
+        assert secret not in text
+    assert "near_miss" not in text and "reference" not in text
+
+
+def test_dump_writes_one_file_per_suite_and_the_frames(tmp_path):
+    paths = dump_blind_requests(BENCH, tmp_path, suites=["topic_classification", "vision"])
+    assert sorted(p.name for p in paths) == ["topic_classification.jsonl", "vision.jsonl"]
+    vision = [json.loads(x) for x in (tmp_path / "vision.jsonl").read_text().splitlines()]
+    frames = sorted((tmp_path / "images").iterdir())
+    assert len(vision) == len(frames) == len(BENCH.suites["vision"].tests)
+    assert "data:" not in (tmp_path / "vision.jsonl").read_text()
+
+
+def _write_set(folder: Path, answers: dict, decisions: list | None = None) -> None:
+    (folder / "answers").mkdir(parents=True)
+    (folder / "answers" / "t.yaml").write_text(yaml.safe_dump({"set": "s", "tests": answers}))
+    if decisions is not None:
+        (folder / "decisions.yaml").write_text(yaml.safe_dump(decisions))
+
+
+def test_decisions_flip_void_and_go_stale(tmp_path):
+    test = BENCH.suites["topic_classification"].tests[0]
+    right = test.reference[0].model_dump()
+    wrong = test.near_misses[0].model_dump(exclude={"why"})
+    _write_set(
+        tmp_path,
+        {
+            test.id: [
+                {"id": "a", "label": "right", **right},
+                {"id": "b", "label": "right", **wrong},  # a mislabelled wrong answer
+                {"id": "c", "label": "wrong", **right},  # left out by a void decision
+            ]
+        },
+        [
+            {"answer": f"s/{test.id}/b", "decision": "label_wrong", "why": "the writer misread the routing"},
+            {
+                "answer": f"s/{test.id}/c",
+                "decision": "void",
+                "why": "the prompt changed after this was written",
+            },
+            {"answer": "s/nope/x", "decision": "void", "why": "refers to nothing that exists"},
+        ],
+    )
+    report = audit_agreement(load_audit_set(tmp_path), BENCH)
+    assert [c.answer.id for c in report.counted] == ["a", "b"]
+    assert not report.disagreements
+    assert report.stale_decisions == ["s/nope/x"]
+    assert report.total().answers == 2
+
+
+def test_a_disagreement_is_counted_as_false_pass_or_false_fail(tmp_path):
+    test = BENCH.suites["topic_classification"].tests[0]
+    right = test.reference[0].model_dump()
+    wrong = test.near_misses[0].model_dump(exclude={"why"})
+    _write_set(
+        tmp_path,
+        {test.id: [{"id": "a", "label": "wrong", **right}, {"id": "b", "label": "right", **wrong}]},
+    )
+    total = audit_agreement(load_audit_set(tmp_path), BENCH).total()
+    assert (total.answers, total.agree, total.false_passes, total.false_fails) == (2, 0, 1, 1)
+
+
+def test_malformed_audit_file_is_one_clear_error(tmp_path):
+    _write_set(tmp_path, {"x.y": [{"id": "a", "content": "hi"}]})
+    with pytest.raises(AuditFormatError, match="label: right or label: wrong"):
+        load_audit_set(tmp_path)
+
+
+def test_audit_command_prints_per_suite_and_exits_11_on_disagreement(tmp_path):
+    test = BENCH.suites["topic_classification"].tests[0]
+    right = test.reference[0].model_dump()
+    _write_set(tmp_path, {test.id: [{"id": "a", "label": "wrong", **right}]})
+    proc = subprocess.run(
+        [sys.executable, "-m", "homesec_bench", "audit", str(tmp_path), "--show"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == int(ExitCode.AUDIT_DISAGREES), proc.stderr
+    assert "topic_classification" in proc.stdout
+    assert f"s/{test.id}/a: labelled wrong, graded PASS" in proc.stdout
