@@ -260,10 +260,16 @@ _CHILD = textwrap.dedent(
     if how.startswith("async"):
         asyncio.run(serve())
     if how == "ctrl-c":
+        # A terminal's Ctrl-C reaches a process whose SIGINT raises KeyboardInterrupt. A child inherits
+        # an *ignored* SIGINT from a parent started in the background (`cmd &` in a script, nohup), and
+        # Python then leaves it ignored: set the terminal's disposition rather than inherit the runner's.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         with server:
             print(server.pid, server.log_path, flush=True)
             os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(30)
+            # KeyboardInterrupt is raised as os.kill returns; reaching this line is the failure itself,
+            # said at once instead of sleeping into the parent's deadline and starting a second server.
+            sys.exit("SIGINT did not interrupt the process")
     server.start()
     print(server.pid, server.log_path, flush=True)
     if how == "exit":
@@ -290,11 +296,75 @@ def test_no_server_outlives_its_parent(how: str, llama_server_binary: Path, log_
         server_pid, server_log = int(line[0]), Path(line[1])
         if how.endswith(("sigterm", "sigkill")):
             child.send_signal(signal.SIGTERM if how.endswith("sigterm") else signal.SIGKILL)
-        child.wait(timeout=30)
+        # communicate, not wait: it drains stderr, so a chatty child can never block on a full pipe.
+        _, stderr = child.communicate(timeout=30)
+        if how == "ctrl-c":
+            assert child.returncode != 0 and "KeyboardInterrupt" in stderr, stderr
         assert _wait_gone(server_pid), f"llama-server {server_pid} outlived its parent ({how})"
         if not how.endswith("sigkill"):
             # A graceful stop by our code, not the kernel's parent-death SIGKILL backstop.
             assert "cleaning up before exit" in server_log.read_text(errors="replace")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+# A stand-in llama-server (serves /health, logs like the real one on SIGTERM) for life-cycle checks that
+# must run on every machine, with or without the real build.
+_FAKE_LLAMA_SERVER = textwrap.dedent(
+    """
+    import http.server, signal, sys
+    if "--help" in sys.argv:
+        print("--port --no-webui")
+        sys.exit(0)
+    port = int(sys.argv[sys.argv.index("--port") + 1])
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    def on_sigterm(*args):
+        print("cleaning up before exit", flush=True)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
+    """
+)
+
+
+def test_ctrl_c_stops_the_server_when_the_test_runner_ignores_sigint(tmp_path: Path) -> None:
+    """The flaky [ctrl-c] case, made deterministic: a runner started in the background (`cmd &` in a
+    script, nohup) hands its children an ignored SIGINT. The old child then slept through its own Ctrl-C
+    for 30 s, started a second server and was killed by the test's deadline."""
+    try:
+        default_model_path()
+    except ServerSetupError as exc:
+        pytest.skip(str(exc))
+    fake = tmp_path / "llama-server"
+    fake.write_text(f"#!{sys.executable}\n{_FAKE_LLAMA_SERVER}")
+    fake.chmod(0o755)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, "ctrl-c", str(fake), str(tmp_path / "logs")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline().split()
+        assert line and line[0].isdigit(), f"child did not start a server: {line!r} {child.stderr.read()}"
+        _, stderr = child.communicate(timeout=30)
+        assert child.returncode != 0 and "KeyboardInterrupt" in stderr, stderr
+        assert _wait_gone(int(line[0]))
+        assert "cleaning up before exit" in Path(line[1]).read_text(errors="replace")
     finally:
         if child.poll() is None:
             child.kill()
