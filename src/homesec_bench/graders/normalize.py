@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-DEFAULT_OFFSET = "+01:00"  # the world's; used when a model writes a time without an offset
+from homesec_bench.graders.times import DEFAULT_OFFSET, read_clock, read_datetime
+from homesec_bench.graders.times import parse_offset as parse_offset
 
 _EDGE = " \t\r\n\"'`“”‘’«»*_.,;:!?()[]{}<>"
 _SPACES = re.compile(r"\s+")
@@ -109,70 +110,108 @@ def to_bool(value: Any) -> bool | None:
     return None
 
 
-_CLOCK = re.compile(
-    r"^(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2})(?::(?P<s>\d{2}))?)?\s*(?P<ampm>a\.?\s*m\.?|p\.?\s*m\.?)?\s*(?:h|hrs|uhr)?$"
-)
-_CLOCK_COMPACT = re.compile(r"^(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)$")
-
-
-def parse_clock(value: Any) -> tuple[int, int] | None:
-    """(hour, minute) from "22:00", "22:00:00", "10 pm", "10:30 p.m.", "22h00", "2200", "noon",
-    "midnight", or the local time of an ISO datetime; None when it is not a clock time."""
-    if not isinstance(value, str):
-        return None
-    text = norm_text(value).strip(" .")
-    if text in ("noon", "midday"):
-        return (12, 0)
-    if text == "midnight":
-        return (0, 0)
-    match = _CLOCK.match(text) or _CLOCK_COMPACT.match(text)
-    if match:
-        hour = int(match.group("h"))
-        minute = int(match.group("m") or 0)
-        ampm = (match.groupdict().get("ampm") or "").replace(".", "").replace(" ", "")
-        if ampm:
-            if not 1 <= hour <= 12:
-                return None
-            hour = hour % 12 + (12 if ampm == "pm" else 0)
-        if hour == 24 and minute == 0:
-            hour = 0
-        if 0 <= hour <= 23 and 0 <= minute <= 59:
-            return (hour, minute)
-        return None
-    instant = parse_datetime(value)
-    if instant is not None:
-        return (instant.hour, instant.minute)
-    return None
-
-
-def parse_offset(text: str | None) -> timezone:
-    """A fixed offset from "+01:00" (the world's timezone); UTC+01:00 when unreadable."""
-    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", (text or DEFAULT_OFFSET).strip())
-    if not match:
-        match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", DEFAULT_OFFSET)
-        assert match is not None
-    sign = -1 if match.group(1) == "-" else 1
-    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+def parse_clock(value: Any, offset: str | None = None) -> tuple[int, int] | None:
+    """(hour, minute) from one clock time in any common form ("22:00", "22:00:00", "10 pm",
+    "10:30 p.m.", "22h00", "2200", "noon", "midnight", "23:40+01:00") or the local time of an ISO
+    datetime; None when it is not a clock time. See `homesec_bench.graders.times`."""
+    return read_clock(value, offset)
 
 
 def parse_datetime(value: Any, default_offset: str | None = None) -> datetime | None:
-    """An aware datetime from ISO 8601 text; a missing offset means the world's (+01:00 by default)."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().strip("\"'` ")
-    if len(text) < 10 or len(text) > 40:
-        return None
-    if text[-1:] in ("z", "Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=parse_offset(default_offset))
-    return instant
+    """An aware datetime from ISO 8601 text (seconds optional); a missing offset means the world's."""
+    return read_datetime(value, default_offset)
 
 
 def world_offset(world: dict[str, Any] | None) -> str:
     tz = (world or {}).get("timezone")
     return tz if isinstance(tz, str) else DEFAULT_OFFSET
+
+
+# Words that end in a period without ending a sentence: titles and "e.g."-style abbreviations never
+# end one, "No." and "approx." not before a number, a.m./p.m./etc. only before a capitalised word
+# ("at 8 a.m. The van left"); any period before a lower-case word is not a sentence end.
+_NEVER_ENDS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "jr",
+    "sr",
+    "sra",
+    "srta",
+    "mme",
+    "mlle",
+    "vs",
+    "cf",
+    "incl",
+    "excl",
+    "fig",
+    "vol",
+    "dept",
+    "tel",
+    "ref",
+    "ext",
+    "resp",
+    "bzw",
+    "usw",
+    "ggf",
+    "eg",
+    "ie",
+    "zb",
+    "dh",
+}
+_BEFORE_NUMBER = {"no", "nr", "nos", "approx", "appx", "ca", "est", "min", "max", "nº"}
+_ENDS_BEFORE_CAPITAL = {"am", "pm", "etc"}
+_TERMINATOR = re.compile(r"[.!?。？！…]+(?=[\s\"'”’)\]]|$)|\n[ \t]*\n")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
+    mark = match.group(0)
+    if "\n" in mark:
+        return True
+    after = text[match.end() :].lstrip(" \t\"'”’)]")
+    following = after[:1]
+    if following and following.islower():
+        return False  # "at 2.30 a.m. on Tuesday", "e.g. the fox", "... and then"
+    if not mark.startswith(".") or mark.startswith(".."):
+        return True
+    word_match = _WORD_BEFORE.search(text, 0, match.start())
+    word = word_match.group(1).casefold().strip(".") if word_match else ""
+    bare = word.replace(".", "")
+    if bare in _NEVER_ENDS:
+        return False
+    if bare in _BEFORE_NUMBER:
+        return not following.isdigit()
+    if bare in _ENDS_BEFORE_CAPITAL:
+        return not following.isdigit()
+    if "." in word and not bare.isdigit():
+        return False  # another abbreviation written with inner periods ("z.B.", "u.s.")
+    if len(word) == 1 and word.isalpha() and word_match and word_match.group(1).strip(".").isupper():
+        return not following  # an initial: "J. Smith"
+    if bare.isdigit():
+        word = word_match.group(1).strip(".") if word_match else word
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if not text[line_start : match.start()].strip(" \t-*").replace(word, "", 1).strip():
+            return False  # a numbered list item: "1. Check the side gate"
+        if following.isdigit():
+            return False
+    return True
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text`: split at ., !, ? (and CJK marks) before a space or the end, and at
+    blank lines, but not after abbreviations (a.m., p.m., e.g., i.e., approx., Mr., No.), initials,
+    list numbers, decimals or times such as 08.05, nor before a lower-case word."""
+    if not isinstance(text, str):
+        return []
+    sentences = []
+    position = 0
+    for match in _TERMINATOR.finditer(text):
+        if _is_sentence_end(text, match):
+            sentences.append(text[position : match.end()])
+            position = match.end()
+    sentences.append(text[position:])
+    return [s.strip() for s in sentences if re.search(r"\w", s)]

@@ -34,7 +34,10 @@ _SENTENCE_END = re.compile(r"[.!?。？！]+(?=\s|$)|\n\s*\n")
 
 
 def sentence_count(text: str) -> int:
-    return len([s for s in _SENTENCE_END.split(text) if re.search(r"\w", s)])
+    """Sentences as `normalize.split_sentences` reads them (a.m., e.g., No., 08.05 end none)."""
+    from homesec_bench.graders.normalize import split_sentences
+
+    return len(split_sentences(text))
 
 
 def first_positions(text: str, groups: list[list[str]]) -> list[int]:
