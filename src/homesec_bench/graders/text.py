@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from homesec_bench.graders import facts
 from homesec_bench.graders.extract import answer_text, find_json
 from homesec_bench.graders.language import LANGUAGES, stop_word_counts
-from homesec_bench.graders.match import missing_group, present_forbidden, text_groups
+from homesec_bench.graders.match import as_text, missing_group, present_forbidden, text_groups
 from homesec_bench.graders.normalize import find_word, norm_text, word_count
 from homesec_bench.graders.refusal import is_refusal
 from homesec_bench.graders.registry import GradeContext, fail, ok, register, register_validator
@@ -27,7 +28,13 @@ PARAM_KEYS = {
     "forbid_tool_calls",
     "must_be_refusal",
     "must_not_be_refusal",
+    "field",
+    *facts.PARAM_KEYS,
 }
+# Checks that need the answer to say something; with none of them, an answer of tool calls alone
+# breaks no rule (inside `all`, next to a tool_calls check).
+POSITIVE_KEYS = {"must_include", "in_order", "is_question", "must_be_refusal", "language", "min_words"}
+POSITIVE_KEYS |= facts.POSITIVE_KEYS
 # A language guess needs this many function words in the answer before it is believed.
 MIN_LANGUAGE_EVIDENCE = 2
 _SENTENCE_END = re.compile(r"[.!?。？！]+(?=\s|$)|\n\s*\n")
@@ -86,6 +93,9 @@ def check_text(text: str, answer: ModelAnswer, params: dict[str, Any], ctx: Grad
     hit = present_forbidden(text, params.get("must_not_include"))
     if hit is not None:
         return fail(f"the answer mentions {hit!r}, which it must not", "forbidden_text")
+    substance = facts.check_substance(text, answer, params, ctx)
+    if substance is not None:
+        return substance
     if params.get("in_order"):
         groups = text_groups(params["in_order"])
         positions = first_positions(text, groups)
@@ -116,10 +126,36 @@ def check_text(text: str, answer: ModelAnswer, params: dict[str, Any], ctx: Grad
     return ok("the text meets every constraint")
 
 
+def field_text(text: str, path: str) -> str | None:
+    """The text of one JSON field of the answer, list items one per line (each is a statement)."""
+    from homesec_bench.graders.json_grader import resolve
+
+    found = find_json(text)
+    if found is None:
+        return None
+    value = resolve(found.value, path)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(as_text(item) for item in value)
+    if isinstance(value, dict):
+        return as_text(value)
+    return None
+
+
 @register("text")
 def grade_text(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -> Verdict:
     text = answer_text(answer)
+    if "field" in params and text:
+        inner = field_text(text, str(params["field"]))
+        if inner is None:
+            return fail(f"the answer has no JSON field {params['field']!r} to read", "missing_field")
+        text = inner
     if not text and answer.tool_calls and not params.get("forbid_tool_calls"):
+        if not POSITIVE_KEYS & set(params):
+            # Only prohibitions: a bare call breaks none of them unless its arguments leak something.
+            leaked = facts.check_calls_only(answer, params)
+            return leaked or ok("the answer is tool calls only and breaks no text rule")
         return fail(f"the answer is a call to {answer.tool_calls[0].name}, not text", "unexpected_call")
     return check_text(text, answer, params, ctx)
 
@@ -136,11 +172,14 @@ def text_param_problems(params: dict[str, Any], need_substance: bool = True) -> 
             problems.append(f"`{key}` must be an integer")
     if "language" in params and params["language"] not in LANGUAGES:
         problems.append(f"`language` must be one of {list(LANGUAGES)}")
-    substantive = {"must_include", "in_order", "is_question", "must_be_refusal", "language"}
+    problems.extend(facts.param_problems(params))
+    if "field" in params and not isinstance(params["field"], str):
+        problems.append("`field` must be a dotted path into the answer's JSON")
+    substantive = {"must_include", "in_order", "is_question", "must_be_refusal", "language", "facts"}
     if need_substance and not substantive & set(params):
         problems.append(
             "a text grader needs a check of substance (must_include, in_order, is_question, "
-            "must_be_refusal or language); length and exclusions alone are free passes"
+            "must_be_refusal, language or facts); length and exclusions alone are free passes"
         )
     return problems
 
