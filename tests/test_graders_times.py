@@ -163,6 +163,8 @@ def test_find_times_ignores_numbers_that_are_not_times(text: str) -> None:
         ("02h47", [(2, 47)]),
         ("10:00-13:00", [(10, 0), (13, 0)]),
         ("8", None),
+        ("1234", None),
+        ("2200", None),
         ("this morning", None),
         ("2 y 47", None),
         ("Thursday 10:00", None),

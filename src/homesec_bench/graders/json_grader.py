@@ -4,84 +4,74 @@ from __future__ import annotations
 
 from typing import Any
 
-from homesec_bench.graders.extract import answer_text, find_json, short, type_name
+from homesec_bench.graders.extract import answer_text, find_json, short
 from homesec_bench.graders.match import (
-    as_text,
-    in_list,
-    missing_group,
-    partition_equal,
-    present_forbidden,
-    same_clock,
-    set_difference,
-    text_groups,
-    values_equal,
-    within_minutes,
+    ALIASES,
+    CONDITIONS,
+    MISSING,
+    check,
+    may_be_absent,
+    spec_problems,
 )
-from homesec_bench.graders.normalize import (
-    contains_word,
-    norm_label,
-    parse_clock,
-    parse_datetime,
-    to_bool,
-    to_number,
-    word_count,
-    world_offset,
-)
+from homesec_bench.graders.normalize import norm_label, world_offset
 from homesec_bench.graders.registry import GradeContext, fail, ok, register, register_validator
 from homesec_bench.graders.schema import coerce, first_violation, schema_problem
 from homesec_bench.models import ModelAnswer, Verdict
 
-# Keys that state an expectation; each must hold.
-EXPECTATIONS = {
-    "equals",
-    "label",
-    "one_of",
-    "set_equals",
-    "contains_all",
-    "contains_none",
-    "partition",
-    "range",
-    "time",
-    "datetime",
-    "text_includes",
-    "text_excludes",
-    "present",
-    "absent",
-    "max_words",
-    "type",
-}
-# Keys that only tune another expectation.
-MODIFIERS = {"labels", "tolerance", "tolerance_min"}
-PARAM_KEYS = {"schema", "fields", "allow_extra_keys"}
-JSON_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
+# The expectation vocabulary is `graders.match`'s; these names stay for callers of the old module.
+EXPECTATIONS = CONDITIONS | set(ALIASES)
+PARAM_KEYS = {"schema", "fields", "allow_extra_keys", "strict_types"}
+EVERY = "*"  # a path segment that means every item of a list (or every value of an object)
 
-_MISSING = object()
+_MISSING = MISSING
 
 
 def split_path(path: str) -> list[str | int]:
     return [int(p) if p.isdigit() else p for p in str(path).split(".")]
 
 
+def _step(current: Any, segment: str | int) -> Any:
+    if isinstance(segment, int) and isinstance(current, list):
+        return current[segment] if segment < len(current) else MISSING
+    if isinstance(current, dict):
+        key = str(segment)
+        if key in current:
+            return current[key]
+        matches = [k for k in current if isinstance(k, str) and norm_label(k) == norm_label(key)]
+        return current[matches[0]] if len(matches) == 1 else MISSING
+    return MISSING
+
+
 def resolve(value: Any, path: str) -> Any:
     """The value at a dotted path (`items.0.name`); object keys match exactly, else case-insensitively."""
     current = value
     for segment in split_path(path):
-        if isinstance(segment, int) and isinstance(current, list):
-            if segment >= len(current):
-                return _MISSING
-            current = current[segment]
-        elif isinstance(current, dict):
-            key = str(segment)
-            if key in current:
-                current = current[key]
-                continue
-            matches = [k for k in current if isinstance(k, str) and norm_label(k) == norm_label(key)]
-            if len(matches) != 1:
-                return _MISSING
-            current = current[matches[0]]
-        else:
-            return _MISSING
+        current = _step(current, segment)
+        if current is MISSING:
+            return MISSING
     return current
+
+
+def expand(value: Any, path: str) -> list[tuple[str, Any]]:
+    """Every (concrete path, value) a path names: `events.*.summary` is the summary of every event,
+    each checked on its own. A `*` over something that is not a list or object names it as missing."""
+    found: list[tuple[list[str], Any]] = [([], value)]
+    for segment in split_path(path):
+        step: list[tuple[list[str], Any]] = []
+        for where, current in found:
+            if segment == EVERY:
+                if isinstance(current, list):
+                    step.extend(([*where, str(i)], item) for i, item in enumerate(current))
+                elif isinstance(current, dict):
+                    step.extend(([*where, str(k)], item) for k, item in current.items())
+                else:
+                    step.append(([*where, EVERY], MISSING))
+            elif current is MISSING:
+                step.append(([*where, str(segment)], MISSING))
+            else:
+                step.append(([*where, str(segment)], _step(current, segment)))
+        found = step
+    return [(".".join(where), current) for where, current in found]
 
 
 def _schema_for_path(schema: Any, path: str) -> dict[str, Any] | None:
@@ -93,127 +83,24 @@ def _schema_for_path(schema: Any, path: str) -> dict[str, Any] | None:
             node = node.get("items")
         else:
             props = node.get("properties")
-            node = props.get(segment) if isinstance(props, dict) else None
+            sub = props.get(segment) if isinstance(props, dict) else None
+            if sub is None and isinstance(node.get("additionalProperties"), dict):
+                sub = node["additionalProperties"]
+            node = sub
     return node if isinstance(node, dict) else None
 
 
-def _type_holds(value: Any, kind: str) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "number":
-        return to_number(value) is not None
-    if kind == "integer":
-        number = to_number(value)
-        return number is not None and float(number).is_integer()
-    if kind == "boolean":
-        return to_bool(value) is not None and (
-            isinstance(value, bool) or norm_label(value) in ("true", "false")
-        )
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, dict)
-    if kind == "null":
-        return value is None
-    return False
-
-
-def check_field(path: str, value: Any, spec: dict[str, Any], offset: str) -> Verdict | None:
+def check_field(path: str, value: Any, spec: Any, offset: str, strict: bool = False) -> Verdict | None:
     """The first failed expectation of one field as a failing verdict, or None when all hold."""
-    present = value is not _MISSING and value is not None
-    if spec.get("absent") is True or spec.get("present") is False:
-        if present:
-            return fail(f"{path} was {short(value)} but should be absent", "unexpected_field", field=path)
-        return None
-    if value is _MISSING:
+    if value is MISSING and not may_be_absent(spec):
         return fail(f"the field {path} is missing", "missing_field", field=path)
-    if spec.get("present") is True and value is None:
-        return fail(f"the field {path} is null but a value was expected", "missing_field", field=path)
-
-    def wrong(msg: str, kind: str = "wrong_value") -> Verdict:
-        return fail(msg, kind, field=path, value=short(value, 200))
-
-    if "type" in spec and not _type_holds(value, str(spec["type"])):
-        return wrong(
-            f"{path} was {type_name(value)} {short(value)} but {spec['type']} was expected",
-            "schema_violation",
-        )
-    if "label" in spec:
-        labels = spec.get("labels") or []
-        want = spec["label"]
-        if not isinstance(value, str | bool) or norm_label(value) != norm_label(want):
-            got = norm_label(value) if isinstance(value, str | bool) else short(value)
-            if isinstance(value, str) and labels and not in_list(value, labels):
-                return wrong(
-                    f"{path} was {short(value)}, not one of the labels; {want!r} was expected", "wrong_label"
-                )
-            return wrong(f"{path} was {got!r} but {want!r} was expected", "wrong_label")
-    if "equals" in spec:
-        tolerance = float(spec.get("tolerance", 1e-6))
-        if not values_equal(value, spec["equals"], tolerance, offset):
-            return wrong(f"{path} was {short(value)} but {short(spec['equals'])} was expected")
-    if "one_of" in spec and not in_list(value, list(spec["one_of"]), offset):
-        return wrong(f"{path} was {short(value)}, not one of {short(spec['one_of'])}")
-    if "set_equals" in spec:
-        if not isinstance(value, list):
-            return wrong(f"{path} was {type_name(value)} {short(value)} but a list was expected")
-        missing, extra = set_difference(value, list(spec["set_equals"]), offset)
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"lacks {short(missing)}")
-            if extra:
-                parts.append(f"has extra {short(extra)}")
-            return wrong(f"{path} {' and '.join(parts)}")
-    if "contains_all" in spec:
-        wanted = list(spec["contains_all"])
-        if isinstance(value, list):
-            missing, _ = set_difference(value, wanted, offset)
-            if missing:
-                return wrong(f"{path} lacks {short(missing)}")
-        elif isinstance(value, str):
-            absent = [w for w in wanted if not contains_word(value, str(w))]
-            if absent:
-                return wrong(f"{path} does not mention {short(absent)}", "missing_text")
-        else:
-            return wrong(f"{path} was {type_name(value)} but a list or text was expected")
-    if "contains_none" in spec:
-        banned = list(spec["contains_none"])
-        if isinstance(value, list):
-            hits = [b for b in banned if in_list(b, value, offset)]
-            if hits:
-                return wrong(f"{path} wrongly includes {short(hits)}")
-        else:
-            hit = present_forbidden(as_text(value), banned)
-            if hit is not None:
-                return wrong(f"{path} mentions {hit!r}, which it must not", "forbidden_text")
-    if "partition" in spec and not partition_equal(value, spec["partition"], offset):
-        return wrong(f"{path} was {short(value)} but the groups {short(spec['partition'])} were expected")
-    if "range" in spec:
-        low, high = spec["range"]
-        number = to_number(value)
-        if number is None or not low <= number <= high:
-            return wrong(f"{path} was {short(value)}, outside {low}..{high}")
-    if "time" in spec and not same_clock(value, str(spec["time"])):
-        return wrong(f"{path} was {short(value)} but the time {spec['time']} was expected")
-    if "datetime" in spec:
-        tolerance = float(spec.get("tolerance_min", 0))
-        if not within_minutes(value, str(spec["datetime"]), tolerance, offset):
-            within = f" (±{tolerance:g} min)" if tolerance else ""
-            return wrong(f"{path} was {short(value)} but {spec['datetime']}{within} was expected")
-    if "text_includes" in spec:
-        group = missing_group(as_text(value), spec["text_includes"])
-        if group is not None:
-            return wrong(f"{path} does not mention {' or '.join(repr(g) for g in group)}", "missing_text")
-    if "text_excludes" in spec:
-        hit = present_forbidden(as_text(value), spec["text_excludes"])
-        if hit is not None:
-            return wrong(f"{path} mentions {hit!r}, which it must not", "forbidden_text")
-    if "max_words" in spec:
-        words = word_count(as_text(value))
-        if words > int(spec["max_words"]):
-            return wrong(f"{path} has {words} words, more than {spec['max_words']}", "too_long")
-    return None
+    mismatch = check(value, spec, path, offset, strict)
+    if mismatch is None:
+        return None
+    details: dict[str, Any] = {"field": path}
+    if mismatch.error_type not in ("missing_field", "unexpected_field"):
+        details["value"] = short(value, 200)
+    return fail(mismatch.reason, mismatch.error_type, **details)
 
 
 @register("json")
@@ -228,11 +115,12 @@ def grade_json(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -
         return fail(f"the answer holds no JSON value (it begins {short(text, 40)})", "not_json")
     value = found.value
     schema = params.get("schema")
+    strict = params.get("strict_types") is True
     if schema is not None:
         problem = schema_problem(schema)
         if problem:
             return fail(f"the test's schema is broken: {problem}", "grader_error")
-        value = coerce(value, schema)
+        value = coerce(value, schema, strict=strict)
         violation = first_violation(value, schema)
         if violation:
             return fail(f"the JSON breaks the schema: {violation}", "schema_violation")
@@ -247,67 +135,26 @@ def grade_json(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -
                 return fail(f"the JSON has keys that were not asked for: {short(extra)}", "schema_violation")
     offset = world_offset(ctx.world)
     for path, spec in fields.items():
-        field_schema = _schema_for_path(schema, str(path)) if schema is not None else None
-        field_value = resolve(value, str(path))
-        if field_schema is not None and field_value is not None and field_value is not _MISSING:
-            field_value = coerce(field_value, field_schema)
-        verdict = check_field(
-            str(path), field_value, spec if isinstance(spec, dict) else {"equals": spec}, offset
-        )
-        if verdict is not None:
-            return verdict
+        for where, field_value in expand(value, str(path)):
+            field_schema = _schema_for_path(schema, where) if schema is not None else None
+            if field_schema is not None and field_value is not None and field_value is not MISSING:
+                field_value = coerce(field_value, field_schema, strict=strict)
+            verdict = check_field(where, field_value, spec, offset, strict)
+            if verdict is not None:
+                return verdict
     checked = f"; all {len(fields)} field checks held" if fields else ""
     return ok(f"the answer is valid JSON{' matching the schema' if schema is not None else ''}{checked}")
 
 
 def _spec_problems(path: str, spec: Any) -> list[str]:
-    if not isinstance(spec, dict):
-        return (
-            []
-            if isinstance(spec, str | int | float | bool)
-            else [f"field {path}: expectation must be a mapping"]
-        )
-    problems = []
-    unknown = set(spec) - EXPECTATIONS - MODIFIERS
-    if unknown:
-        problems.append(f"field {path}: unknown expectation key(s) {sorted(unknown)}")
-    if not set(spec) & EXPECTATIONS:
-        problems.append(f"field {path}: no expectation (one of {sorted(EXPECTATIONS)})")
-    if "label" in spec:
-        labels = spec.get("labels")
-        if not isinstance(labels, list) or len(labels) < 2:
-            problems.append(f"field {path}: `label` needs `labels`, the closed set (two or more)")
-        elif not in_list(spec["label"], labels):
-            problems.append(f"field {path}: label {spec['label']!r} is not in labels {labels}")
-    for key in ("one_of", "set_equals", "contains_all", "contains_none", "text_excludes"):
-        if key in spec and not isinstance(spec[key], list):
-            problems.append(f"field {path}: `{key}` must be a list")
-    if "partition" in spec and not (
-        isinstance(spec["partition"], list) and all(isinstance(g, list) for g in spec["partition"])
-    ):
-        problems.append(f"field {path}: `partition` must be a list of lists")
-    if "range" in spec:
-        bounds = spec["range"]
-        if not (
-            isinstance(bounds, list) and len(bounds) == 2 and all(to_number(b) is not None for b in bounds)
-        ):
-            problems.append(f"field {path}: `range` must be [low, high] numbers")
-    if "time" in spec and parse_clock(str(spec["time"])) is None:
-        problems.append(f"field {path}: `time` {spec['time']!r} is not a clock time")
-    if "datetime" in spec and parse_datetime(str(spec["datetime"])) is None:
-        problems.append(f"field {path}: `datetime` {spec['datetime']!r} is not ISO 8601")
-    if "text_includes" in spec and not text_groups(spec["text_includes"]):
-        problems.append(f"field {path}: `text_includes` must be a list of alternative groups")
-    if "type" in spec and spec["type"] not in JSON_TYPES:
-        problems.append(f"field {path}: `type` must be one of {sorted(JSON_TYPES)}")
-    if "max_words" in spec and not isinstance(spec["max_words"], int):
-        problems.append(f"field {path}: `max_words` must be an integer")
-    return problems
+    return spec_problems(f"field {path}", spec)
 
 
 @register_validator("json")
 def validate_json(params: dict[str, Any], ctx: GradeContext) -> list[str]:
     problems = [f"unknown json param {k!r}" for k in params if k not in PARAM_KEYS]
+    if "strict_types" in params and not isinstance(params["strict_types"], bool):
+        problems.append("`strict_types` must be true or false")
     if "schema" in params:
         problem = schema_problem(params["schema"])
         if problem:

@@ -1,13 +1,21 @@
-"""Comparing one model value to one expected value, leniently on form and strictly on substance.
+"""The one expectation vocabulary: one model value against one expected condition, leniently on
+form and strictly on substance.
 
-Shared by the `json` field expectations and the `tool_calls` argument checks.
+`check(value, spec, subject)` is used by the `json` grader for each field and by the `tool_calls`
+grader for each argument, so both read the same conditions (documented once in docs/test-format.md):
+`equals`, `label`/`labels`, `one_of`, `set_equals` (alias `set`), `contains_all`, `contains_none`,
+`partition`, `range`, `time`, `datetime`/`tolerance_min`, `text_includes`, `text_excludes`, `present`,
+`absent`, `optional`, `any`, `max_words`, `type`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from homesec_bench.graders.extract import short, type_name
 from homesec_bench.graders.normalize import (
+    contains_word,
     find_word,
     norm_label,
     norm_text,
@@ -16,6 +24,7 @@ from homesec_bench.graders.normalize import (
     parse_datetime,
     to_bool,
     to_number,
+    word_count,
 )
 
 DEFAULT_TOLERANCE = 1e-6
@@ -92,8 +101,10 @@ def in_list(value: Any, options: list[Any], offset: str | None = None) -> bool:
     return any(values_equal(value, o, offset=offset) for o in options)
 
 
-def same_clock(actual: Any, expected: str) -> bool:
-    got, want = parse_clock(actual), parse_clock(expected)
+def same_clock(actual: Any, expected: str, offset: str | None = None) -> bool:
+    """Whether `actual` names the clock time `expected` in any common form (`23:40+01:00`,
+    `11:40 pm`, `2026-03-17T23:40+01:00` all name 23:40)."""
+    got, want = parse_clock(actual, offset), parse_clock(expected, offset)
     return got is not None and got == want
 
 
@@ -164,3 +175,252 @@ def partition_equal(actual: Any, expected: list[list[Any]], offset: str | None =
         else:
             return False
     return True
+
+
+# ---------------------------------------------------------------------------- the vocabulary
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
+
+# Keys that state a condition; every one given must hold.
+CONDITIONS = {
+    "equals",
+    "label",
+    "one_of",
+    "set_equals",
+    "contains_all",
+    "contains_none",
+    "partition",
+    "range",
+    "time",
+    "datetime",
+    "text_includes",
+    "text_excludes",
+    "present",
+    "absent",
+    "any",
+    "max_words",
+    "type",
+}
+# Old names that still load: tool-argument `set` is `set_equals`.
+ALIASES = {"set": "set_equals"}
+# Keys that only tune a condition (`optional`: the value may be left out).
+MODIFIERS = {"labels", "tolerance", "tolerance_min", "optional"}
+JSON_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why a value fails its expectation: one sentence and an error type."""
+
+    reason: str
+    error_type: str
+
+
+def canonical(spec: Any) -> dict[str, Any]:
+    """An expectation as a mapping of canonical condition names; a bare value means `equals`."""
+    if not isinstance(spec, dict):
+        return {"equals": spec}
+    return {ALIASES.get(k, k): v for k, v in spec.items()}
+
+
+def may_be_absent(spec: Any) -> bool:
+    spec = canonical(spec)
+    return spec.get("optional") is True or spec.get("absent") is True or spec.get("present") is False
+
+
+def type_holds(value: Any, kind: str, strict: bool = False) -> bool:
+    """Whether `value` is of JSON type `kind`; unless `strict`, "3" is a number and "true" a boolean."""
+    if kind == "string":
+        return isinstance(value, str)
+    if kind in ("number", "integer") and strict:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return kind == "number" or float(value).is_integer()
+    if kind == "number":
+        return to_number(value) is not None
+    if kind == "integer":
+        number = to_number(value)
+        return number is not None and float(number).is_integer()
+    if kind == "boolean":
+        if strict:
+            return isinstance(value, bool)
+        return to_bool(value) is not None and (
+            isinstance(value, bool) or norm_label(value) in ("true", "false")
+        )
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "null":
+        return value is None
+    return False
+
+
+def _strict_equal(value: Any, want: Any) -> bool:
+    """With strict types, a boolean or number must be written as one (`"4"` is not 4)."""
+    if isinstance(want, bool):
+        return isinstance(value, bool)
+    if isinstance(want, int | float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True
+
+
+def check(
+    value: Any,
+    spec: Any,
+    subject: str,
+    offset: str | None = None,
+    strict: bool = False,
+) -> Mismatch | None:
+    """The first condition of `spec` that `value` breaks, or None when all hold. `value` is `MISSING`
+    when the field or argument is not there at all; `strict` turns off reading "4" as 4."""
+    spec = canonical(spec)
+    present = value is not MISSING and value is not None
+    if spec.get("absent") is True or spec.get("present") is False:
+        if present:
+            return Mismatch(f"{subject} was {short(value)} but should be absent", "unexpected_field")
+        return None
+    if value is MISSING:
+        if spec.get("optional") is True:
+            return None
+        return Mismatch(f"{subject} is missing", "missing_field")
+    if spec.get("present") is True and value is None:
+        return Mismatch(f"{subject} is null but a value was expected", "missing_field")
+
+    def wrong(reason: str, kind: str = "wrong_value") -> Mismatch:
+        return Mismatch(reason, kind)
+
+    if "type" in spec and not type_holds(value, str(spec["type"]), strict):
+        return wrong(
+            f"{subject} was {type_name(value)} {short(value)} but {spec['type']} was expected",
+            "schema_violation",
+        )
+    if "label" in spec:
+        labels = spec.get("labels") or []
+        want = spec["label"]
+        if not isinstance(value, str | bool) or norm_label(value) != norm_label(want):
+            got = norm_label(value) if isinstance(value, str | bool) else short(value)
+            if isinstance(value, str) and labels and not in_list(value, labels):
+                return wrong(
+                    f"{subject} was {short(value)}, not one of the labels; {want!r} was expected",
+                    "wrong_label",
+                )
+            return wrong(f"{subject} was {got!r} but {want!r} was expected", "wrong_label")
+    if "equals" in spec:
+        tolerance = float(spec.get("tolerance", DEFAULT_TOLERANCE))
+        want = spec["equals"]
+        if not values_equal(value, want, tolerance, offset) or (strict and not _strict_equal(value, want)):
+            return wrong(f"{subject} was {short(value)} but {short(want)} was expected")
+    if "one_of" in spec and not in_list(value, list(spec["one_of"]), offset):
+        return wrong(f"{subject} was {short(value)}, not one of {short(spec['one_of'])}")
+    if "set_equals" in spec:
+        if not isinstance(value, list):
+            return wrong(f"{subject} was {type_name(value)} {short(value)} but a list was expected")
+        missing, extra = set_difference(value, list(spec["set_equals"]), offset)
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"lacks {short(missing)}")
+            if extra:
+                parts.append(f"has extra {short(extra)}")
+            return wrong(f"{subject} {' and '.join(parts)}")
+    if "contains_all" in spec:
+        wanted = list(spec["contains_all"])
+        if isinstance(value, list):
+            missing, _ = set_difference(value, wanted, offset)
+            if missing:
+                return wrong(f"{subject} lacks {short(missing)}")
+        elif isinstance(value, str):
+            absent = [w for w in wanted if not contains_word(value, str(w))]
+            if absent:
+                return wrong(f"{subject} does not mention {short(absent)}", "missing_text")
+        else:
+            return wrong(f"{subject} was {type_name(value)} but a list or text was expected")
+    if "contains_none" in spec:
+        banned = list(spec["contains_none"])
+        if isinstance(value, list):
+            hits = [b for b in banned if in_list(b, value, offset)]
+            if hits:
+                return wrong(f"{subject} wrongly includes {short(hits)}")
+        else:
+            hit = present_forbidden(as_text(value), banned)
+            if hit is not None:
+                return wrong(f"{subject} mentions {hit!r}, which it must not", "forbidden_text")
+    if "partition" in spec and not partition_equal(value, spec["partition"], offset):
+        return wrong(f"{subject} was {short(value)} but the groups {short(spec['partition'])} were expected")
+    if "range" in spec:
+        low, high = spec["range"]
+        number = to_number(value) if not strict or not isinstance(value, str) else None
+        if number is None or not low <= number <= high:
+            return wrong(f"{subject} was {short(value)}, outside {low}..{high}")
+    if "time" in spec and not same_clock(value, str(spec["time"]), offset):
+        return wrong(f"{subject} was {short(value)} but the time {spec['time']} was expected")
+    if "datetime" in spec:
+        tolerance = float(spec.get("tolerance_min", 0))
+        if not within_minutes(value, str(spec["datetime"]), tolerance, offset):
+            within = f" (±{tolerance:g} min)" if tolerance else ""
+            return wrong(f"{subject} was {short(value)} but {spec['datetime']}{within} was expected")
+    if "text_includes" in spec:
+        group = missing_group(as_text(value), spec["text_includes"])
+        if group is not None:
+            return wrong(f"{subject} does not mention {' or '.join(repr(g) for g in group)}", "missing_text")
+    if "text_excludes" in spec:
+        hit = present_forbidden(as_text(value), spec["text_excludes"])
+        if hit is not None:
+            return wrong(f"{subject} mentions {hit!r}, which it must not", "forbidden_text")
+    if "max_words" in spec:
+        words = word_count(as_text(value))
+        if words > int(spec["max_words"]):
+            return wrong(f"{subject} has {words} words, more than {spec['max_words']}", "too_long")
+    return None
+
+
+def spec_problems(where: str, spec: Any) -> list[str]:
+    """What is wrong with one expectation (unknown keys, no condition, malformed values)."""
+    if not isinstance(spec, dict):
+        if isinstance(spec, str | int | float | bool):
+            return []
+        return [f"{where}: expectation must be a mapping"]
+    problems = []
+    unknown = set(spec) - CONDITIONS - MODIFIERS - set(ALIASES)
+    if unknown:
+        problems.append(
+            f"{where}: unknown expectation key(s) {sorted(unknown)} (an unknown condition; the vocabulary "
+            "is in docs/test-format.md)"
+        )
+    both = [k for k, v in ALIASES.items() if k in spec and v in spec]
+    if both:
+        problems.append(f"{where}: `{both[0]}` and `{ALIASES[both[0]]}` are the same condition; give one")
+    spec = canonical(spec)
+    if not set(spec) & CONDITIONS:
+        problems.append(f"{where}: no condition (one of {sorted(CONDITIONS)}; `any: true` for any value)")
+    if "label" in spec:
+        labels = spec.get("labels")
+        if not isinstance(labels, list) or len(labels) < 2:
+            problems.append(f"{where}: `label` needs `labels`, the closed set (two or more)")
+        elif not in_list(spec["label"], labels):
+            problems.append(f"{where}: label {spec['label']!r} is not in labels {labels}")
+    for key in ("one_of", "set_equals", "contains_all", "contains_none", "text_excludes"):
+        if key in spec and not isinstance(spec[key], list):
+            problems.append(f"{where}: `{key}` must be a list")
+    if "partition" in spec and not (
+        isinstance(spec["partition"], list) and all(isinstance(g, list) for g in spec["partition"])
+    ):
+        problems.append(f"{where}: `partition` must be a list of lists")
+    if "range" in spec:
+        bounds = spec["range"]
+        if not (
+            isinstance(bounds, list) and len(bounds) == 2 and all(to_number(b) is not None for b in bounds)
+        ):
+            problems.append(f"{where}: `range` must be [low, high] numbers")
+    if "time" in spec and parse_clock(str(spec["time"])) is None:
+        problems.append(f"{where}: `time` {spec['time']!r} is not a clock time")
+    if "datetime" in spec and parse_datetime(str(spec["datetime"])) is None:
+        problems.append(f"{where}: `datetime` {spec['datetime']!r} is not ISO 8601")
+    if "text_includes" in spec and not text_groups(spec["text_includes"]):
+        problems.append(f"{where}: `text_includes` must be a list of alternative groups")
+    if "type" in spec and spec["type"] not in JSON_TYPES:
+        problems.append(f"{where}: `type` must be one of {sorted(JSON_TYPES)}")
+    if "max_words" in spec and not isinstance(spec["max_words"], int):
+        problems.append(f"{where}: `max_words` must be an integer")
+    return problems

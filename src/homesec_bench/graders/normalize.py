@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from homesec_bench.graders.times import DEFAULT_OFFSET, read_clock, read_datetime
+from homesec_bench.graders.times import DEFAULT_OFFSET, find_times, read_clock, read_datetime, time_phrase
 from homesec_bench.graders.times import parse_offset as parse_offset
 
 _EDGE = " \t\r\n\"'`“”‘’«»*_.,;:!?()[]{}<>"
@@ -55,12 +55,30 @@ def word_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + body + r"(?!\w)")
 
 
+@lru_cache(maxsize=4096)
+def _phrase_clocks(phrase: str) -> tuple[tuple[int, int], ...] | None:
+    clocks = time_phrase(phrase)
+    return tuple(clocks) if clocks else None
+
+
 def find_word(text: str, phrase: str, normalised: bool = False) -> int:
-    """Position of the first word-boundary occurrence of `phrase` in `text`, or -1."""
+    """Position of the first word-boundary occurrence of `phrase` in `text`, or -1. A phrase that is
+    a clock time ("08:05", "8:05 am", "10:00-13:00") is found as a time in any form
+    (`2026-03-18T08:05+01:00`, `8.05 a.m.`), never inside another time (18:05, 08:50)."""
+    haystack = text if normalised else norm_text(text)
+    clocks = _phrase_clocks(phrase) if isinstance(phrase, str) else None
+    if clocks is not None:
+        mentions = find_times(haystack)
+        positions = []
+        for clock in clocks:
+            found = [m.start for m in mentions if m.clock == clock]
+            if not found:
+                return -1
+            positions.append(min(found))
+        return min(positions)
     pattern = word_pattern(phrase)
     if pattern is None:
         return -1
-    haystack = text if normalised else norm_text(text)
     match = pattern.search(haystack)
     return match.start() if match else -1
 

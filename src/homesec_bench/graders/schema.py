@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -11,8 +12,42 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from homesec_bench.graders.normalize import label_key, to_bool, to_number
+from homesec_bench.graders.times import is_iso_time, read_clock, read_datetime
 
 _FORMATS = FormatChecker()
+
+
+# ISO 8601, as the prompts ask, rather than RFC 3339's stricter profile: seconds may be left out
+# (`2026-03-18T02:00+01:00`), and a time without an offset is read in the world's timezone.
+@_FORMATS.checks("date-time")
+def _is_datetime(value: object) -> bool:
+    return not isinstance(value, str) or read_datetime(value) is not None
+
+
+@_FORMATS.checks("time")
+def _is_time(value: object) -> bool:
+    return not isinstance(value, str) or is_iso_time(value)
+
+
+def _pattern_matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def _as_pattern_clock(instance: str, pattern: str) -> str | None:
+    """An ISO 8601 time or datetime (`20:00:00`, `20:00+01:00`, `2026-03-18T20:00+01:00`) given where
+    a pattern asks for "HH:MM": its clock in the form the pattern takes, when one fits."""
+    if not (is_iso_time(instance) or read_datetime(instance) is not None):
+        return None
+    clock = read_clock(instance)
+    if clock is None:
+        return None
+    for form in (f"{clock[0]:02d}:{clock[1]:02d}", f"{clock[0]:02d}:{clock[1]:02d}:00"):
+        if _pattern_matches(pattern, form):
+            return form
+    return None
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -24,20 +59,26 @@ def _types(schema: dict[str, Any]) -> set[str]:
     return set()
 
 
-def coerce(instance: Any, schema: Any, depth: int = 0) -> Any:
+def coerce(instance: Any, schema: Any, depth: int = 0, strict: bool = False) -> Any:
     """`instance` with "true"/"false" read as booleans and numeric strings as numbers wherever the
-    schema allows only that type (`true` and `"true"` follow the schema's type), and enum labels
-    matched regardless of case and surrounding punctuation."""
+    schema allows only that type (`true` and `"true"` follow the schema's type; not when `strict`),
+    enum labels matched regardless of case and surrounding punctuation, and an ISO 8601 time or
+    datetime given where a pattern asks for "HH:MM" read as its clock time."""
     if not isinstance(schema, dict) or depth > 64:
         return instance
     types = _types(schema)
+    pattern = schema.get("pattern")
+    if isinstance(instance, str) and isinstance(pattern, str) and not _pattern_matches(pattern, instance):
+        clock = _as_pattern_clock(instance, pattern)
+        if clock is not None:
+            return clock
     enum = schema.get("enum")
     if isinstance(instance, str) and isinstance(enum, list) and instance not in enum:
         # "Critical" and "critical." name the enum's "critical": a label's form is not its substance.
         matches = [v for v in enum if isinstance(v, str) and label_key(v) == label_key(instance)]
         if len(matches) == 1:
             return matches[0]
-    if isinstance(instance, str) and types and "string" not in types:
+    if isinstance(instance, str) and types and "string" not in types and not strict:
         if types <= {"boolean", "null"}:
             value = to_bool(instance)
             if value is not None:
@@ -54,7 +95,7 @@ def coerce(instance: Any, schema: Any, depth: int = 0) -> Any:
         out = {}
         for key, value in instance.items():
             sub = props.get(key, extra if isinstance(extra, dict) else None)
-            out[key] = coerce(value, sub, depth + 1)
+            out[key] = coerce(value, sub, depth + 1, strict)
         return out
     if isinstance(instance, list):
         items = schema.get("items")
@@ -62,7 +103,7 @@ def coerce(instance: Any, schema: Any, depth: int = 0) -> Any:
         out_list = []
         for i, value in enumerate(instance):
             sub = prefix[i] if i < len(prefix) else items
-            out_list.append(coerce(value, sub, depth + 1))
+            out_list.append(coerce(value, sub, depth + 1, strict))
         return out_list
     return instance
 

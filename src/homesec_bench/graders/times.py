@@ -356,11 +356,9 @@ def time_phrase(phrase: str, offset: str | None = None) -> list[Clock] | None:
         return None
     mentions = find_times(phrase, offset)
     if not mentions:
-        clock = read_clock(phrase, offset)
-        # A bare number ("8") is a count, not a time, in a word check.
-        if clock is not None and not re.fullmatch(r"\s*\d{1,2}\s*", phrase):
-            return [clock]
-        return None
+        # "8.05" alone is a time in a check phrase; a bare number ("8", "1234") is a count or a PIN.
+        clock = read_clock(phrase, offset) if re.fullmatch(r"\s*\d{1,2}[.:h]\d{2}\s*", phrase) else None
+        return [clock] if clock is not None else None
     rest = phrase
     for mention in reversed(mentions):
         rest = rest[: mention.start] + " " + rest[mention.end :]

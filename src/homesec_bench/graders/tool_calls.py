@@ -12,22 +12,15 @@ from typing import Any
 
 from homesec_bench.graders.extract import answer_text, short
 from homesec_bench.graders.match import (
-    as_text,
-    in_list,
-    missing_group,
-    present_forbidden,
-    same_clock,
-    set_difference,
+    ALIASES,
+    CONDITIONS,
+    MODIFIERS,
+    canonical,
+    check,
+    spec_problems,
     values_equal,
-    within_minutes,
 )
-from homesec_bench.graders.normalize import (
-    contains_word,
-    parse_clock,
-    parse_datetime,
-    to_number,
-    world_offset,
-)
+from homesec_bench.graders.normalize import to_number, world_offset
 from homesec_bench.graders.registry import GradeContext, fail, ok, register, register_validator
 from homesec_bench.graders.schema import coerce, first_violation
 from homesec_bench.graders.text import check_text, text_param_problems
@@ -36,21 +29,8 @@ from homesec_bench.models import ModelAnswer, ToolCall, Verdict
 
 PARAM_KEYS = {"expected", "no_call", "forbid", "allow_extra_calls", "content", "strict_optional"}
 CALL_KEYS = {"name", "arguments", "strict_optional"}
-ACCEPT_KEYS = {
-    "any",
-    "optional",
-    "equals",
-    "one_of",
-    "datetime",
-    "tolerance_min",
-    "time",
-    "set",
-    "contains_all",
-    "contains_none",
-    "text_includes",
-    "text_excludes",
-    "range",
-}
+# The expectation vocabulary is `graders.match`'s, shared with the json grader's field checks.
+ACCEPT_KEYS = CONDITIONS | MODIFIERS | set(ALIASES)
 # Content checks that need some text to hold; with none of them, an empty content is fine.
 POSITIVE_TEXT_CHECKS = {"must_include", "in_order", "is_question", "must_be_refusal", "language", "min_words"}
 # Prefixes some servers and templates put before a function name.
@@ -81,39 +61,37 @@ def call_arguments(call: ToolCall) -> dict[str, Any] | None:
 def may_be_absent(accept: Any) -> bool:
     if isinstance(accept, list):
         return any(a is None for a in accept)
-    return isinstance(accept, dict) and accept.get("optional") is True
+    if not isinstance(accept, dict):
+        return False
+    spec = canonical(accept)
+    return spec.get("optional") is True or spec.get("absent") is True or spec.get("present") is False
 
 
 def accepts(value: Any, accept: Any, offset: str) -> bool:
-    """Whether `value` is acceptable under ACCEPT: a list of values, or a mapping of conditions."""
+    """Whether `value` is acceptable under ACCEPT: a list of values, or a mapping of conditions in
+    the shared vocabulary (`graders.match`)."""
     if isinstance(accept, list):
         return any(a is not None and values_equal(value, a, offset=offset) for a in accept)
-    if not isinstance(accept, dict):
-        return values_equal(value, accept, offset=offset)
-    text = as_text(value)
-    checks = {
-        "equals": lambda want: values_equal(value, want, offset=offset),
-        "one_of": lambda want: in_list(value, list(want), offset),
-        "datetime": lambda want: within_minutes(
-            value, str(want), float(accept.get("tolerance_min", 0)), offset
-        ),
-        "time": lambda want: same_clock(value, str(want)),
-        "set": lambda want: isinstance(value, list) and set_difference(value, list(want), offset) == ([], []),
-        "contains_all": lambda want: (
-            not set_difference(value, list(want), offset)[0]
-            if isinstance(value, list)
-            else all(contains_word(text, str(w)) for w in want)
-        ),
-        "contains_none": lambda want: (
-            not any(in_list(w, value, offset) for w in want)
-            if isinstance(value, list)
-            else present_forbidden(text, want) is None
-        ),
-        "text_includes": lambda want: missing_group(text, want) is None,
-        "text_excludes": lambda want: present_forbidden(text, want) is None,
-        "range": lambda want: (n := to_number(value)) is not None and want[0] <= n <= want[1],
-    }
-    return all(check(accept[key]) for key, check in checks.items() if key in accept)
+    return check(value, accept, "the argument", offset) is None
+
+
+def narrows(value: Any, rule: Any, prop: dict[str, Any] | None) -> bool:
+    """Whether an optional argument's value narrows the request, under the tool's `narrows` rule
+    (tools.yaml): `true` (any value narrows, except one of `except` or an array holding every
+    member of its enum) or `{below: N}` (a number below N narrows, as a result limit does)."""
+    if rule is None or rule is False:
+        return False
+    rule = rule if isinstance(rule, dict) else {}
+    if "below" in rule:
+        number = to_number(value)
+        return number is not None and number < float(rule["below"])
+    if any(values_equal(value, keep) for keep in rule.get("except") or []):
+        return False
+    items = (prop or {}).get("items")
+    enum = items.get("enum") if isinstance(items, dict) else None
+    if isinstance(value, list) and isinstance(enum, list) and enum:
+        return not all(any(values_equal(v, member) for v in value) for member in enum)
+    return True
 
 
 @dataclass
@@ -178,6 +156,18 @@ def check_call(
                 "wrong_arg_value",
             )
         good += 1
+    rules = (ctx.tools.get(name) or {}).get("narrows") or {}
+    required = set(schema.get("required") or [])
+    for arg, value in args.items():
+        if arg in wanted_args or arg in required or arg not in rules:
+            continue
+        if narrows(coerce(value, props.get(arg)), rules[arg], props.get(arg)):
+            return CallCheck(
+                False,
+                closeness(),
+                f"{name} got {arg}={short(value)}, which narrows what the request asked for",
+                "narrowed_request",
+            )
     if strict or expected.get("strict_optional"):
         extra = [a for a in args if a not in wanted_args and a not in (schema.get("required") or [])]
         if extra:
@@ -320,17 +310,7 @@ def _accept_problems(where: str, arg: str, accept: Any, prop: dict[str, Any] | N
                     )
                     break
     elif isinstance(accept, dict):
-        unknown = set(accept) - ACCEPT_KEYS
-        if unknown:
-            problems.append(f"{where}: argument {arg!r} has unknown condition(s) {sorted(unknown)}")
-        if not set(accept) - {"optional", "tolerance_min"}:
-            problems.append(f"{where}: argument {arg!r} states no condition (use `any: true` for any value)")
-        if "datetime" in accept and parse_datetime(str(accept["datetime"])) is None:
-            problems.append(f"{where}: argument {arg!r} datetime {accept['datetime']!r} is not ISO 8601")
-        if "time" in accept and parse_clock(str(accept["time"])) is None:
-            problems.append(f"{where}: argument {arg!r} time {accept['time']!r} is not a clock time")
-        if "range" in accept and not (isinstance(accept["range"], list) and len(accept["range"]) == 2):
-            problems.append(f"{where}: argument {arg!r} range must be [low, high]")
+        problems.extend(spec_problems(f"{where}: argument {arg!r}", accept))
     else:
         problems.append(f"{where}: argument {arg!r} must be a list of acceptable values or a mapping")
     return problems
