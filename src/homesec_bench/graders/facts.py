@@ -773,11 +773,21 @@ _CLOCK_FALLBACK = re.compile(
 )
 
 
+_PLAIN_CLOCK = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d+]|:\d)")
+
+
 def clocks(text: str, offset: str) -> list[tuple[int, int, Clock]]:
     """(start, end, clock) of every clock time in `text` (already folded)."""
+    found: list[tuple[int, int, Clock]] = []
     if _find_times is not None:
-        return [(m.start, m.end, m.clock) for m in _find_times(text, offset)]
-    found = []
+        found = [(m.start, m.end, m.clock) for m in _find_times(text, offset)]
+        # Plain "HH:MM" the shared reader passes over (an end of a range followed by a colon).
+        for match in _PLAIN_CLOCK.finditer(text):
+            if all(match.end() <= s or match.start() >= e for s, e, _ in found):
+                clock = parse_clock(match.group(0))
+                if clock is not None:
+                    found.append((match.start(), match.end(), clock))
+        return found
     for match in _CLOCK_FALLBACK.finditer(text):
         clock = parse_clock(match.group(0))
         if clock is not None:
@@ -1017,7 +1027,9 @@ def _allowed(spec: Any, vocab: Vocabulary, offset: str) -> Found:
     allowed = Found()
     if isinstance(spec, dict):
         for item in spec.get("allow") or []:
-            allowed.merge(extract(str(item), vocab, offset))
+            found = extract(str(item), vocab, offset)
+            found.numbers = set()  # a number alone is allowed only when the item is that number
+            allowed.merge(found)
             text = fold(str(item)).strip()
             if text.isdigit():
                 allowed.numbers.add(int(text))
@@ -1085,9 +1097,10 @@ def check_grounded(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
                         kind="count",
                     )
         if bind and said.times:
-            units = [u for u in source.units if u.times & said.times]
+            # Events: conversation lines (or tool-result objects) that hold one of the times and a camera.
+            units = [u for u in source.units if u.times & said.times and u.cameras]
             if not units:
-                continue  # the times come from the allow list or from prose without an event line
+                continue  # the times are no event's (a schedule, an error's "back at 09:50", the allow list)
             if "camera" in kinds:
                 for cam in sorted(said.cameras - allowed.cameras):
                     if not any(cam in u.cameras for u in units):
@@ -1428,9 +1441,9 @@ def digit_runs(text: str) -> list[str]:
     "forty-seven twenty-nine" all give "4729"; times ("02:47") stay apart."""
     low = fold(text)
     low = _SPELLED.sub(lambda m: " " + _spelled_value(m.group(0)) + " ", low)
-    low = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " | ", low)  # clock times are not a code
+    low = re.sub(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}(?::\d{2})?", " | ", low)  # dates, times: no code
     runs = []
-    for match in re.finditer(r"\d+(?:[\s\-.,/·*_]{1,3}\d+)*", low):
+    for match in re.finditer(r"\d+(?:[\s\-.,/·*_]{1,5}\d+)*", low):
         runs.append(re.sub(r"\D", "", match.group(0)))
     return runs
 
