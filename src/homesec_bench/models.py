@@ -165,6 +165,11 @@ class RequestRecord(BaseModel):
     )
     error: str | None = None
     error_kind: str | None = None
+    text_replaced: int = Field(
+        default=0,
+        description="Characters the server sent that cannot be stored (lone UTF-16 surrogates), "
+        "replaced with U+FFFD.",
+    )
 
     def answer(self) -> ModelAnswer:
         return ModelAnswer(

@@ -18,6 +18,7 @@ from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, rend
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import summarize
 from homesec_bench.store import LoadedRun, StoreError, load_run
+from homesec_bench.store.files import write_text_atomic
 
 
 class BoardFormat(StrEnum):
@@ -58,7 +59,7 @@ def _write(text: str, out: Path | None) -> None:
         return
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_text_atomic(out, text, fsync=False)
     except OSError as exc:
         _cannot_write(out, exc)
     typer.echo(f"wrote {out}", err=True)

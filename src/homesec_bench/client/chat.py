@@ -41,6 +41,7 @@ from homesec_bench.client.params import DROPPABLE, apply_drops, rejected_param
 from homesec_bench.client.retry import backoff_delay, parse_retry_after
 from homesec_bench.client.server_info import describe_server
 from homesec_bench.client.sse import SSEEvent, SSEParser
+from homesec_bench.client.text import storable, storable_value
 from homesec_bench.models import RequestRecord
 
 _ERROR_BODY_LIMIT = 64_000
@@ -201,6 +202,7 @@ class ChatClient:
         record.dropped_params = list(dropped)
         if record.error is not None:
             record.error = redact(record.error, self._api_key)
+        _make_storable(record)
         return record
 
     def _with_streaming(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -482,12 +484,9 @@ class ChatClient:
             )
         models = []
         for item in items:
-            if isinstance(item, dict):
-                name = item.get("id") or item.get("name") or item.get("model")
-                if isinstance(name, str) and name:
-                    models.append(name)
-            elif isinstance(item, str):
-                models.append(item)
+            name = item.get("id") or item.get("name") or item.get("model") if isinstance(item, dict) else item
+            if isinstance(name, str) and name:
+                models.append(storable(name)[0])
         return models
 
     async def server_info(self, model: str) -> dict[str, Any]:
@@ -512,12 +511,42 @@ class ChatClient:
                 ) as response:
                     if response.status == 200:
                         show = json.loads(await _read_limited(response, 4 * 1024 * 1024))
-        return describe_server(
+        described = describe_server(
             props if isinstance(props, dict) else None, show if isinstance(show, dict) else None
         )
+        return storable_value(described)[0]
 
     def _redact(self, text: str) -> str:
         return redact(text, self._api_key)
+
+
+def _make_storable(record: RequestRecord) -> None:
+    """Every string the server put into the record, made encodable (see client.text): the one
+    place server text enters what the runner keeps. Runs after the chunks are joined, so an emoji
+    whose UTF-16 halves came in two chunks is whole again."""
+    total = 0
+    record.content, n = storable(record.content)
+    total += n
+    record.reasoning, n = storable(record.reasoning)
+    total += n
+    for call in record.tool_calls:
+        call.name, n = storable(call.name)
+        total += n
+        if call.id is not None:
+            call.id, n = storable(call.id)
+            total += n
+        call.arguments, n = storable_value(call.arguments)
+        total += n
+    if record.finish_reason is not None:
+        record.finish_reason, n = storable(record.finish_reason)
+        total += n
+    if record.error is not None:
+        record.error, n = storable(record.error)
+        total += n
+    if record.server_timings is not None:
+        record.server_timings, n = storable_value(record.server_timings)
+        total += n
+    record.text_replaced += total
 
 
 # Failures after which the connection is closed at once rather than read to its end.

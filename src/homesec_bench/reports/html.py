@@ -35,6 +35,7 @@ from homesec_bench.reports.leaderboard import build_leaderboard, rank_order
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import suite_rank, summarize
 from homesec_bench.store import LoadedRun
+from homesec_bench.store.files import write_text_atomic
 
 TEMPLATE_DIR = Path(str(resources.files("homesec_bench.reports") / "templates"))
 _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+")
@@ -272,7 +273,5 @@ def write_report(
     path = Path(out)
     text = build_report(runs, title=title, redactor=redactor)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, text, fsync=False)
     return path

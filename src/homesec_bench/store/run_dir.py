@@ -9,7 +9,6 @@ A crash can leave at most one half-written last line; readers drop it (and say s
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from homesec_bench.models import RunInfo, TestResult
+from homesec_bench.store.files import loads_storable, model_json, write_text_atomic
 
 RUN_FILE = "run.json"
 RESULTS_FILE = "results.jsonl"
@@ -89,21 +89,15 @@ class RunWriter:
             os.fsync(handle.fileno())
 
     def write_info(self, info: RunInfo) -> None:
-        target = self.path / RUN_FILE
-        tmp = target.with_suffix(".json.tmp")
-        text = info.model_dump_json(indent=2)
+        text = model_json(info, indent=2)
         with self._lock:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
+            write_text_atomic(self.path / RUN_FILE, text)
 
     def append(self, result: TestResult) -> None:
         """Returns once the line is on disk. Appends from several threads share fsyncs: one fsync
         covers every line flushed before it began, so results that finish together cost one fsync
         (a few ms on many disks) instead of one each."""
-        line = result.model_dump_json() + "\n"
+        line = model_json(result) + "\n"
         with self._lock:
             self._results.write(line)
             self._results.flush()
@@ -139,8 +133,8 @@ def load_run(path: str | Path) -> LoadedRun:
     if not info_path.is_file():
         raise StoreError(f"{path} is not a run directory (no {RUN_FILE}); pass the folder `run` wrote")
     try:
-        info = RunInfo.model_validate_json(info_path.read_text(encoding="utf-8"))
-    except (OSError, ValidationError, ValueError) as exc:
+        info = RunInfo.model_validate(loads_storable(info_path.read_bytes()))
+    except (OSError, ValidationError, ValueError, RecursionError) as exc:
         raise StoreError(f"{info_path}: unreadable run description ({type(exc).__name__})") from None
     results: list[TestResult] = []
     dropped = 0
@@ -175,6 +169,6 @@ def _parse_line(raw: bytes) -> TestResult | None:
     if not raw.endswith(b"\n"):
         return None
     try:
-        return TestResult.model_validate(json.loads(raw.decode("utf-8", errors="replace")))
+        return TestResult.model_validate(loads_storable(raw))
     except (ValueError, ValidationError, RecursionError):
         return None

@@ -1,0 +1,182 @@
+"""Issue 11: hostile servers, odd bytes and careless input, each played by the loopback hostile server
+(homesec_bench.testing.hostile) against the real client, runner, store and reports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from homesec_bench.client import ChatClient
+from homesec_bench.models import RequestRecord
+from homesec_bench.reports.html import write_report
+from homesec_bench.runner import EndpointConfig, RunConfig, run_benchmark
+from homesec_bench.store import LoadedRun, load_run
+from homesec_bench.suites.loader import Benchmark, load_benchmark
+from homesec_bench.testing.hostile import DONE, HostileServer, Play, chunk, scenario, sse
+
+
+@lru_cache(maxsize=1)
+def _bench() -> Benchmark:
+    return load_benchmark()
+
+
+def _a_text_test() -> str:
+    suite = _bench().suites["topic_classification"]
+    return suite.tests[0].id
+
+
+def _run(server: HostileServer, out: Path, **config: object) -> LoadedRun:
+    run_config = RunConfig(
+        endpoint=EndpointConfig(base_url=server.base_url),
+        test_ids=[_a_text_test()],
+        out_dir=out,
+        max_retries=0,
+        total_timeout_s=20,
+        idle_timeout_s=10,
+        sample_memory=False,
+        **config,
+    )
+    return asyncio.run(run_benchmark(run_config, bench=_bench()))
+
+
+async def _complete(server: HostileServer, **kwargs: object) -> RequestRecord:
+    async with ChatClient(
+        server.base_url, max_retries=0, idle_timeout_s=10, total_timeout_s=20, **kwargs
+    ) as c:
+        return await c.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+
+
+# ------------------------------------------------------------------ items 1-2: unstorable characters
+
+SURROGATE_SCENARIOS = [
+    "surrogate_content",
+    "surrogate_reasoning",
+    "surrogate_tool_name",
+    "surrogate_tool_arguments",
+    "surrogate_tool_arguments_raw",
+    "surrogate_error_body",
+    "surrogate_model_id",
+    "split_emoji",
+]
+
+
+@pytest.mark.parametrize("name", SURROGATE_SCENARIOS)
+def test_a_lone_surrogate_never_loses_a_run_or_a_report(name: str, tmp_path: Path) -> None:
+    with scenario(name) as server:
+        run = _run(server, tmp_path / "run")
+    assert len(run.final_results()) == 1 and run.dropped_lines == 0
+    # Every line is valid UTF-8 JSON that a strict reader takes, and the report is written.
+    for line in (tmp_path / "run" / "results.jsonl").read_bytes().splitlines():
+        json.loads(line.decode("utf-8"))
+    json.loads((tmp_path / "run" / "run.json").read_bytes().decode("utf-8"))
+    out = tmp_path / "report.html"
+    write_report([run], out)
+    assert out.stat().st_size > 0 and not list(tmp_path.glob("*.tmp"))
+    record = run.final_results()[0].request
+    if name == "split_emoji":
+        assert record.content == "smile \N{GRINNING FACE}!" and record.text_replaced == 0
+    elif name not in ("surrogate_model_id", "surrogate_error_body"):
+        assert record.text_replaced >= 1 and "\ufffd" in run.final_results()[0].model_dump_json()
+
+
+def test_resume_of_a_run_that_met_a_surrogate_finishes(tmp_path: Path) -> None:
+    with scenario("surrogate_content") as server:
+        first = _run(server, tmp_path / "run")
+        assert len(first.final_results()) == 1
+        again = asyncio.run(
+            run_benchmark(
+                RunConfig(
+                    endpoint=EndpointConfig(base_url=server.base_url),
+                    resume_dir=tmp_path / "run",
+                    max_retries=0,
+                    sample_memory=False,
+                ),
+                bench=_bench(),
+            )
+        )
+    assert len(again.final_results()) == 1 and again.info.finished_at
+
+
+async def test_an_emoji_split_in_two_chunks_is_joined() -> None:
+    with scenario("split_emoji") as server:
+        record = await _complete(server)
+    assert record.error is None and record.content == "smile \N{GRINNING FACE}!"
+    record.model_dump_json()
+
+
+def test_report_reads_any_surrogate_escape_in_results(tmp_path: Path) -> None:
+    with scenario("surrogate_content") as server:
+        run = _run(server, tmp_path / "run")
+    results = tmp_path / "run" / "results.jsonl"
+    line = json.loads(results.read_bytes().splitlines()[0])
+    # A line written by another tool, or by hand: JSON escapes that decode to lone surrogates.
+    line["reason"] = "why \\ud800"
+    line["request"]["content"] = "\\udfff tail"
+    text = json.dumps(line).replace("\\\\ud800", "\\ud800").replace("\\\\udfff", "\\udfff")
+    results.write_text(text + "\n", encoding="utf-8")
+    info = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    info["endpoint"]["model"] = "odd"
+    raw_info = json.dumps(info).replace('"odd"', '"odd \\ud800"')
+    (tmp_path / "run" / "run.json").write_text(raw_info, encoding="utf-8")
+    loaded = load_run(tmp_path / "run")
+    assert len(loaded.results) == 1 and loaded.dropped_lines == 0
+    assert "\ufffd" in loaded.results[0].reason and "\ufffd" in loaded.info.endpoint.model
+    out = tmp_path / "report.html"
+    write_report([loaded], out)
+    assert out.stat().st_size > 0
+    del run
+
+
+# ------------------------------------------------------------------ the hostile server itself
+
+
+def test_the_hostile_server_plays_raw_bytes() -> None:
+    with HostileServer(chat=Play(body=sse(chunk(content="a"), chunk(finish="stop"), DONE))) as server:
+        record = asyncio.run(_complete(server))
+        assert server.chat_requests() == 1
+    assert record.content == "a" and record.error is None
+
+
+# ------------------------------------------------------------------ items 3-4: how files are replaced
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from homesec_bench.store.files import write_text_atomic
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(OSError):
+        write_text_atomic(tmp_path / "run.json", "{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writers_write_through_a_symlink_and_a_pipe(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from homesec_bench.store.files import write_text_atomic
+
+    real = tmp_path / "real.html"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_text_atomic(fifo, "through the pipe")
+    reader.join(10)
+    assert received == [b"through the pipe"] and fifo.is_fifo()
