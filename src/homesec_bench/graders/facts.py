@@ -25,6 +25,7 @@ module; the world's cameras, people and plates are read from `ctx.world`.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -375,6 +376,8 @@ ACTIONS: dict[str, dict[str, Any]] = {
             "link",
             "ev_\\d+",
             "backup",
+            "it",
+            "them",
         ],
         "states": [],
     },
@@ -524,8 +527,6 @@ NEGATORS = {
     "ignored",
     "ignore",
     "ignoring",
-    "instead",
-    "rather",
     "without",
     "unable",
     "nowhere",
@@ -535,6 +536,7 @@ NEGATORS = {
     "shan't",
     "needn't",
 }
+_NEGATING_PAIRS = {("instead", "of"), ("rather", "than")}
 # Words before a verb that report someone else's words ("a notice asking me to unlock").
 REPORTING = {
     "asked",
@@ -1145,7 +1147,8 @@ def _has_object(spec: dict[str, Any], clause: str) -> bool:
 def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, bool]:
     recent = prefix_words[-7:]
     first = any(w in _FIRST_PERSON for w in prefix_words) or ("let" in prefix_words and "me" in prefix_words)
-    if any(w in NEGATORS or w.endswith("n't") for w in recent):
+    pairs = set(itertools.pairwise(recent))
+    if any(w in NEGATORS or w.endswith("n't") for w in recent) or pairs & _NEGATING_PAIRS:
         return "negated", first
     if any(w in REPORTING for w in prefix_words):
         return "reported", first
@@ -1156,6 +1159,8 @@ def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, 
     done_past = at_start or last in _FIRST_PERSON | _PERFECT | _PASSIVE_AUX | _AFFIRM
     if form == "past" and done_past:
         return "done", first
+    if form == "past" and first and prefix_words and prefix_words[-1] in ("and", "then", "also"):
+        return "done", first  # "I searched the camera and shared the clip": the subject carries over
     if form == "ing" and (at_start or last in _PROGRESSIVE or last in _FIRST_PERSON):
         return "done", first
     return "other", first
