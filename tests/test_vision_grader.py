@@ -195,3 +195,86 @@ def truth_answer_for(test: TestCase) -> dict:
     from homesec_bench.vision import load_fixtures
 
     return truth_answer(load_fixtures().image(test.grader.params["image"]))
+
+
+def _with(test_id: str, **change) -> tuple[TestCase, ModelAnswer]:
+    test = next(t for t in TESTS if t.id == f"vision.{test_id}")
+    return test, ModelAnswer(content=json.dumps({**truth_answer_for(test), **change}))
+
+
+def test_an_extra_key_fails_because_the_question_says_exactly_these_keys() -> None:
+    test, answer = _with("backyard_dog_day", confidence=0.9)
+    verdict = grade_vision(answer, test.grader.params)
+    assert not verdict.passed and verdict.error_type == "extra_field" and "confidence" in verdict.reason
+
+
+def test_hazards_are_a_set_and_fire_is_not_accepted_where_only_smoke_is_shown() -> None:
+    test, answer = _with("kitchen_smoke_day", hazards=["smoke", "fire"])
+    assert not _passes(test, answer)
+    test, answer = _with("kitchen_smoke_day", hazards=["smoke"])
+    assert _passes(test, answer)
+
+
+@pytest.mark.parametrize(
+    ("frame", "description", "ok"),
+    [
+        ("front_empty_day", "No people, vehicles or animals are visible at the front door.", True),
+        ("front_empty_day", "Nobody is at the door and there is no parcel on the step.", True),
+        ("front_empty_day", "A person waits at the front door in daylight.", False),
+        ("front_empty_day", "Nobody is at the front door, a cat sits on the path.", False),
+        ("backyard_fox_night_ir", "A fox, not a dog, crosses the lawn at 3:12 a.m. in infrared.", True),
+        ("backyard_fox_night_ir", "A dog crosses the lawn at night in infrared.", False),
+        (
+            "kitchen_smoke_day",
+            "Smoke fills the kitchen, possibly from a pan; no fire or people visible.",
+            True,
+        ),
+        ("kitchen_smoke_day", "Smoke fills the kitchen as flames rise from the hob.", False),
+        ("living_room_dog_night_ir", "A small dog is lying on the rug in the dark living room.", True),
+        ("living_room_empty_day", "An empty living room where a man lies motionless on the floor.", False),
+        ("driveway_group_night_ir", "At 01:05 three people stand on the driveway in infrared.", True),
+        ("driveway_group_night_ir", "At 01:05 five people stand on the driveway in infrared.", False),
+        ("front_courier_parcel_day", "Two couriers stand at the front door beside a parcel.", False),
+        ("driveway_empty_night_ir", "An empty driveway at night with no cars, in infrared.", True),
+        ("driveway_empty_night_ir", "A car is parked on the driveway at night.", False),
+        ("driveway_group_night_ir", "Three people stand on the driveway. It is night.", False),
+        ("backyard_dog_day", " ".join(["word"] * 31), False),
+        ("backyard_dog_day", " ".join(["dog"] * 30), True),
+    ],
+)
+def test_description_states_nothing_the_frame_lacks_in_one_sentence(
+    frame: str, description: str, ok: bool
+) -> None:
+    test, answer = _with(frame, description=description)
+    verdict = grade_vision(answer, test.grader.params)
+    assert verdict.passed is ok, verdict.reason
+    if not ok:
+        assert verdict.error_type == "bad_description"
+
+
+def test_either_accepts_any_value_of_a_field_the_frame_cannot_decide() -> None:
+    from homesec_bench.vision.expect import expectation
+    from homesec_bench.vision.manifest import FixtureImage
+
+    image = FixtureImage(
+        id="hall_no_window", file="x.jpg", camera="hall", time_of_day="day", indoors=True,
+        level="normal", description="An empty hall with no window.", either=["time_of_day"],
+    )  # fmt: skip
+    params = {"image": image.id, "expect": expectation(image)}
+    body = truth_answer(image)
+    for value in ("day", "night", "nighttime"):
+        assert grade_vision(ModelAnswer(content=json.dumps({**body, "time_of_day": value})), params).passed
+    assert not grade_vision(ModelAnswer(content=json.dumps({**body, "time_of_day": "dusk"})), params).passed
+    assert not grade_vision(ModelAnswer(content=json.dumps({**body, "indoors": False})), params).passed
+    from homesec_bench.vision.grading import validate_params
+
+    assert validate_params(params) == []
+    assert validate_params({"expect": {**params["expect"], "either": ["level"]}}) != []
+
+
+def test_every_truth_description_obeys_the_question() -> None:
+    from homesec_bench.vision import load_fixtures
+
+    for image in load_fixtures().images:
+        assert len(image.description.split()) <= 30, image.id
+        assert image.description.count(". ") == 0, image.id

@@ -7,13 +7,18 @@ Tolerances:
 - hazards: every true hazard named; others only where the manifest tolerates them (smoke with fire);
 - conditions: every true condition named, and no other unless the manifest tolerates it;
 - level: the true level or one the manifest also accepts;
-- person_at_door, indoors, time_of_day: exact.
+- person_at_door, indoors, time_of_day: exact, unless the manifest lists the field in `either` (the
+  frame cannot decide it, so any well-formed value is accepted);
+- description: one sentence of at most 30 words (as the question asks) that states no person, vehicle,
+  animal or hazard the truth says is absent and no count above the truth (`describe.py`);
+- the answer holds exactly the question's keys: an extra key fails.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from homesec_bench.vision.describe import description_expectation
 from homesec_bench.vision.manifest import FixtureImage
 
 GRADED_FIELDS = (
@@ -29,7 +34,7 @@ GRADED_FIELDS = (
     "conditions",
     "description",
 )
-DESCRIPTION_MAX_WORDS = 40
+DESCRIPTION_MAX_WORDS = 30
 
 
 def count_tolerance(kind: str, value: int) -> int:
@@ -40,7 +45,7 @@ def count_tolerance(kind: str, value: int) -> int:
 def expectation(image: FixtureImage) -> dict[str, Any]:
     """The `expect` block of a vision grader's params for this frame."""
     allowed_conditions = set(image.conditions) | set(image.conditions_ok)
-    return {
+    expect: dict[str, Any] = {
         "level": [image.level, *[lv for lv in image.level_ok if lv != image.level]],
         "people": {"count": image.people, "tolerance": count_tolerance("people", image.people)},
         "person_at_door": image.person_at_door,
@@ -54,13 +59,22 @@ def expectation(image: FixtureImage) -> dict[str, Any]:
         "indoors": image.indoors,
         "time_of_day": image.time_of_day,
         "conditions": {"required": sorted(set(image.conditions)), "allowed": sorted(allowed_conditions)},
-        "description": {"max_words": DESCRIPTION_MAX_WORDS},
+        "description": description_expectation(
+            people=image.people,
+            vehicles=image.vehicles,
+            packages=image.packages,
+            animals=image.animals,
+            hazards=sorted(set(image.hazards) | set(image.hazards_ok)),
+            tolerance=count_tolerance,
+        ),
     }
+    if image.either:
+        expect["either"] = sorted(set(image.either))
+    return expect
 
 
 def truth_answer(image: FixtureImage) -> dict[str, Any]:
     """The answer a perfect observer gives for this frame, in the shape the question asks for."""
-    words = image.description.split()
     return {
         "people": image.people,
         "person_at_door": image.person_at_door,
@@ -72,5 +86,5 @@ def truth_answer(image: FixtureImage) -> dict[str, Any]:
         "time_of_day": image.time_of_day,
         "conditions": sorted(set(image.conditions)),
         "level": image.level,
-        "description": " ".join(words[:DESCRIPTION_MAX_WORDS]),
+        "description": image.description,
     }

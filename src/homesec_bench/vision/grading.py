@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from homesec_bench.models import ModelAnswer, Verdict
+from homesec_bench.vision import describe
 from homesec_bench.vision.expect import GRADED_FIELDS
 from homesec_bench.vision.manifest import CONDITIONS, HAZARDS, LEVELS
 
@@ -153,8 +154,9 @@ def _time(value: Any) -> str:
     return _TIME_WORDS.get(_key(value), _key(value))
 
 
-def _check_field(name: str, expect: Any, got: Any) -> tuple[bool, str, str]:
-    """(ok, what was expected, what was found) for one field; raises _Bad for a malformed value."""
+def _check_field(name: str, expect: Any, got: Any, either: bool = False) -> tuple[bool, str, str]:
+    """(ok, what was expected, what was found) for one field; raises _Bad for a malformed value.
+    `either`: the frame cannot decide this field, so any well-formed value is right."""
     if name == "level":
         value = _level(got)
         return value in expect, " or ".join(expect), value
@@ -165,10 +167,11 @@ def _check_field(name: str, expect: Any, got: Any) -> tuple[bool, str, str]:
         return abs(value - want) <= tol, shown, str(value)
     if name in ("person_at_door", "indoors"):
         value = _as_bool(got)
-        return value == expect, str(expect).lower(), str(value).lower()
+        return value == expect or either, "either" if either else str(expect).lower(), str(value).lower()
     if name == "time_of_day":
         value = _time(got)
-        return value == expect, expect, value
+        ok = value == expect or (either and value in ("day", "night"))
+        return ok, "day or night" if either else expect, value
     if name == "animals":
         kinds = sorted({_animal(w) for w in _as_list(got)})
         return kinds == sorted(expect), "[" + ", ".join(expect) + "]", "[" + ", ".join(kinds) + "]"
@@ -183,8 +186,9 @@ def _check_field(name: str, expect: Any, got: Any) -> tuple[bool, str, str]:
     if name == "description":
         if not isinstance(got, str) or not got.strip():
             raise _Bad("not a sentence")
-        n = len(got.split())
-        return n <= expect["max_words"], f"at most {expect['max_words']} words", f"{n} words"
+        wrong = describe.problems(got, expect)
+        want = f"one sentence of at most {expect['max_words']} words stating nothing the frame lacks"
+        return not wrong, want, "; ".join(wrong) if wrong else f"{len(got.split())} words"
     raise _Bad(f"unknown field {name}")
 
 
@@ -218,6 +222,12 @@ def grade_vision(answer: ModelAnswer, params: dict[str, Any]) -> Verdict:
     fields: dict[str, dict[str, Any]] = {}
     failed: list[str] = []
     first: tuple[str, str] | None = None
+    either = set(expect.get("either", []))
+    extra = sorted(k for k in data if k not in GRADED_FIELDS)
+    if extra:  # the question asks for "exactly these keys"
+        failed.append("keys")
+        fields["keys"] = {"ok": False, "expected": "exactly the question's keys", "got": ", ".join(extra)}
+        first = (f"The answer has key(s) the question did not ask for: {', '.join(extra)}.", "extra_field")
     for name in GRADED_FIELDS:
         if name not in expect:
             continue
@@ -227,7 +237,7 @@ def grade_vision(answer: ModelAnswer, params: dict[str, Any]) -> Verdict:
             first = first or (f"The answer has no `{name}` field.", "missing_field")
             continue
         try:
-            ok, want, got = _check_field(name, expect[name], data[name])
+            ok, want, got = _check_field(name, expect[name], data[name], name in either)
         except _Bad as exc:
             fields[name] = {"ok": False, "expected": None, "got": repr(data[name])[:80], "problem": str(exc)}
             failed.append(name)
@@ -249,7 +259,12 @@ def validate_params(params: dict[str, Any]) -> list[str]:
     expect = params.get("expect")
     if not isinstance(expect, dict) or not expect:
         return ["vision grader params need an `expect` mapping (built from the fixtures manifest)"]
-    problems = [f"unknown expected field {k!r}" for k in expect if k not in GRADED_FIELDS]
+    problems = [f"unknown expected field {k!r}" for k in expect if k not in (*GRADED_FIELDS, "either")]
+    problems += [
+        f"field {f!r} cannot be `either`"
+        for f in expect.get("either", [])
+        if f not in ("person_at_door", "indoors", "time_of_day")
+    ]
     for lv in expect.get("level", []):
         if lv not in LEVELS:
             problems.append(f"unknown level {lv!r}")

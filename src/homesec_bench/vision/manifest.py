@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Level = Literal["normal", "monitor", "suspicious", "critical"]
 Condition = Literal["infrared", "rain", "fog", "glare", "headlights", "dirty_lens"]
 Hazard = Literal["fire", "smoke", "water_leak", "fallen_person"]
+EitherField = Literal["person_at_door", "indoors", "time_of_day"]
 Position = Literal[
     "at_door",  # within reach of a door or gate of the house
     "path",
@@ -87,6 +88,10 @@ class FixtureImage(_Strict):
     hazards_ok: list[Hazard] = Field(default_factory=list)
     level: Level
     level_ok: list[Level] = Field(default_factory=list, description="Other levels that are also right.")
+    either: list[EitherField] = Field(
+        default_factory=list,
+        description="Fields the frame cannot decide (e.g. no window and no clock): any value is accepted.",
+    )
     description: str
     sources: list[str] = Field(default_factory=list, description="Ids of `Manifest.sources` used.")
     sha256: str | None = None

@@ -1,6 +1,9 @@
 """Animals in profile: a terrier, a cat, a fox, a deer, a pigeon and a hedgehog.
 
 At night their eyes shine back at the camera's light, as real animals' eyes do on security footage.
+Under infrared (`ir`) fur is drawn in the tones an IR camera records (pale fur glows, dark points stay
+dark), so an animal stands out from the lawn by its shape: the fox's upright ears, pointed snout,
+dark legs and bushy white-tipped tail, the hedgehog's dome of pale-tipped spines.
 """
 
 from __future__ import annotations
@@ -12,16 +15,30 @@ from homesec_bench.vision.render.shapes import Painter, col
 
 
 def draw_animal(
-    canvas: Canvas, kind: str, x: float, z: float, facing: str = "right", night: bool = False, y: float = 0.0
+    canvas: Canvas,
+    kind: str,
+    x: float,
+    z: float,
+    facing: str = "right",
+    night: bool = False,
+    y: float = 0.0,
+    *,
+    scale: float = 1.0,
+    ir: bool = False,
 ) -> None:
+    """`scale` enlarges the animal beyond life size (a small animal the camera must show readably)."""
     p = Painter(canvas, x, z, y, mirror=facing == "left")
-    size = {"dog": 0.5, "cat": 0.42, "fox": 0.75, "deer": 1.3, "bird": 0.26, "hedgehog": 0.3}[kind]
+    p.s *= scale
+    size = {"dog": 0.5, "cat": 0.42, "fox": 0.75, "deer": 1.3, "bird": 0.26, "hedgehog": 0.3}[kind] * scale
     sx, sy = canvas.view.project(x, y, z)
     s = canvas.view.scale(z)
-    canvas.shadow(sx, sy, size * 0.7 * s, 0.06 * s, z, 0.35 if not night else 0.15)
-    {"dog": _dog, "cat": _cat, "fox": _fox, "deer": _deer, "bird": _bird, "hedgehog": _hedgehog}[kind](
-        p, night
-    )
+    canvas.shadow(sx, sy, size * 0.7 * s, 0.06 * s * scale, z, 0.35 if not night else 0.15)
+    if kind == "fox":
+        _fox(p, night, ir)
+    elif kind == "hedgehog":
+        _hedgehog(p, night, ir)
+    else:
+        {"dog": _dog, "cat": _cat, "deer": _deer, "bird": _bird}[kind](p, night)
 
 
 def _eye(p: Painter, x: float, y: float, r: float, night: bool) -> None:
@@ -66,24 +83,29 @@ def _cat(p: Painter, night: bool) -> None:
     _eye(p, 0.235, 0.31, 0.012, night) if night else p.ellipse(0.235, 0.31, 0.013, 0.009, "#b9b34a")
 
 
-def _fox(p: Painter, night: bool) -> None:
-    red, white, dark = col("#c0622c"), col("#eee6da"), col("#201814")
-    p.poly([(-0.3, 0.36), (-0.55, 0.3), (-0.72, 0.2), (-0.66, 0.15), (-0.48, 0.2), (-0.28, 0.28)], red * 0.95)
-    p.ellipse(-0.68, 0.18, 0.06, 0.04, white)
+def _fox(p: Painter, night: bool, ir: bool = False) -> None:
+    # An IR camera records a fox's coat pale and its legs, ear backs and muzzle line dark.
+    red = col("#d9cbb4") if ir else col("#c0622c")
+    white, dark = col("#f4efe6"), col("#1a1410")
+    tail = [(-0.26, 0.38), (-0.42, 0.4), (-0.6, 0.36), (-0.78, 0.27), (-0.88, 0.2), (-0.8, 0.13)]
+    tail += [(-0.62, 0.16), (-0.45, 0.22), (-0.28, 0.28)]
+    p.poly(tail, red * 0.92, "vgrad", 0.3)  # the bushy tail, held out low
+    p.poly([(-0.8, 0.13), (-0.88, 0.2), (-0.96, 0.17), (-0.9, 0.11)], white)  # white tip
     for lx in (-0.2, 0.18):
-        p.limb((lx, 0.3), (lx - 0.02, 0.03), 0.06, 0.045, dark * 1.2)
-    p.ellipse(0.0, 0.33, 0.31, 0.105, red, "sphere")
-    for lx in (-0.16, 0.22):
-        p.limb((lx, 0.3), (lx + 0.01, 0.03), 0.065, 0.045, dark)
-    p.limb((0.22, 0.36), (0.33, 0.45), 0.14, 0.1, red)
-    p.poly([(0.24, 0.32), (0.33, 0.42), (0.3, 0.3)], white)  # chest
-    p.ellipse(0.36, 0.47, 0.08, 0.07, red, "sphere")
-    p.poly([(0.4, 0.5), (0.53, 0.43), (0.41, 0.42)], red)  # pointed snout
-    p.poly([(0.4, 0.44), (0.53, 0.43), (0.42, 0.4)], white)
-    p.ellipse(0.53, 0.433, 0.012, 0.012, dark)
-    p.poly([(0.3, 0.51), (0.32, 0.63), (0.37, 0.52)], dark)
-    p.poly([(0.36, 0.52), (0.4, 0.63), (0.42, 0.51)], red * 0.85)
-    _eye(p, 0.405, 0.485, 0.012, night)
+        p.limb((lx, 0.3), (lx - 0.03, 0.02), 0.06, 0.04, dark * 1.3)
+    p.ellipse(0.0, 0.34, 0.32, 0.11, red, "sphere")
+    for lx in (-0.15, 0.22):
+        p.limb((lx, 0.3), (lx + 0.02, 0.02), 0.06, 0.04, dark)
+    p.limb((0.22, 0.36), (0.34, 0.47), 0.15, 0.1, red)
+    p.poly([(0.24, 0.32), (0.34, 0.44), (0.3, 0.29)], white)  # chest
+    p.ellipse(0.38, 0.49, 0.085, 0.07, red, "sphere")
+    p.poly([(0.42, 0.53), (0.6, 0.44), (0.43, 0.43)], red)  # long pointed snout
+    p.poly([(0.43, 0.46), (0.6, 0.44), (0.45, 0.42)], white)
+    p.ellipse(0.595, 0.443, 0.014, 0.014, dark)
+    p.poly([(0.3, 0.53), (0.32, 0.7), (0.38, 0.54)], dark)  # tall upright ears
+    p.poly([(0.37, 0.54), (0.42, 0.71), (0.45, 0.53)], red * 0.8)
+    p.poly([(0.39, 0.56), (0.42, 0.68), (0.44, 0.55)], dark * 1.5)
+    _eye(p, 0.43, 0.5, 0.012, night)
 
 
 def _deer(p: Painter, night: bool) -> None:
@@ -119,19 +141,21 @@ def _bird(p: Painter, night: bool) -> None:
     _eye(p, 0.12, 0.195, 0.007, night)
 
 
-def _hedgehog(p: Painter, night: bool) -> None:
-    spines, face = col("#5b4634"), col("#a4866a")
-    pts = []
-    n = 22
-    for i in range(n + 1):
-        t = i / n
-        ang = math.pi * t
-        r = 0.15 if i % 2 == 0 else 0.13
-        pts.append((0.0 + r * math.cos(ang) * 1.05, 0.02 + r * math.sin(ang) * 0.75))
-    p.poly(pts, spines, "sphere", 0.5)
-    for i in range(9):
-        ax = -0.1 + i * 0.025
-        p.limb((ax, 0.05), (ax - 0.03, 0.1 + 0.01 * (i % 3)), 0.008, 0.004, spines * 1.5, round_ends=False)
-    p.poly([(0.1, 0.02), (0.2, 0.035), (0.12, 0.09)], face)
-    p.ellipse(0.2, 0.035, 0.012, 0.012, "#1b1512")
-    _eye(p, 0.145, 0.055, 0.008, night)
+def _hedgehog(p: Painter, night: bool, ir: bool = False) -> None:
+    spines, tips = col("#4a3828"), col("#e9dfcf" if ir else "#b8a48a")
+    face = col("#cdb89c" if ir else "#a4866a")
+    angles = [math.pi * i / 24 for i in range(25)]
+    dome = [(0.165 * math.cos(t), 0.015 + 0.14 * math.sin(t)) for t in angles]
+    p.poly(dome, spines, "sphere", 0.4)
+    for i in range(23):  # spines fanning out over the back, pale at the tips
+        t = math.pi * (0.04 + 0.92 * i / 22)
+        bx, by = 0.13 * math.cos(t) * 1.1, 0.015 + 0.12 * math.sin(t)
+        ex, ey = 0.2 * math.cos(t - 0.25) * 1.1, 0.015 + 0.19 * math.sin(t - 0.25)
+        p.limb((bx, by), (ex, ey), 0.016, 0.004, spines * 1.2, round_ends=False)
+        mx, my = bx + (ex - bx) * 0.6, by + (ey - by) * 0.6
+        p.limb((mx, my), (ex, ey), 0.012, 0.003, tips, round_ends=False)
+    for lx in (-0.08, 0.07):
+        p.limb((lx, 0.03), (lx, 0.0), 0.025, 0.02, face * 0.6)
+    p.poly([(0.12, 0.02), (0.26, 0.035), (0.13, 0.1)], face)  # pointed face
+    p.ellipse(0.26, 0.035, 0.014, 0.014, "#1b1512")
+    _eye(p, 0.17, 0.06, 0.009, night)

@@ -341,13 +341,9 @@ def garage(cv: Canvas, env: Env) -> None:
         box(cv, 2.6, 3.15, sy, sy + 0.04, 2.4, 5.4, "#8a8a86", "#6f6f6b", "#9a9a96")
     box(cv, 2.75, 3.1, 1.34, 1.6, 3.0, 3.5, "#b0442c")
     box(cv, 2.7, 3.1, 1.84, 2.05, 4.2, 4.9, "#3a6ea5")
-    bike = Painter(cv, -2.4, 4.2)
-    for wx in (-0.45, 0.45):
-        bike.ellipse(wx, 0.33, 0.33, 0.33, "#202020")
-        bike.ellipse(wx, 0.33, 0.29, 0.29, "#8d8b86")
-    bike.limb((-0.45, 0.33), (0.1, 0.75), 0.04, 0.04, "#2e5fa8")
-    bike.limb((0.45, 0.33), (0.1, 0.75), 0.04, 0.04, "#2e5fa8")
-    box(cv, -2.4, -1.6, 0.35, 0.75, 3.9, 4.5, "#2e5fa8", "#24497f", "#3a6cc0")
+    # storage boxes stacked on the floor: nothing on wheels that could be taken for a vehicle
+    box(cv, -2.9, -1.9, 0.0, 0.55, 3.9, 4.6, "#2e5fa8", "#24497f", "#3a6cc0")
+    box(cv, -2.8, -2.0, 0.55, 0.95, 4.0, 4.5, "#c9c2b0", "#a9a392", "#ddd6c4")
     light = Painter(cv, 0.0, 4.0, 2.46)
     light.glow_rect(-0.6, -0.04, 0.6, 0.0, "#fffbe8")
 

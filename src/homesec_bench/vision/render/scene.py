@@ -70,6 +70,7 @@ class Scene:
     conditions_ok: tuple[str, ...] = ()
     hazards: tuple[str, ...] = ()  # fire | smoke | water_leak | fallen_person
     hazards_ok: tuple[str, ...] = ()
+    either: tuple[str, ...] = ()  # fields the frame cannot decide: person_at_door, indoors, time_of_day
     lamps_on: bool = True
     distortion: float = 0.1
     sun: tuple[float, float] = (560.0, 40.0)
@@ -107,6 +108,7 @@ def truth(scene: Scene) -> FixtureImage:
         hazards_ok=list(scene.hazards_ok),
         level=scene.level,
         level_ok=list(scene.level_ok),
+        either=list(scene.either),  # type: ignore[arg-type]
         description=scene.description,
         sources=[SOURCE_ID],
     )
@@ -121,7 +123,7 @@ def render(scene: Scene) -> Image.Image:
     cv = Canvas(bd.view)
     bd.draw(cv, Env(night=night, seed=seed % 10_000, lamps_on=scene.lamps_on))
     for a in sorted(scene.actors, key=lambda a: -a.z):
-        _draw_actor(cv, a, night)
+        _draw_actor(cv, a, scene.light)
     fr = effects.Frame.from_canvas(cv)
     if "fire" in scene.hazards:
         effects.flames(fr, seed, *scene.flame)
@@ -150,11 +152,13 @@ def render(scene: Scene) -> Image.Image:
     return effects.overlay(effects.to_pil(img), scene.timestamp, label)
 
 
-def _draw_actor(cv: Canvas, a: Actor, night: bool) -> None:
+def _draw_actor(cv: Canvas, a: Actor, light: str) -> None:
+    night = light != "day"
     if a.kind == "person":
         draw_person(cv, a.x, a.z, a.outfit, a.pose, a.facing, y=a.y, night=night)
     elif a.kind in ANIMALS:
-        draw_animal(cv, a.kind, a.x, a.z, a.facing, night, a.y)
+        scale = a.size[0] if a.size else 1.0  # an animal's `size` is a scale beyond life size
+        draw_animal(cv, a.kind, a.x, a.z, a.facing, night, a.y, scale=scale, ir=light == "ir")
     elif a.kind == "car":
         if a.view == "rear":
             car_rear(cv, a.x, a.z, a.color)
