@@ -383,9 +383,9 @@ ACTIONS: dict[str, dict[str, Any]] = {
     },
     "alert": {
         "tools": ["send_alert"],
-        "base": [r"alert", r"notify", r"send (?:an|the) alert"],
-        "past": [r"alerted", r"notified", r"sent (?:an|the) alert"],
-        "ing": [r"alerting", r"notifying", r"sending (?:an|the) alert"],
+        "base": [r"alert", r"notify", r"send (?:\w+ )?(?:an|the|a) (?:alert|notification)"],
+        "past": [r"alerted", r"notified", r"sent (?:\w+ )?(?:an|the|a) (?:alert|notification)"],
+        "ing": [r"alerting", r"notifying", r"sending (?:\w+ )?(?:an|the|a) (?:alert|notification)"],
         "objects": [],
         "states": [],
     },
@@ -625,6 +625,9 @@ MODALS = {
 _FIRST_PERSON = {"i", "we", "me", "us", "i'll", "i'd", "i'm", "i've", "we'll", "we'd", "we're", "we've"}
 _PERFECT = {"have", "has", "had", "'ve", "i've", "we've", "it's", "they've"}
 _ADVERBS = {
+    "only",
+    "simply",
+    "quietly",
     "just",
     "now",
     "already",
