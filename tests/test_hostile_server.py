@@ -180,3 +180,28 @@ def test_writers_write_through_a_symlink_and_a_pipe(tmp_path: Path) -> None:
     write_text_atomic(fifo, "through the pipe")
     reader.join(10)
     assert received == [b"through the pipe"] and fifo.is_fifo()
+
+
+# ------------------------------------------------------------------ item 6: no completion is no answer
+
+
+@pytest.mark.parametrize("name", ["only_done", "empty_choices", "json_without_choices"])
+def test_no_completion_at_all_is_an_infrastructure_error(name: str, tmp_path: Path) -> None:
+    with scenario(name) as server:
+        run = _run(server, tmp_path / "run", warmup=False)
+    (result,) = run.final_results()
+    assert result.outcome == "error" and result.request.error_kind == "no_completion", result.reason
+
+
+def test_a_well_formed_empty_answer_is_the_models(tmp_path: Path) -> None:
+    play = Play(body=sse(chunk(content=""), chunk(finish="stop"), DONE))
+    with HostileServer(chat=play) as server:
+        run = _run(server, tmp_path / "run", warmup=False)
+    (result,) = run.final_results()
+    assert result.outcome == "fail" and result.request.error is None
+
+
+async def test_an_empty_200_stream_says_what_happened() -> None:
+    with scenario("empty_stream") as server:
+        record = await _complete(server)
+    assert record.error_kind == "no_done" and "empty stream" in (record.error or "")

@@ -66,6 +66,10 @@ class Accumulator:
         self.timings: dict[str, Any] | None = None
         self.ollama_counts: dict[str, int] = {}
         self.saw_done = False
+        # Choices that carried a delta, a message or a finish_reason: zero means no completion came
+        # at all (only [DONE], only `choices: []`), which is the server's failure, not the model's.
+        self.completions = 0
+        self.events = 0  # SSE events with data, [DONE] included
 
     # ------------------------------------------------------------------------------------- input
 
@@ -85,9 +89,11 @@ class Accumulator:
             if delta is None:
                 delta = choice.get("message")
             if isinstance(delta, dict):
+                self.completions += 1
                 self._read_delta(delta, now)
             reason = choice.get("finish_reason")
             if isinstance(reason, str) and reason:
+                self.completions += 1
                 self.finish_reason = reason
 
     def feed_response(self, response: Any, now: float) -> None:

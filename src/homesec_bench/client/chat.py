@@ -312,8 +312,9 @@ class ChatClient:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(_DRAIN_S):
                     await response.content.read()
-            return None
-        if acc.finish_reason is None:
+        if not acc.completions:
+            return _no_completion(acc)
+        if not acc.saw_done and acc.finish_reason is None:
             return _Failure(
                 "no_done",
                 "the stream ended without [DONE] or a finish_reason (the server closed it early)",
@@ -327,6 +328,7 @@ class ChatClient:
             data = event.data
             if event.event == "error":
                 return _Failure("stream_error", f"server error event mid-stream: {one_line(data, 200)}")
+            acc.events += 1
             if data.strip() == "[DONE]":
                 acc.saw_done = True
                 continue
@@ -374,7 +376,14 @@ class ChatClient:
             return _Failure(
                 "bad_chunk", f"the server answered with a body that is not JSON: {bytes(received[:80])!r}"
             )
-        return self._feed(acc, acc.feed_response, payload, now)
+        failure = self._feed(acc, acc.feed_response, payload, now)
+        if failure is None and not acc.completions:
+            return _Failure(
+                "no_completion",
+                "the server answered HTTP 200 with a body that holds no completion (no choices); "
+                "it is not an OpenAI chat completion: check the server and --base-url",
+            )
+        return failure
 
     async def _http_failure(self, response: aiohttp.ClientResponse) -> _Failure:
         status = response.status
@@ -518,6 +527,22 @@ class ChatClient:
 
     def _redact(self, text: str) -> str:
         return redact(text, self._api_key)
+
+
+def _no_completion(acc: Accumulator) -> _Failure:
+    """A stream that ended without one choice: empty, only [DONE], or only chunks without choices."""
+    if not acc.events:
+        return _Failure(
+            "no_done",
+            "the server answered HTTP 200 but sent an empty stream (it may have crashed mid-request); "
+            "check the server's log",
+        )
+    what = "only [DONE]" if acc.saw_done and acc.events == 1 else "no choices in any chunk"
+    return _Failure(
+        "no_completion",
+        f"the server's stream held no completion ({what}); the model's answer never arrived: "
+        "check the server's log",
+    )
 
 
 def _make_storable(record: RequestRecord) -> None:

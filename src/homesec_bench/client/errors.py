@@ -16,7 +16,10 @@ error_kind vocabulary (RequestRecord.error_kind):
     auth             401 or 403: a missing or wrong API key
     not_found        404: wrong base URL or unknown model
     stream_cut       the connection closed or reset mid-stream (retried)
-    no_done          the stream ended without [DONE] and without a finish_reason (retried, as a cut)
+    no_done          the stream ended without [DONE] and without a finish_reason, or the 200 stream
+                     was empty (retried, as a cut)
+    no_completion    a 200 answer that holds no completion: a stream of only [DONE] or of chunks
+                     without choices, or a JSON body without `choices` (not the model's empty answer)
     bad_chunk        a stream chunk that is not valid JSON
     stream_error     the server sent an error event (or an error object) instead of an answer
     output_cap       the answer grew past max_output_chars; the request was aborted and closed
@@ -39,6 +42,7 @@ ERROR_KINDS: Final = frozenset(
         "not_found",
         "stream_cut",
         "no_done",
+        "no_completion",
         "bad_chunk",
         "stream_error",
         "output_cap",
