@@ -288,7 +288,7 @@ def _find_times_cached(text: str, offset: str) -> tuple[TimeMention, ...]:
     for match in _COMPACT_IN_TEXT.finditer(folded):
         before = folded[max(0, match.start() - 12) : match.start()]
         if match.group("unit") or _COMPACT_CONTEXT.search(before):
-            if re.match(r"[\d.,:/-]", folded[match.end() : match.end() + 1]):
+            if re.match(r"[\d:/-]|[.,]\d", folded[match.end() : match.end() + 2]):
                 continue
             add(match.start(), match.end(), (int(match.group("h")), int(match.group("m"))))
 

@@ -1,0 +1,479 @@
+"""One expectation vocabulary (graders/match.py) in every place it is used: json fields, tool
+arguments and text checks read times the same way, `set` is `set_equals`, `*` checks every item,
+`strict_types` turns coercion off, and an optional argument that narrows the request fails."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from homesec_bench.graders import grade_answer, validate_grader_spec
+from homesec_bench.graders.match import MISSING, check, spec_problems
+from homesec_bench.models import GraderSpec, Message, ModelAnswer, NearMiss, TestCase, ToolCall, Verdict
+from homesec_bench.suites.loader import DATA_DIR, Benchmark
+
+BENCH = Benchmark(
+    world=yaml.safe_load((DATA_DIR / "world.yaml").read_text(encoding="utf-8")),
+    tools=yaml.safe_load((DATA_DIR / "tools.yaml").read_text(encoding="utf-8")),
+    suites={},
+)
+TOOLS = ["search_events", "create_alert_rule", "schedule_report", "get_system_status", "delete_recordings"]
+
+
+def make_test(kind: str, params: dict[str, Any]) -> TestCase:
+    return TestCase(
+        id="unit.case",
+        suite="unit",
+        title="unit",
+        purpose="unit",
+        messages=[Message(role="user", content="hi")],
+        tools=TOOLS if kind == "tool_calls" else [],
+        grader=GraderSpec(type=kind, params=params),
+        reference=[ModelAnswer(content="x")],
+        near_misses=[NearMiss(content="a", why="a"), NearMiss(content="b", why="b")],
+    )
+
+
+def grade(
+    kind: str, params: dict[str, Any], content: str = "", calls: list[ToolCall] | None = None
+) -> Verdict:
+    return grade_answer(make_test(kind, params), ModelAnswer(content=content, tool_calls=calls or []), BENCH)
+
+
+def assert_pass(verdict: Verdict) -> None:
+    assert verdict.passed, verdict.reason
+
+
+def assert_fail(verdict: Verdict, error_type: str) -> None:
+    assert not verdict.passed, verdict.reason
+    assert verdict.error_type == error_type, verdict.reason
+    assert "\n" not in verdict.reason and verdict.reason
+
+
+# ------------------------------------------------------------------ times: text, json, tool arguments
+
+SAME_0805 = [
+    "A man came at 08:05.",
+    "A man came at 8:05.",
+    "A man came at 8:05 am.",
+    "A man came at 8.05 a.m. this morning.",
+    "A man came at 08.05.",
+    "A man came at 0805 hours.",
+    "A man came at 08h05.",
+    "A man came at 2026-03-18T08:05+01:00.",
+    "A man came at 2026-03-18T08:05:52+01:00 (ev_3112).",
+    "A man came at 2026-03-18T07:05:52Z.",
+    "ev_3112 | 2026-03-18 08:05 | cam_front_door",
+    "At 08:05:52 a man came.",
+]
+OTHER_THAN_0805 = [
+    "A man came at 18:05.",
+    "A man came at 08:50.",
+    "A man came at 8:05 pm.",
+    "A man came at 2026-03-18T18:05+01:00.",
+    "A man came at 2026-03-18T08:05:52Z.",
+    "A man came at 08:15.",
+    "The man's clip is 8.05 GB.",
+    "Event ev_3112 shows a man.",
+]
+
+
+@pytest.mark.parametrize("text", SAME_0805)
+def test_must_include_a_clock_time_finds_every_form(text: str) -> None:
+    assert_pass(grade("text", {"must_include": [["08:05"]]}, text))
+    assert_pass(grade("text", {"must_include": [["8:05"]]}, text))
+    assert_fail(
+        grade("text", {"must_include": [["x"]], "must_not_include": ["08:05"]}, text + " x"), "forbidden_text"
+    )
+
+
+@pytest.mark.parametrize("text", OTHER_THAN_0805)
+def test_must_include_a_clock_time_never_matches_another_time(text: str) -> None:
+    assert_fail(grade("text", {"must_include": [["08:05"]]}, text), "missing_text")
+    assert_pass(grade("text", {"must_include": [["man", "ev_3112"]], "must_not_include": ["08:05"]}, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "alternative"),
+    [
+        ("Anton comes on Thursdays 10:00-13:00.", "10:00"),
+        ("Anton comes on Thursdays, 10am-1pm.", "13:00"),
+        ("Anton comes on Thursdays 10.00 to 13.00.", "13:00"),
+        ("Anton comes on Thursdays from 10 to 1.", "13:00"),
+        ("Anton comes on Thursdays between 10 and 1.", "10:00"),
+        ("Anton comes on Thursdays 10-13.", "13:00"),
+        ("Tobi gets home at 2:30am.", "02:30"),
+        ("Tobi gets home at 2.30 a.m.", "02:30"),
+        ("The meeting is at noon.", "12:00"),
+    ],
+)
+def test_ranges_and_twelve_hour_times_are_read(text: str, alternative: str) -> None:
+    assert_pass(grade("text", {"must_include": [[alternative]]}, text))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "23:40",
+        "23:40:00",
+        "23:40+01:00",
+        "22:40Z",
+        "11:40 pm",
+        "11.40 p.m.",
+        "2026-03-17T23:40+01:00",
+        "2340",
+    ],
+)
+def test_json_time_reads_every_form(value: str) -> None:
+    params = {"fields": {"delivered_at": {"time": "23:40"}}}
+    assert_pass(grade("json", params, json.dumps({"delivered_at": value})))
+
+
+@pytest.mark.parametrize(
+    "value", ["23:04", "11:40", "13:40", "23:40+00:00", "2026-03-17T23:40Z", "soon", "23"]
+)
+def test_json_time_rejects_other_times(value: str) -> None:
+    params = {"fields": {"delivered_at": {"time": "23:40"}}}
+    assert_fail(grade("json", params, json.dumps({"delivered_at": value})), "wrong_value")
+
+
+DATETIME_SCHEMA = {
+    "type": "object",
+    "required": ["at"],
+    "properties": {"at": {"type": "string", "format": "date-time"}},
+}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-03-18T02:00+01:00",
+        "2026-03-18T02:00:00+01:00",
+        "2026-03-18T01:00Z",
+        "2026-03-18T02:00",
+        "2026-03-18 02:00:00+01:00",
+        "2026-03-18T02:00:00.000+01:00",
+    ],
+)
+def test_date_time_format_accepts_iso_8601_without_seconds(value: str) -> None:
+    params = {"schema": DATETIME_SCHEMA, "fields": {"at": {"datetime": "2026-03-18T02:00:00+01:00"}}}
+    assert_pass(grade("json", params, json.dumps({"at": value})))
+
+
+@pytest.mark.parametrize(
+    "value", ["02:00", "yesterday", "2026-03-18", "2026-03-18T26:00+01:00", "18/03/2026 02:00"]
+)
+def test_date_time_format_still_rejects_garbage(value: str) -> None:
+    params = {"schema": DATETIME_SCHEMA}
+    assert_fail(grade("json", params, json.dumps({"at": value})), "schema_violation")
+
+
+def test_time_format_is_iso_time() -> None:
+    schema = {"type": "object", "properties": {"t": {"type": "string", "format": "time"}}}
+    for value in ("08:05", "08:05:00", "08:05:00+01:00"):
+        assert_pass(grade("json", {"schema": schema}, json.dumps({"t": value})))
+    for value in ("8 am", "later", "25:00"):
+        assert_fail(grade("json", {"schema": schema}, json.dumps({"t": value})), "schema_violation")
+
+
+HHMM_SCHEMA = {
+    "type": "object",
+    "properties": {"time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "passes"),
+    [
+        ("16:05", True),
+        ("16:05:00", True),
+        ("16:05+01:00", True),
+        ("2026-03-17T16:05:09+01:00", True),
+        ("2026-03-17T15:05Z", True),
+        ("16:50", False),
+        ("4:05 pm", False),
+        ("2026-03-17T16:05Z", False),
+    ],
+)
+def test_hh_mm_pattern_takes_iso_times(value: str, passes: bool) -> None:
+    params = {"schema": HHMM_SCHEMA, "fields": {"time": {"time": "16:05"}}}
+    verdict = grade("json", params, json.dumps({"time": value}))
+    assert verdict.passed is passes, verdict.reason
+
+
+def search(**arguments: Any) -> list[ToolCall]:
+    return [ToolCall(name="search_events", arguments=arguments)]
+
+
+WINDOW = {
+    "start_time": {"datetime": "2026-03-18T02:00:00+01:00"},
+    "end_time": {"datetime": "2026-03-18T03:00:00+01:00", "tolerance_min": 1},
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-03-18T02:00+01:00", "2026-03-18T03:00+01:00"),
+        ("2026-03-18T01:00Z", "2026-03-18T02:00Z"),
+        ("2026-03-18T02:00:00+01:00", "2026-03-18T02:59:59+01:00"),
+        ("2026-03-18T02:00", "2026-03-18T03:00"),
+    ],
+)
+def test_tool_datetimes_without_seconds_validate(start: str, end: str) -> None:
+    params = {"expected": [{"name": "search_events", "arguments": WINDOW}]}
+    assert_pass(grade("tool_calls", params, calls=search(start_time=start, end_time=end)))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "error"),
+    [
+        ("2026-03-18T03:00+01:00", "2026-03-18T04:00+01:00", "wrong_arg_value"),
+        ("02:00", "03:00", "wrong_arg_value"),
+        ("last night", "now", "wrong_arg_value"),
+    ],
+)
+def test_tool_datetimes_still_judged(start: str, end: str, error: str) -> None:
+    params = {"expected": [{"name": "search_events", "arguments": WINDOW}]}
+    assert_fail(grade("tool_calls", params, calls=search(start_time=start, end_time=end)), error)
+
+
+def test_schema_format_rejects_garbage_in_an_unchecked_argument() -> None:
+    params = {"expected": [{"name": "search_events", "arguments": {"start_time": {"any": True}}}]}
+    calls = search(start_time="2026-03-18T02:00+01:00", end_time="tomorrow-ish")
+    assert_fail(grade("tool_calls", params, calls=calls), "wrong_arg_value")
+
+
+@pytest.mark.parametrize(
+    ("value", "passes"), [("20:00", True), ("20:00:00", True), ("20:00+01:00", True), ("08:00", False)]
+)
+def test_tool_time_argument_takes_iso(value: str, passes: bool) -> None:
+    params = {
+        "expected": [
+            {
+                "name": "schedule_report",
+                "arguments": {"frequency": ["daily"], "time": ["20:00"], "channel": ["email"]},
+            }
+        ]
+    }
+    calls = [
+        ToolCall(name="schedule_report", arguments={"frequency": "daily", "time": value, "channel": "email"})
+    ]
+    assert grade("tool_calls", params, calls=calls).passed is passes
+
+
+# ------------------------------------------------------------------ one vocabulary, two graders
+
+CONDITIONS: list[tuple[dict[str, Any], Any, Any]] = [
+    ({"equals": "cam_driveway"}, "Cam_Driveway", "cam_garage"),
+    ({"one_of": ["push", "sms"]}, "SMS", "email"),
+    ({"set_equals": ["push", "chat"]}, ["chat", "push"], ["push"]),
+    ({"set": ["push", "chat"]}, ["chat", "push"], ["push", "chat", "sms"]),
+    ({"contains_all": ["push"]}, ["push", "sms"], ["sms"]),
+    ({"contains_none": ["siren"]}, ["push"], ["push", "siren"]),
+    ({"range": [1, 24]}, 24, 48),
+    ({"time": "22:00"}, "10 pm", "22:30"),
+    ({"datetime": "2026-03-18T02:00:00+01:00"}, "2026-03-18T02:00+01:00", "2026-03-18T02:00Z"),
+    ({"text_includes": [["hoodie", "hooded"]]}, "A hooded man", "A man"),
+    ({"text_excludes": ["pin"]}, "See the clip", "The PIN is here"),
+    ({"max_words": 3}, "one two three", "one two three four"),
+    ({"type": "integer"}, 3, "three"),
+    ({"label": "high", "labels": ["low", "high"]}, "High.", "low"),
+]
+
+
+@pytest.mark.parametrize(("spec", "good", "bad"), CONDITIONS)
+def test_the_same_condition_means_the_same_in_json_and_tool_arguments(
+    spec: dict[str, Any], good: Any, bad: Any
+) -> None:
+    assert check(good, spec, "x") is None
+    assert check(bad, spec, "x") is not None
+    json_params = {"fields": {"x": spec}}
+    assert_pass(grade("json", json_params, json.dumps({"x": good})))
+    assert not grade("json", json_params, json.dumps({"x": bad})).passed
+    tool_params = {"expected": [{"name": "search_events", "arguments": {"query": spec}}]}
+    window = {"start_time": "2026-03-18T02:00+01:00", "end_time": "2026-03-18T03:00+01:00"}
+    # The query argument is a string in the schema: only string values reach the tool grader's check.
+    if isinstance(good, str) and isinstance(bad, str):
+        assert_pass(grade("tool_calls", tool_params, calls=search(query=good, **window)))
+        assert_fail(grade("tool_calls", tool_params, calls=search(query=bad, **window)), "wrong_arg_value")
+
+
+def test_presence_conditions() -> None:
+    assert check(MISSING, {"optional": True, "equals": 1}, "x") is None
+    assert check(MISSING, {"equals": 1}, "x") is not None
+    assert check(MISSING, {"absent": True}, "x") is None
+    assert check(None, {"absent": True}, "x") is None
+    assert check(1, {"absent": True}, "x") is not None
+    assert check(None, {"present": True}, "x") is not None
+    assert check("anything", {"any": True}, "x") is None
+
+
+def test_spec_problems_are_shared() -> None:
+    assert spec_problems("f", {"equals": 1}) == []
+    assert any("unknown expectation key" in p for p in spec_problems("f", {"eqals": 1}))
+    assert any("same condition" in p for p in spec_problems("f", {"set": [1], "set_equals": [1]}))
+    assert any("no condition" in p for p in spec_problems("f", {"optional": True}))
+    assert any("not a clock time" in p for p in spec_problems("f", {"time": "later"}))
+    params = {"expected": [{"name": "search_events", "arguments": {"cameras": {"sett": ["cam_garage"]}}}]}
+    assert any(
+        "unknown expectation key" in p for p in validate_grader_spec(make_test("tool_calls", params), BENCH)
+    )
+    assert not validate_grader_spec(make_test("json", {"fields": {"x": {"set": [1]}}}), BENCH)
+
+
+# ------------------------------------------------------------------ every item; strict types
+
+EVENTS = {"events": [{"s": "a b"}, {"s": "a b c"}, {"s": "a b c d e f"}]}
+
+
+def test_star_checks_every_item_not_only_the_last() -> None:
+    params = {"fields": {"events.*.s": {"max_words": 3}}}
+    verdict = grade("json", params, json.dumps(EVENTS))
+    assert_fail(verdict, "too_long")
+    assert "events.2.s" in verdict.reason
+    first_too_long = {"events": [{"s": "a b c d e f"}, {"s": "a"}]}
+    assert_fail(grade("json", params, json.dumps(first_too_long)), "too_long")
+    assert_pass(grade("json", params, json.dumps({"events": [{"s": "a"}, {"s": "a b c"}]})))
+    assert_fail(grade("json", params, json.dumps({"events": [{"s": "a"}, {"t": "a"}]})), "missing_field")
+    assert_fail(grade("json", params, json.dumps({"events": "none"})), "missing_field")
+
+
+def test_star_over_object_values() -> None:
+    params = {"fields": {"routes.*": {"contains_none": ["siren"]}}}
+    assert_pass(grade("json", params, '{"routes": {"a": ["push"], "b": ["chat"]}}'))
+    assert_fail(grade("json", params, '{"routes": {"a": ["push"], "b": ["siren"]}}'), "wrong_value")
+
+
+TYPED = {
+    "type": "object",
+    "properties": {"armed": {"type": "boolean"}, "count": {"type": "integer"}, "pct": {"type": "number"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "lenient", "strict"),
+    [
+        ({"armed": True, "count": 4, "pct": 87.6}, True, True),
+        ({"armed": "true", "count": 4, "pct": 87.6}, True, False),
+        ({"armed": True, "count": "4", "pct": 87.6}, True, False),
+        ({"armed": True, "count": 4, "pct": "87.6"}, True, False),
+        ({"armed": True, "count": 4.0, "pct": 87.6}, True, True),
+        ({"armed": False, "count": 4, "pct": 87.6}, False, False),
+    ],
+)
+def test_strict_types(answer: dict[str, Any], lenient: bool, strict: bool) -> None:
+    fields = {
+        "armed": {"equals": True},
+        "count": {"equals": 4, "type": "integer"},
+        "pct": {"range": [87, 88]},
+    }
+    assert grade("json", {"schema": TYPED, "fields": fields}, json.dumps(answer)).passed is lenient
+    assert (
+        grade("json", {"schema": TYPED, "fields": fields, "strict_types": True}, json.dumps(answer)).passed
+        is strict
+    )
+    no_schema = {"fields": fields, "strict_types": True}
+    assert grade("json", no_schema, json.dumps(answer)).passed is strict
+
+
+# ------------------------------------------------------------------ narrowing the request
+
+ALL_CAMERAS = [
+    "cam_front_door",
+    "cam_driveway",
+    "cam_backyard",
+    "cam_side_gate",
+    "cam_garage",
+    "cam_living_room",
+    "cam_nursery",
+]
+BASE = {"start_time": "2026-03-18T02:00+01:00", "end_time": "2026-03-18T03:00+01:00"}
+SEARCH_ALL = {"expected": [{"name": "search_events", "arguments": WINDOW}]}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"cameras": ["cam_side_gate"]},
+        {"object_types": ["person"]},
+        {"object_types": ["person", "vehicle", "animal"]},
+        {"limit": 1},
+        {"limit": 5},
+    ],
+)
+def test_a_filter_nobody_asked_for_is_a_narrowed_request(extra: dict[str, Any]) -> None:
+    assert_fail(grade("tool_calls", SEARCH_ALL, calls=search(**BASE, **extra)), "narrowed_request")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"cameras": ALL_CAMERAS},
+        {"object_types": ["person", "vehicle", "animal", "package"]},
+        {"limit": 20},
+        {"limit": 100},
+        {"query": "anything unusual"},
+    ],
+)
+def test_arguments_that_do_not_narrow_pass(extra: dict[str, Any]) -> None:
+    assert_pass(grade("tool_calls", SEARCH_ALL, calls=search(**BASE, **extra)))
+
+
+def test_a_filter_the_expectation_names_is_judged_by_it() -> None:
+    params = {
+        "expected": [
+            {
+                "name": "search_events",
+                "arguments": {**WINDOW, "object_types": {"set": ["person"], "optional": True}},
+            }
+        ]
+    }
+    assert_pass(grade("tool_calls", params, calls=search(**BASE)))
+    assert_pass(grade("tool_calls", params, calls=search(**BASE, object_types=["person"])))
+    assert_fail(
+        grade("tool_calls", params, calls=search(**BASE, object_types=["vehicle"])), "wrong_arg_value"
+    )
+    assert_fail(grade("tool_calls", params, calls=search(**BASE, cameras=["cam_garage"])), "narrowed_request")
+
+
+def test_narrowing_other_tools() -> None:
+    status = {"expected": [{"name": "get_system_status", "arguments": {}}]}
+    assert_pass(grade("tool_calls", status, calls=[ToolCall(name="get_system_status", arguments={})]))
+    assert_pass(
+        grade(
+            "tool_calls", status, calls=[ToolCall(name="get_system_status", arguments={"component": "all"})]
+        )
+    )
+    narrowed = [ToolCall(name="get_system_status", arguments={"component": "locks"})]
+    assert_fail(grade("tool_calls", status, calls=narrowed), "narrowed_request")
+    rule_args = {
+        "name": {"any": True},
+        "cameras": {"set": ["cam_garage"]},
+        "object_types": {"set": ["person"]},
+    }
+    rule = {
+        "expected": [{"name": "create_alert_rule", "arguments": {**rule_args, "channels": {"set": ["push"]}}}]
+    }
+    base = {"name": "r", "cameras": ["cam_garage"], "object_types": ["person"], "channels": ["push"]}
+    assert_pass(grade("tool_calls", rule, calls=[ToolCall(name="create_alert_rule", arguments=base)]))
+    weekdays = {**base, "days": ["mon", "tue", "wed", "thu", "fri"]}
+    assert_fail(
+        grade("tool_calls", rule, calls=[ToolCall(name="create_alert_rule", arguments=weekdays)]),
+        "narrowed_request",
+    )
+    every_day = {**base, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}
+    assert_pass(grade("tool_calls", rule, calls=[ToolCall(name="create_alert_rule", arguments=every_day)]))
+
+
+def test_every_narrows_rule_names_an_optional_argument() -> None:
+    for name, tool in BENCH.tools.items():
+        props = tool["parameters"].get("properties") or {}
+        required = set(tool["parameters"].get("required") or [])
+        for arg, rule in (tool.get("narrows") or {}).items():
+            assert arg in props and arg not in required, (name, arg)
+            assert rule is True or (isinstance(rule, dict) and set(rule) <= {"below", "except"}), (name, arg)
