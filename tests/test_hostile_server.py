@@ -205,3 +205,42 @@ async def test_an_empty_200_stream_says_what_happened() -> None:
     with scenario("empty_stream") as server:
         record = await _complete(server)
     assert record.error_kind == "no_done" and "empty stream" in (record.error or "")
+
+
+# ------------------------------------------------------------------ items 8, 16: media type, [DONE]
+
+
+async def test_a_media_type_in_any_case_is_a_stream() -> None:
+    with scenario("mixed_case_media_type") as server:
+        record = await _complete(server)
+    assert record.error is None and record.streamed and record.content == "ok"
+
+
+async def test_reading_stops_at_done() -> None:
+    with scenario("data_after_done") as server:
+        record = await _complete(server)
+        flooded = server.flooded
+    assert record.error is None and record.content == "ok"
+    # Before: 0.25 s of reading per request, hundreds of MiB on loopback. Socket buffers hold a few.
+    assert flooded < 16 * 2**20, flooded
+
+
+# ------------------------------------------------------------------ item 9: a refused key at the warm-up
+
+
+@pytest.mark.parametrize("name", ["unauthorized", "forbidden"])
+def test_a_refused_key_at_the_warm_up_stops_the_run(name: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with scenario(name) as server:
+        proc = subprocess.run(
+            [sys.executable, "-m", "homesec_bench", "run", "--base-url", server.base_url, "--suite",
+             "topic_classification", "--out", str(tmp_path / "run")],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        sent = server.chat_requests()
+    assert proc.returncode == 7, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("homesec-bench: error:")]
+    assert len(errors) == 1 and "API key" in errors[0] and "OPENAI_API_KEY" in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr and sent == 1

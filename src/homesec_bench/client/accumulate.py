@@ -70,6 +70,7 @@ class Accumulator:
         # at all (only [DONE], only `choices: []`), which is the server's failure, not the model's.
         self.completions = 0
         self.events = 0  # SSE events with data, [DONE] included
+        self.done_at: float | None = None  # perf_counter time [DONE] arrived
 
     # ------------------------------------------------------------------------------------- input
 

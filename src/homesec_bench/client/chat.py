@@ -48,8 +48,11 @@ _ERROR_BODY_LIMIT = 64_000
 # A non-streamed answer is read whole; JSON framing and escapes make it longer than its text.
 _JSON_OVERHEAD = 4
 _JSON_HEADERS = {"Content-Type": "application/json"}
-# After [DONE] the body is read to its end so the connection can be reused, but not waited on long.
+# After [DONE] the rest of the body (normally just the chunked terminator) is read so the connection
+# can be reused, but never more than this much, nor for longer: a server that keeps sending after
+# [DONE] loses the connection instead.
 _DRAIN_S = 0.25
+_DRAIN_BYTES = 4096
 
 
 def safe_url(url: str) -> str:
@@ -264,7 +267,9 @@ class ChatClient:
             )
         except aiohttp.ClientError as exc:
             failure = _Failure("connect", f"HTTP transport error: {_reason(exc)}")
-        end = time.perf_counter()
+        # The answer ends at [DONE]: whatever the server does with the connection after it is not
+        # the request's time.
+        end = acc.done_at if acc.done_at is not None else time.perf_counter()
         acc.fill(record)
         record.total_s = end - t0
         return self._fail(record, failure) if failure else (record, None)
@@ -285,8 +290,7 @@ class ChatClient:
     ) -> _Failure | None:
         if response.status >= 400:
             return await self._http_failure(response)
-        content_type = response.headers.get("Content-Type", "")
-        if "text/event-stream" in content_type:
+        if _media_type(response.headers.get("Content-Type", "")) == "text/event-stream":
             record.streamed = True
             return await self._read_stream(response, acc)
         record.streamed = False
@@ -309,9 +313,7 @@ class ChatClient:
         if failure is not None:
             return failure
         if acc.saw_done:
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(_DRAIN_S):
-                    await response.content.read()
+            await _release_after_done(response)
         if not acc.completions:
             return _no_completion(acc)
         if not acc.saw_done and acc.finish_reason is None:
@@ -331,6 +333,7 @@ class ChatClient:
             acc.events += 1
             if data.strip() == "[DONE]":
                 acc.saw_done = True
+                acc.done_at = now
                 continue
             try:
                 chunk = json.loads(data)
@@ -527,6 +530,28 @@ class ChatClient:
 
     def _redact(self, text: str) -> str:
         return redact(text, self._api_key)
+
+
+def _media_type(content_type: str) -> str:
+    """`Text/Event-Stream; charset=UTF-8` -> `text/event-stream`: media types are case-insensitive."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+async def _release_after_done(response: aiohttp.ClientResponse) -> None:
+    """Stop reading at [DONE]: keep the connection only if the body ends within a few bytes."""
+    drained = 0
+    try:
+        async with asyncio.timeout(_DRAIN_S):
+            while not response.content.at_eof():
+                piece = await response.content.read(_DRAIN_BYTES)
+                if not piece:
+                    break
+                drained += len(piece)
+                if drained > _DRAIN_BYTES:
+                    response.close()
+                    return
+    except (TimeoutError, aiohttp.ClientError, OSError):
+        response.close()
 
 
 def _no_completion(acc: Accumulator) -> _Failure:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import psutil
 
 from homesec_bench import __version__
-from homesec_bench.client import ChatClient
+from homesec_bench.client import ChatClient, EndpointUnauthorized
 from homesec_bench.graders import grade_answer
 from homesec_bench.models import (
     EndpointInfo,
@@ -468,6 +468,12 @@ async def run_benchmark(
                         {**warmup_request(text_info.model), **text_ep.extra_body}
                     )
                     info.warmup = warm
+                    if warm.error_kind == "auth":
+                        # Every test would get the same 401/403: stop here with the key message.
+                        writer.write_info(info)
+                        raise EndpointUnauthorized(
+                            f"{warm.error} (the key is read from {config.endpoint.api_key_env})"
+                        )
                     if warm.error:
                         hooks.on_note(f"warm-up request failed ({warm.error_kind}); timing starts anyway")
                     writer.write_info(info)

@@ -199,6 +199,8 @@ class HostileServer:
     host: str = "127.0.0.1"
     port: int = 0
     requests: list[_Request] = field(default_factory=list)
+    # Bytes sent after the scripted body (after_body="flood") before the client hung up.
+    flooded: int = 0
 
     def __post_init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -317,6 +319,7 @@ class HostileServer:
                 writer.write(junk)
                 await writer.drain()
                 sent += len(junk)
+                self.flooded = sent
         elif play.after_body == "hold":
             deadline = time.monotonic() + _HOLD_MAX_S
             while time.monotonic() < deadline and not reader.at_eof():
