@@ -536,6 +536,7 @@ NEGATORS = {
     "shan't",
     "needn't",
 }
+_SUBJECTLESS_OFFER = {"happy", "glad", "ready", "willing", "able", "can", "could", "shall", "should"}
 _NEGATING_PAIRS = {("instead", "of"), ("rather", "than")}
 # Words before a verb that report someone else's words ("a notice asking me to unlock").
 REPORTING = {
@@ -674,8 +675,9 @@ _SENT_END = re.compile(r"[.!?]+[\"')\]*]*(?=\s+|$)")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)]|#+)\s+")
 
 
-def statements(text: str) -> list[str]:
-    """Sentences and list items: the unit a fact must be stated within."""
+def statements(text: str, semicolons: bool = True) -> list[str]:
+    """Sentences and list items (and, with `semicolons`, the parts of a sentence between semicolons):
+    the unit a fact must be stated within."""
     out: list[str] = []
     for line in re.split(r"\n+", text or ""):
         line = _BULLET.sub("", line).strip()
@@ -701,6 +703,8 @@ def statements(text: str) -> list[str]:
         rest = line[start:].strip()
         if rest:
             out.append(rest)
+    if not semicolons:
+        return out
     result: list[str] = []
     for piece in out:
         result.extend(p.strip() for p in piece.split(";") if p.strip())
@@ -713,8 +717,26 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|can|could|shall|should|may|"
+    r"might|must|i|we|you|he|she|they|it's|i'm|i've|we've|[a-z]+ed|[a-z]+ing)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
 def clauses(statement: str) -> list[str]:
-    """A statement cut where a new subject or a contrast can start; a label before a colon stays."""
+    """A statement cut where a new subject or a contrast can start; a label before a colon stays, and
+    a piece with no verb ("... and the driveway ones") stays with the clause before it."""
+    merged: list[str] = []
+    for part in _clause_pieces(statement):
+        if merged and not _VERBISH.search(part):
+            merged[-1] = merged[-1] + " and " + part
+        else:
+            merged.append(part)
+    return merged
+
+
+def _clause_pieces(statement: str) -> list[str]:
     parts: list[str] = []
     for piece in _CLAUSE_SPLIT.split(statement):
         piece = piece.strip(" ,")
@@ -1006,6 +1028,7 @@ def conversation(ctx: GradeContext, vocab: Vocabulary, offset: str) -> Source:
     everything = Found()
     for unit in units:
         everything.merge(unit)
+    named = set(everything.weekdays)
     for text in texts:
         everything.weekdays |= weekday_ranges(fold(text))
     now = vocab.now
@@ -1017,7 +1040,7 @@ def conversation(ctx: GradeContext, vocab: Vocabulary, offset: str) -> Source:
             day = now + timedelta(days=delta)
             everything.dates.add((day.month, day.day))
             everything.weekdays.add(day.weekday())
-        for weekday in list(everything.weekdays):  # "last Saturday", "on Friday": the nearest such days
+        for weekday in named:  # "last Saturday", "on Friday": the nearest such days
             for delta in range(-7, 8):
                 day = now + timedelta(days=delta)
                 if day.weekday() == weekday:
@@ -1165,6 +1188,7 @@ def _has_object(spec: dict[str, Any], clause: str) -> bool:
 def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, bool]:
     recent = prefix_words[-7:]
     first = any(w in _FIRST_PERSON for w in prefix_words) or ("let" in prefix_words and "me" in prefix_words)
+    first = first or bool(prefix_words and prefix_words[0] in _SUBJECTLESS_OFFER)
     pairs = set(itertools.pairwise(recent))
     if any(w in NEGATORS or w.endswith("n't") for w in recent) or pairs & _NEGATING_PAIRS:
         return "negated", first
@@ -1174,7 +1198,8 @@ def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, 
     if any(w in MODALS or w.endswith(("'ll", "'d")) for w in core[-4:]):
         return "offer", first
     last = core[-1] if core else ""
-    done_past = at_start or last in _FIRST_PERSON | _PERFECT | _PASSIVE_AUX | _AFFIRM
+    labelled = bool(prefix_words) and prefix_words[0] in _AFFIRM  # "Done: 9 recordings deleted"
+    done_past = at_start or labelled or last in _FIRST_PERSON | _PERFECT | _PASSIVE_AUX | _AFFIRM
     if form == "past" and done_past:
         return "done", first
     if form == "past" and first and prefix_words and prefix_words[-1] in ("and", "then", "also"):
@@ -1337,7 +1362,7 @@ def check_facts(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
         return None
     offset = world_offset(ctx.world)
     vocab = vocabulary(ctx.world)
-    said = statements(text)
+    said = statements(text, semicolons=False)  # "Tobi works Tuesday nights; home at 02:30" is one fact
     for fact in spec:
         subject = fact.get("subject") or []
         subject = [subject] if isinstance(subject, str) else list(subject)
