@@ -190,13 +190,13 @@ def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
     mark = match.group(0)
     if "\n" in mark:
         return True
-    after = text[match.end() :].lstrip(" \t\"'”’)]")
+    after = text[match.end() : match.end() + 16].lstrip(" \t\"'”’)]")
     following = after[:1]
     if following and following.islower():
         return False  # "at 2.30 a.m. on Tuesday", "e.g. the fox", "... and then"
     if not mark.startswith(".") or mark.startswith(".."):
         return True
-    word_match = _WORD_BEFORE.search(text, 0, match.start())
+    word_match = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
     word = word_match.group(1).casefold().strip(".") if word_match else ""
     bare = word.replace(".", "")
     if bare in _NEVER_ENDS:
@@ -210,9 +210,11 @@ def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
     if len(word) == 1 and word.isalpha() and word_match and word_match.group(1).strip(".").isupper():
         return not following  # an initial: "J. Smith"
     if bare.isdigit():
-        word = word_match.group(1).strip(".") if word_match else word
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if not text[line_start : match.start()].strip(" \t-*").replace(word, "", 1).strip():
+        start = match.start()
+        lead = text[max(0, start - 12) : start]
+        if re.search(r"\n[ \t*-]*\d{1,3}$", lead) or (
+            start <= 12 and re.fullmatch(r"\s*[*-]?\s*\d{1,3}", lead)
+        ):
             return False  # a numbered list item: "1. Check the side gate"
         if following.isdigit():
             return False

@@ -241,15 +241,15 @@ def _context_pm(text: str, end: int, hour: int) -> int:
 def _find_times_cached(text: str, offset: str) -> tuple[TimeMention, ...]:
     folded = unicodedata.normalize("NFKC", text).casefold()
     found: list[TimeMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded) + 1)
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return not any(taken[start:end])
 
     def add(start: int, end: int, clock: Clock | None, instant: datetime | None = None) -> None:
         if clock is not None and free(start, end):
             found.append(TimeMention(start, end, clock, instant))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
 
     world = offset_minutes(offset)
     for match in _ISO_IN_TEXT.finditer(folded):
