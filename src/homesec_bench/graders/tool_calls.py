@@ -156,18 +156,6 @@ def check_call(
                 "wrong_arg_value",
             )
         good += 1
-    rules = (ctx.tools.get(name) or {}).get("narrows") or {}
-    required = set(schema.get("required") or [])
-    for arg, value in args.items():
-        if arg in wanted_args or arg in required or arg not in rules:
-            continue
-        if narrows(coerce(value, props.get(arg)), rules[arg], props.get(arg)):
-            return CallCheck(
-                False,
-                closeness(),
-                f"{name} got {arg}={short(value)}, which narrows what the request asked for",
-                "narrowed_request",
-            )
     if strict or expected.get("strict_optional"):
         extra = [a for a in args if a not in wanted_args and a not in (schema.get("required") or [])]
         if extra:
@@ -182,6 +170,19 @@ def check_call(
         return CallCheck(
             False, closeness(), f"the arguments of {name} break its schema: {violation}", "wrong_arg_value"
         )
+    # A filter the request did not ask for (tools.yaml `narrows`) drops results the user wanted.
+    rules = (ctx.tools.get(name) or {}).get("narrows") or {}
+    required = set(schema.get("required") or [])
+    for arg, value in args.items():
+        if arg in wanted_args or arg in required or arg not in rules:
+            continue
+        if narrows(coerce(value, props.get(arg)), rules[arg], props.get(arg)):
+            return CallCheck(
+                False,
+                closeness(),
+                f"{name} got {arg}={short(value)}, which narrows what the request asked for",
+                "narrowed_request",
+            )
     return CallCheck(True, 2.0)
 
 
