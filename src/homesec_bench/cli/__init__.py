@@ -1,5 +1,30 @@
-"""The command line: thin wrappers that parse flags and call the library."""
+"""The command line: thin wrappers that parse flags and call the library.
 
-from homesec_bench.cli.app import app, main
+Kept free of imports on purpose: `main` is the entry point, and a Ctrl-C while Typer and the command
+modules load must still end as one line and exit 130, not a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
 
 __all__ = ["app", "main"]
+
+
+def main() -> None:
+    try:
+        from homesec_bench.cli.app import main as run
+
+        run()
+    except KeyboardInterrupt:
+        print("homesec-bench: error: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from homesec_bench.cli.app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -18,6 +20,7 @@ from rich.table import Table
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
 from homesec_bench.models import TestResult
+from homesec_bench.reports.redact import public_url
 from homesec_bench.runner import (
     PRESETS,
     EndpointConfig,
@@ -284,6 +287,10 @@ def run_command(
     ] = 0.1,
 ) -> None:
     """Run the benchmark against an endpoint (or the embedded default) and print the results."""
+    _check_limits(timeout=timeout, idle_timeout=idle_timeout)
+    for flag, url in (("--base-url", base_url), ("--vlm-base-url", vlm_base_url)):
+        if url is not None:
+            _check_base_url(flag, url)
     if resume and retry_errors:
         fail(ExitCode.USAGE, "--resume and --retry-errors are exclusive; pass one run directory")
     if locality not in (None, "local", "cloud"):
@@ -358,22 +365,14 @@ def run_command(
     )
     hooks = _ProgressHooks(progress)
     managed = base_url is None
-    with contextlib.ExitStack() as stack:
-        server_control = None
-        if managed:
-            url, served_model, server_control = stack.enter_context(
-                _managed_server(gguf, llama_server, ctx_size, threads, chat_template, server_arg or [])
-            )
-            if gguf is None:
-                err_console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
-            config = make_config(url, served_model)
-            # A managed server is llama-server: measure it the way its preset says.
-            config.endpoint.preset = "llama-server"
-            config.endpoint.locality = "local"
-        else:
-            config = make_config(base_url, model)
-        loaded = _execute(config, bench, hooks, progress, server_control)
-    _print_summary(loaded, embedded=managed and gguf is None)
+    try:
+        loaded = _run_with_server(
+            bench, hooks, progress, make_config, base_url=base_url, model=model, managed=managed, gguf=gguf,
+            server_options=(llama_server, ctx_size, threads, chat_template, server_arg or []),
+        )  # fmt: skip
+        _print_summary(loaded, embedded=managed and gguf is None)
+    except KeyboardInterrupt:
+        _interrupted(hooks.run_dir)
     errors = sum(1 for r in loaded.final_results() if r.outcome == "error")
     total = len(loaded.final_results())
     if total and errors / total > max_error_rate:
@@ -384,6 +383,70 @@ def run_command(
         )
 
 
+def _run_with_server(
+    bench,
+    hooks: _ProgressHooks,
+    progress: Progress,
+    make_config: Callable[[str, str | None], RunConfig],
+    *,
+    base_url: str | None,
+    model: str | None,
+    managed: bool,
+    gguf: Path | None,
+    server_options: tuple[str | None, int, int | None, str | None, list[str]],
+):
+    with contextlib.ExitStack() as stack:
+        server_control = None
+        if managed:
+            url, served_model, server_control = stack.enter_context(_managed_server(gguf, *server_options))
+            if gguf is None:
+                err_console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
+            config = make_config(url, served_model)
+            # A managed server is llama-server: measure it the way its preset says.
+            config.endpoint.preset = "llama-server"
+            config.endpoint.locality = "local"
+        else:
+            assert base_url is not None
+            config = make_config(base_url, model)
+        return _execute(config, bench, hooks, progress, server_control)
+
+
+def _interrupted(run_dir: Path | None) -> NoReturn:
+    if run_dir is None:
+        fail(ExitCode.INTERRUPTED, "interrupted before the run directory was made; nothing to resume")
+    fail(
+        ExitCode.INTERRUPTED,
+        f"interrupted; finished tests are kept in {run_dir}; "
+        f"continue with `homesec-bench run --resume {run_dir}`",
+    )
+
+
+def _check_limits(**limits: float) -> None:
+    """Timeouts must be finite and positive: 0 would silently turn a check off, nan never fires."""
+    for name, value in limits.items():
+        if not math.isfinite(value) or value <= 0:
+            flag = "--" + name.replace("_", "-")
+            fail(ExitCode.USAGE, f"{flag} must be a positive number of seconds, not {value:g}")
+
+
+def _check_base_url(flag: str, url: str) -> None:
+    """An http(s) URL with a host and a valid port, or a one-line usage error (exit 2)."""
+    shown = public_url(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        fail(ExitCode.USAGE, f"{flag} {shown!r} is not a valid URL ({exc})")
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        fail(
+            ExitCode.USAGE,
+            f"{flag} must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080/v1, "
+            f"not {shown!r}",
+        )
+    if port == 0:
+        fail(ExitCode.USAGE, f"{flag} {shown!r} names port 0")
+
+
 def _execute(config: RunConfig, bench, hooks: _ProgressHooks, progress: Progress, server_control):
     from homesec_bench.client import EndpointError
 
@@ -391,12 +454,7 @@ def _execute(config: RunConfig, bench, hooks: _ProgressHooks, progress: Progress
         with progress:
             return asyncio.run(run_benchmark(config, bench=bench, hooks=hooks, server=server_control))
     except KeyboardInterrupt:
-        where = hooks.run_dir or "the run directory"
-        fail(
-            ExitCode.INTERRUPTED,
-            f"interrupted; finished tests are kept in {where}; "
-            f"continue with `homesec-bench run --resume {where}`",
-        )
+        _interrupted(hooks.run_dir)
     except EndpointError as exc:
         _exit_for_endpoint_error(exc)
         fail(ExitCode.UNREACHABLE, str(exc))

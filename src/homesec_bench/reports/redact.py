@@ -43,12 +43,13 @@ def public_url(url: str) -> str:
     """The URL without credentials or secret-looking query parameters."""
     try:
         parts = urlsplit(url)
-    except ValueError:
+        port = parts.port
+    except ValueError:  # a broken IPv6 literal, a port out of range
         return REDACTED
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = f"{host}:{port}" if port else host
     query = urlencode(
         [(k, REDACTED if _SECRET_QUERY.search(k) else v) for k, v in parse_qsl(parts.query, True)]
     )

@@ -132,7 +132,14 @@ def _bench_for(config: RunConfig, bench: Benchmark | None) -> Benchmark:
 
 
 def _api_key(endpoint: EndpointConfig) -> str | None:
-    return os.environ.get(endpoint.api_key_env) or None
+    """The key from its variable, without the line end a key file often leaves (`\r\n`)."""
+    key = (os.environ.get(endpoint.api_key_env) or "").strip()
+    if any(ord(c) < 32 or ord(c) == 127 or ord(c) > 255 for c in key):
+        raise EndpointUnauthorized(
+            f"the API key in {endpoint.api_key_env} holds control or non-Latin-1 characters, which no "
+            "HTTP header can carry; set the key itself, without quotes or line breaks"
+        )
+    return key or None
 
 
 def _merged_extra_body(endpoint: EndpointConfig) -> dict[str, Any]:

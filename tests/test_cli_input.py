@@ -1,0 +1,137 @@
+"""Issue 11: careless input to `homesec-bench run` gets a documented exit code and one line, never a
+traceback (items 5, 12, 13, 14). Real subprocesses, loopback servers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from homesec_bench.testing import FakeOpenAIServer
+from homesec_bench.testing.hostile import HostileServer, Play
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "homesec_bench", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def _one_error_line(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("homesec-bench: error:")]
+    assert len(lines) == 1, proc.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--timeout", "0"],
+        ["--timeout=-1"],
+        ["--timeout", "nan"],
+        ["--timeout", "inf"],
+        ["--idle-timeout=-1"],
+        ["--idle-timeout", "0"],
+    ],
+)
+def test_timeouts_are_checked_before_anything_runs(flags: list[str], tmp_path: Path) -> None:
+    # A base URL where nothing listens: a check that came too late would blame the server (exit 6).
+    proc = _cli("run", "--base-url", "http://127.0.0.1:9/v1", "--out", str(tmp_path / "r"), *flags)
+    _one_error_line(proc, 2, flags[0].split("=")[0], "positive number of seconds")
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not a url", "ftp://example.com/v1", "", "http://127.0.0.1:99999/v1", "http://[::1/v1", "http:///v1"],
+)
+def test_a_base_url_that_is_no_http_url_is_a_usage_error(url: str, tmp_path: Path) -> None:
+    proc = _cli("run", "--base-url", url, "--out", str(tmp_path / "r"))
+    _one_error_line(proc, 2, "--base-url")
+
+
+def test_a_key_with_a_windows_line_end_still_works(tmp_path: Path) -> None:
+    with FakeOpenAIServer(api_key="sk-test-key-123") as server:
+        proc = _cli(
+            "run", "--base-url", server.base_url, "--test", "topic_classification.follow_up_continues_events",
+            "--out", str(tmp_path / "r"), env={"OPENAI_API_KEY": "sk-test-key-123\r\n"},
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_a_key_with_a_control_character_is_exit_7(tmp_path: Path) -> None:
+    with FakeOpenAIServer(api_key="sk-test") as server:
+        proc = _cli(
+            "run", "--base-url", server.base_url, "--test", "topic_classification.follow_up_continues_events",
+            "--out", str(tmp_path / "r"), env={"OPENAI_API_KEY": "sk-\x01test"},
+        )  # fmt: skip
+    line = _one_error_line(proc, 7, "OPENAI_API_KEY")
+    assert "\x01" not in line
+
+
+def _sigint_handler_installed(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line for line in status.splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+    return bool(caught & (1 << (signal.SIGINT - 1)))
+
+
+def _wait(condition, what: str, limit_s: float = 60.0) -> None:
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_ctrl_c_while_starting_is_one_line_and_130(tmp_path: Path) -> None:
+    # -X importtime reports each import on stderr as it ends: the Ctrl-C comes once the entry point
+    # runs, while the command modules are still loading (the old traceback's moment). Earlier than
+    # that, Python itself is starting and prints its own KeyboardInterrupt.
+    proc = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "homesec_bench", "run", "--base-url",
+         "http://127.0.0.1:9/v1"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.rstrip().endswith("| homesec_bench.cli.app"):
+            break
+    assert _sigint_handler_installed(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    stderr = "\n".join(line for line in stderr.splitlines() if not line.startswith("import time:"))
+    _one_error_line(subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr), 130, "interrupted")
+
+
+def test_ctrl_c_before_the_run_directory_exists_does_not_suggest_resume(tmp_path: Path) -> None:
+    hold = Play(headers=(("Content-Type", "application/json"),), after_body="hold")
+    with HostileServer(models=hold) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "homesec_bench", "run", "--base-url", server.base_url,
+             "--out", str(tmp_path / "r")],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )  # fmt: skip
+        _wait(lambda: any(r.path.endswith("/models") for r in server.requests), "the model list request")
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    line = _one_error_line(
+        subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr), 130, "nothing to resume"
+    )
+    assert "--resume" not in line
