@@ -237,6 +237,13 @@ def test_hazards_are_a_set_and_fire_is_not_accepted_where_only_smoke_is_shown() 
         ("front_courier_parcel_day", "Two couriers stand at the front door beside a parcel.", False),
         ("driveway_empty_night_ir", "An empty driveway at night with no cars, in infrared.", True),
         ("driveway_empty_night_ir", "A car is parked on the driveway at night.", False),
+        (
+            "driveway_family_car_day",
+            "The neighbour\u2019s silver car sits on a driveway clear of people.",
+            True,
+        ),
+        ("driveway_family_car_day", "A silver car is parked on the driveway with zero people around.", True),
+        ("driveway_family_car_day", "A man stands beside the silver car on the driveway.", False),
         ("driveway_group_night_ir", "Three people stand on the driveway. It is night.", False),
         ("backyard_dog_day", " ".join(["word"] * 31), False),
         ("backyard_dog_day", " ".join(["dog"] * 30), True),

@@ -80,7 +80,8 @@ _HAZARD_PATTERNS = {
     ),
 }
 _NEGATIONS = re.compile(
-    r"\b(?:no|not|nobody|none|nothing|without|never|neither|nor|free\s+of|absent|lacks?|lacking|"
+    r"\b(?:no|not|nobody|none|nothing|without|never|neither|nor|zero|0|free\s+of|absent|lacks?|lacking|"
+    r"(?:empty|clear|devoid|bare)\s+of|"
     r"no\s+one|isn't|aren't|wasn't|weren't|doesn't|don't|cannot|can't)\b|n't\b"
 )
 # lying on the floor is a fallen person only when a person lies there (a dog lies on the rug too)
@@ -125,11 +126,15 @@ def sentences(text: str) -> int:
     return 1 + len(_SENTENCE_END.findall(cleaned))
 
 
+def _normal(text: str) -> str:
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
 def _clauses(text: str) -> list[str]:
     """Clauses, for the reach of a negation. A comma ends a clause except inside a negated list:
     "no people, vehicles or animals" is one clause, "nobody is home, a cat sits on the step" two."""
     out: list[str] = []
-    for part in _CLAUSE_SPLIT.split(text.lower()):
+    for part in _CLAUSE_SPLIT.split(_normal(text)):
         for piece in part.split(","):
             first = next(iter(_TOKEN.findall(piece)), "")
             listed = first in _LIST_WORDS or first in _ANIMAL_NOUNS
@@ -168,6 +173,8 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
         tokens = list(_TOKEN.finditer(clause))
         for i, m in enumerate(tokens):
             word = m.group(0)
+            if word.endswith("'s") or clause[m.end() : m.end() + 1] == "'":  # "a neighbour's car"
+                continue
             nxt = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
             negated = _negated(clause, m.start(), m.end())
             if word in _PERSON_NOUNS and people == 0 and nxt not in _VEHICLE_NOUNS and not negated:
