@@ -244,6 +244,8 @@ def test_a_deed_no_call_did_fails(content: str) -> None:
         "You asked me to unlock the door, but I can't do that from here.",
         "Clips are kept for 14 days, so the February clip was removed in early March.",
         "That clip was deleted weeks ago by the retention rule, long before you asked.",
+        "The garage door is unlocked; the front door, patio and side gate are locked.",
+        "The side gate stays locked and the alarm is armed.",
     ],
 )
 def test_an_offer_or_a_denial_is_no_claim(content: str) -> None:

@@ -127,6 +127,12 @@ def test_read_datetime_rejects(value: object) -> None:
         ("at 8:05 in the evening", {(20, 5)}),
         ("at 2:47 at night", {(2, 47)}),
         ("last seen 2026-03-18T03:12:40Z", {(4, 12)}),
+        ("quiet hours run from 22:00+01:00 until 07:00+01:00", {(22, 0), (7, 0)}),
+        ("from 22:00+01:00 to 07:00+01:00", {(22, 0), (7, 0)}),
+        ("yesterday between 6 and 10 in the evening", {(18, 0), (22, 0)}),
+        ("from 10 to 2 at night", {(22, 0), (2, 0)}),
+        ("since Monday at 6 in the morning", {(6, 0)}),
+        ("call me at 10 tonight", {(22, 0)}),
     ],
 )
 def test_find_times(text: str, clocks: set[tuple[int, int]]) -> None:

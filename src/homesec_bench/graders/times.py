@@ -182,17 +182,17 @@ _ISO_IN_TEXT = re.compile(
     r"(?::(?P<s>\d{2})(?P<frac>[.,]\d+)?)?(?P<off>[Zz]|\+\d{2}(?::?\d{2})?|(?<=:\d\d:\d\d)-\d{2}:?\d{2})?(?![\w:])"
 )
 _CLOCK_IN_TEXT = re.compile(
-    r"(?<![\w.:,/\-–£$€])(?P<h>\d{1,2})\s?(?P<sep>[:.]|h\s?)(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
+    r"(?<![\w.:,/\-–£$€+])(?P<h>\d{1,2})\s?(?P<sep>[:.]|h\s?)(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
     r"(?!\d|[.,:]\d|\s?%)"
     r"(?:\s?(?:" + _MERIDIEM + r"))?"
     r"(?:(?P<off>[Zz]|\+\d{2}:?\d{2})(?![\w]))?"
 )
-_AMPM_IN_TEXT = re.compile(r"(?<![\w.:,/\-–£$€])(?P<h>\d{1,2})\s?" + _MERIDIEM)
+_AMPM_IN_TEXT = re.compile(r"(?<![\w.:,/\-–£$€+])(?P<h>\d{1,2})\s?" + _MERIDIEM)
 _OCLOCK_IN_TEXT = re.compile(
-    r"(?<![\w.:,/\-–£$€])(?P<h>\d{1,2})\s?(?:o'?\s?clock|uhr)(?:\s(?P<m>[0-5]?\d)\b)?"
+    r"(?<![\w.:,/\-–£$€+])(?P<h>\d{1,2})\s?(?:o'?\s?clock|uhr)(?:\s(?P<m>[0-5]?\d)\b)?"
 )
 _COMPACT_IN_TEXT = re.compile(
-    r"(?<![\w.:,/\-–£$€])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?P<unit>\s?(?:h|hrs|hours)\b)?"
+    r"(?<![\w.:,/\-–£$€+])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?P<unit>\s?(?:h|hrs|hours)\b)?"
 )
 # Words just before "8.05" that make it a time, not a price or a decimal.
 _DOTTED_CONTEXT = re.compile(r"\b(?:um|a las|las|à|at|from|until|till|by|around|about|ca)\s$")
@@ -202,7 +202,7 @@ _COMPACT_CONTEXT = re.compile(r"(?:\b(?:at|from|until|till|til|by|to|between|and
 # A range of times: "9-12", "9 to 12", "between 9 and 12", "9:00am-12:00pm", "09.00 to 12.00".
 _ENDPOINT = r"(?P<{n}h>\d{{1,2}})(?:[:.](?P<{n}m>[0-5]\d))?(?:\s?(?P<{n}ampm>[ap])\.?\s?m\b\.?)?"
 _RANGE_IN_TEXT = re.compile(
-    r"(?<![\w.:,/\-–£$€])(?P<between>between\s)?"
+    r"(?<![\w.:,/\-–£$€+])(?P<between>between\s)?"
     + _ENDPOINT.format(n="a")
     + r"\s?(?P<sep>-|–|—|to|until|till|and)\s?"
     + _ENDPOINT.format(n="b")
@@ -220,6 +220,11 @@ _RANGE_NOT_TIME = re.compile(
     r"persons?|cameras?|metres?|meters?|m\b|km|kg|%|percent|euros?|pounds?|dollars?|gb|mb)"
 )
 _PM_AFTER = re.compile(r"\s*(?:in the (?:evening|afternoon)|this (?:evening|afternoon)|tonight|at night)\b")
+# A bare hour that a phrase makes a time: "at 6 in the morning", "10 at night", "7 this evening".
+_HOUR_PHRASE_IN_TEXT = re.compile(
+    r"(?<![\w.:,/\-–£$€+])(?P<h>\d{1,2})(?=\s(?:in the (?:morning|evening|afternoon)|"
+    r"this (?:morning|evening|afternoon)|tonight|at night)\b)"
+)
 
 
 def _ampm(match: re.Match[str], group: str = "ampm") -> str | None:
@@ -295,6 +300,9 @@ def _find_times_cached(text: str, offset: str) -> tuple[TimeMention, ...]:
     for match in _WORDS_IN_TEXT.finditer(folded):
         add(match.start(), match.end(), _WORD_CLOCKS[match.group("word")])
 
+    for match in _HOUR_PHRASE_IN_TEXT.finditer(folded):
+        add(match.start(), match.end(), _valid(_context_pm(folded, match.end(), int(match.group("h"))), 0))
+
     return tuple(sorted(found, key=lambda m: m.start))
 
 
@@ -324,7 +332,20 @@ def _add_range(text: str, match: re.Match[str], add: Any, free: Any) -> None:
     a_hour = _apply_meridiem(a_h, a_ampm)
     b_hour = _apply_meridiem(b_h, b_ampm)
     no_ampm = a_ampm is None and b_ampm is None
-    if no_ampm and a_hour is not None and b_hour is not None and 1 <= a_hour <= 12 and 1 <= b_hour < a_hour:
+    phrased = False
+    if no_ampm and a_hour is not None and b_hour is not None and _PM_AFTER.match(text, match.end()):
+        # "between 6 and 10 in the evening", "from 10 to 2 at night": the phrase after the range
+        # applies to both ends.
+        a_hour, b_hour = _context_pm(text, match.end(), a_hour), _context_pm(text, match.end(), b_hour)
+        phrased = True
+    if (
+        no_ampm
+        and not phrased
+        and a_hour is not None
+        and b_hour is not None
+        and 1 <= a_hour <= 12
+        and 1 <= b_hour < a_hour
+    ):
         b_hour += 12  # "9-5" is 09:00-17:00; "22-7" wraps past midnight as written
     a_clock = _valid(a_hour, int(a_m or 0))
     b_clock = _valid(b_hour, int(b_m or 0))

@@ -223,7 +223,8 @@ def _content_check(
     if not text and not POSITIVE_TEXT_CHECKS & set(content):
         # A bare tool call says nothing, so it breaks no rule that only forbids things.
         return None
-    verdict = check_text(text, answer.model_copy(update={"tool_calls": []}), content, ctx)
+    # The answer's own calls stay visible: "Creating the rule now." is true when this answer calls it.
+    verdict = check_text(text, answer, content, ctx)
     return None if verdict.passed else verdict
 
 
