@@ -135,3 +135,65 @@ def test_ctrl_c_before_the_run_directory_exists_does_not_suggest_resume(tmp_path
         subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr), 130, "nothing to resume"
     )
     assert "--resume" not in line
+
+
+# ------------------------------------------------------------------ items 10-11: secrets and escapes
+
+CANARY = "sk-canary-XYZ123"
+ONE_TEST = "topic_classification.follow_up_continues_events"
+
+
+def _all_text(folder: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
+
+
+def test_credentials_in_the_base_url_are_never_stored(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        url = server.base_url.replace("http://", f"http://alice:{CANARY}@")
+        proc = _cli("run", "--base-url", url, "--test", "topic_classification.follow_up_continues_events",
+                    "--out", str(tmp_path / "r"))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    stored = _all_text(tmp_path / "r")
+    assert CANARY not in stored and "alice" not in stored
+    assert CANARY not in proc.stdout + proc.stderr
+
+
+def test_a_key_the_server_echoes_is_masked_everywhere(tmp_path: Path) -> None:
+    from homesec_bench.testing.hostile import DONE, chunk, models_play, sse
+
+    echo = Play(body=sse(chunk(content=f"your key is {CANARY}"), chunk(finish="stop"), DONE))
+    with HostileServer(chat=echo, models=models_play(f"model-{CANARY}")) as server:
+        proc = _cli("run", "--base-url", server.base_url, "--test",
+                    "topic_classification.follow_up_continues_events", "--out", str(tmp_path / "r"),
+                    env={"OPENAI_API_KEY": CANARY})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert CANARY not in _all_text(tmp_path / "r") and CANARY not in proc.stdout + proc.stderr
+    # The reports mask a short sk- key even where the key variable is not set.
+    from homesec_bench.reports.redact import Redactor
+
+    assert CANARY not in Redactor(env={}).clean(f"echo {CANARY}")
+
+
+@pytest.mark.parametrize("name", ["escape_in_model_id", "escape_in_error"])
+def test_no_escape_sequence_from_a_server_reaches_the_terminal(name: str, tmp_path: Path) -> None:
+    from homesec_bench.testing.hostile import scenario
+
+    with scenario(name) as server:
+        proc = _cli("run", "--base-url", server.base_url, "--test", ONE_TEST, "--out", str(tmp_path / "r"))
+        board = _cli("leaderboard", str(tmp_path / "r"))
+    assert proc.returncode in (0, 10), proc.stderr[-2000:]
+    for text in (proc.stdout, proc.stderr, board.stdout):
+        assert "\x1b" not in text and "\x07" not in text, text
+
+
+def test_a_terminal_that_is_not_utf8_gets_the_summary(tmp_path: Path) -> None:
+    from homesec_bench.testing.hostile import DONE, chunk, models_play, sse
+
+    answer = Play(body=sse(chunk(content="caf\u00e9 \N{GRINNING FACE}"), chunk(finish="stop"), DONE))
+    with HostileServer(chat=answer, models=models_play("mod\u00e8le-\N{GRINNING FACE}")) as server:
+        proc = _cli("run", "--base-url", server.base_url, "--test",
+                    "topic_classification.follow_up_continues_events", "--out", str(tmp_path / "r"),
+                    env={"PYTHONIOENCODING": "ascii"})  # fmt: skip
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    listed = _cli("list", env={"PYTHONIOENCODING": "ascii"})
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr

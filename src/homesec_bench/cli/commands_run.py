@@ -20,7 +20,7 @@ from rich.table import Table
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
 from homesec_bench.models import TestResult
-from homesec_bench.reports.redact import public_url
+from homesec_bench.reports.redact import REDACTED, public_url
 from homesec_bench.runner import (
     PRESETS,
     EndpointConfig,
@@ -304,6 +304,12 @@ def run_command(
             fail(ExitCode.OUTPUT, str(exc))
     if previous and base_url is None and not previous.info.endpoint.managed:
         base_url = previous.info.endpoint.base_url
+        if REDACTED in base_url:
+            fail(
+                ExitCode.USAGE,
+                f"the run's base URL carried credentials, which are not stored ({base_url}); "
+                "pass --base-url again",
+            )
     if previous and model is None:
         model = previous.info.endpoint.model if not previous.info.endpoint.managed else None
     if preset:

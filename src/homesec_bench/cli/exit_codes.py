@@ -6,6 +6,8 @@ import sys
 from enum import IntEnum
 from typing import NoReturn
 
+from homesec_bench.client.text import printable
+
 
 class ExitCode(IntEnum):
     OK = 0  # the run completed, whatever the model scored
@@ -25,6 +27,7 @@ class ExitCode(IntEnum):
 
 def fail(code: ExitCode, message: str) -> NoReturn:
     """Print one line to stderr and exit; never a traceback."""
-    text = " ".join(str(message).split())
+    # Server text can reach a message: no escape sequence or control character reaches the terminal.
+    text = " ".join(printable(str(message)).split())
     print(f"homesec-bench: error: {text}", file=sys.stderr)
     raise SystemExit(int(code))

@@ -17,13 +17,14 @@ import asyncio
 import contextlib
 import json
 import random
+import re
 import socket
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import aiohttp
 
@@ -35,16 +36,17 @@ from homesec_bench.client.errors import (
     EndpointUnauthorized,
     EndpointUnreachable,
     one_line,
-    redact,
 )
 from homesec_bench.client.params import DROPPABLE, apply_drops, rejected_param
 from homesec_bench.client.retry import backoff_delay, parse_retry_after
 from homesec_bench.client.server_info import describe_server
 from homesec_bench.client.sse import SSEEvent, SSEParser
-from homesec_bench.client.text import storable, storable_value
+from homesec_bench.client.text import printable, redact_secrets, storable, storable_value
 from homesec_bench.models import RequestRecord
 
 _ERROR_BODY_LIMIT = 64_000
+# Query parameters whose values are credentials (`?api-key=...`, `?token=...`).
+_SECRET_QUERY = re.compile(r"key|token|secret|password|sig", re.IGNORECASE)
 # A non-streamed answer is read whole; JSON framing and escapes make it longer than its text.
 _JSON_OVERHEAD = 4
 _JSON_HEADERS = {"Content-Type": "application/json"}
@@ -104,6 +106,7 @@ class ChatClient:
         self.base_url = base_url.rstrip("/")
         self._shown_url = safe_url(self.base_url)
         self._api_key = api_key or None
+        self._secrets = url_secrets(self.base_url) + ([self._api_key] if self._api_key else [])
         self.connect_timeout_s = connect_timeout_s
         self.idle_timeout_s = idle_timeout_s
         self.total_timeout_s = total_timeout_s
@@ -203,9 +206,7 @@ class ChatClient:
         record.attempts = attempts
         record.retry_wait_s = retry_wait
         record.dropped_params = list(dropped)
-        if record.error is not None:
-            record.error = redact(record.error, self._api_key)
-        _make_storable(record)
+        _make_storable(record, self._secrets)
         return record
 
     def _with_streaming(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +277,7 @@ class ChatClient:
 
     def _fail(self, record: RequestRecord, failure: _Failure) -> tuple[RequestRecord, _Failure]:
         record.error_kind = failure.kind
-        record.error = redact(one_line(failure.message), self._api_key)
+        record.error = self._redact(one_line(failure.message))
         return record, failure
 
     def _total_timeout_text(self) -> str:
@@ -498,7 +499,7 @@ class ChatClient:
         for item in items:
             name = item.get("id") or item.get("name") or item.get("model") if isinstance(item, dict) else item
             if isinstance(name, str) and name:
-                models.append(storable(name)[0])
+                models.append(printable(self._redact(storable(name)[0])))
         return models
 
     async def server_info(self, model: str) -> dict[str, Any]:
@@ -526,10 +527,11 @@ class ChatClient:
         described = describe_server(
             props if isinstance(props, dict) else None, show if isinstance(show, dict) else None
         )
-        return storable_value(described)[0]
+        return _map_strings(storable_value(described)[0], lambda text: printable(self._redact(text)))
 
     def _redact(self, text: str) -> str:
-        return redact(text, self._api_key)
+        """The key, and any credential the base URL carries, masked wherever they appear."""
+        return redact_secrets(text, self._secrets)
 
 
 def _media_type(content_type: str) -> str:
@@ -570,28 +572,51 @@ def _no_completion(acc: Accumulator) -> _Failure:
     )
 
 
-def _make_storable(record: RequestRecord) -> None:
-    """Every string the server put into the record, made encodable (see client.text): the one
-    place server text enters what the runner keeps. Runs after the chunks are joined, so an emoji
-    whose UTF-16 halves came in two chunks is whole again."""
+def url_secrets(url: str) -> list[str]:
+    """Credentials a URL carries: its user info and the values of key-like query parameters."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    found = [value for value in (parts.username, parts.password) if value]
+    found += [v for k, v in parse_qsl(parts.query, keep_blank_values=False) if _SECRET_QUERY.search(k)]
+    return found
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {k: _map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    return value
+
+
+def _make_storable(record: RequestRecord, secrets: list[str]) -> None:
+    """Every string the server put into the record, made encodable (see client.text) and with the
+    key masked wherever the server echoed it: the one place server text enters what the runner
+    keeps. Runs after the chunks are joined, so an emoji whose UTF-16 halves came in two chunks is
+    whole again. The error line also loses terminal control characters (the answer keeps them: it
+    is graded as sent, and every report escapes or strips them)."""
     total = 0
-    record.content, n = storable(record.content)
+    record.content, n = storable(redact_secrets(record.content, secrets))
     total += n
-    record.reasoning, n = storable(record.reasoning)
+    record.reasoning, n = storable(redact_secrets(record.reasoning, secrets))
     total += n
     for call in record.tool_calls:
-        call.name, n = storable(call.name)
+        call.name, n = storable(redact_secrets(call.name, secrets))
         total += n
         if call.id is not None:
             call.id, n = storable(call.id)
             total += n
-        call.arguments, n = storable_value(call.arguments)
+        call.arguments, n = storable_value(_map_strings(call.arguments, lambda t: redact_secrets(t, secrets)))
         total += n
     if record.finish_reason is not None:
         record.finish_reason, n = storable(record.finish_reason)
         total += n
     if record.error is not None:
-        record.error, n = storable(record.error)
+        record.error, n = storable(printable(redact_secrets(record.error, secrets)))
         total += n
     if record.server_timings is not None:
         record.server_timings, n = storable_value(record.server_timings)

@@ -9,6 +9,7 @@ what is left unpaired becomes U+FFFD, and the count of replacements is recorded 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 REPLACEMENT = "\ufffd"
@@ -54,3 +55,27 @@ def storable_value(value: Any) -> tuple[Any, int]:
 
 def storable_text(text: str) -> str:
     return storable(text)[0]
+
+
+# Terminal control: CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL|ST`) and other ESC sequences, then
+# any C0/C1 control character left (tab and line feed excepted).
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escape sequences or control characters: fit to print or to write into a
+    text format, whatever a server put in it (clear-screen, window titles, fake lines)."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def redact_secrets(text: str, secrets: list[str]) -> str:
+    """Every occurrence of each secret (longest first) masked, whatever its shape."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret and len(secret) >= 4 and secret in text:
+            text = text.replace(secret, "***")
+    return text

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from homesec_bench import stats
+from homesec_bench.client.text import printable
 from homesec_bench.models import TestResult
 from homesec_bench.reports import fmt
 from homesec_bench.reports.summary import RunSummary, suite_rank, summarize
@@ -183,7 +184,8 @@ def _side(results: list[TestResult] | None) -> TestSide | None:
         (r for kind in ("fail", "error", "pass") for r in results if r.outcome == kind),
         results[0],
     )
-    return TestSide(outcome=outcome, passed=passed, graded=passed + failed, errors=errors, reason=pick.reason)
+    reason = printable(pick.reason)
+    return TestSide(outcome=outcome, passed=passed, graded=passed + failed, errors=errors, reason=reason)
 
 
 def _change(a: TestSide | None, b: TestSide | None) -> Change:

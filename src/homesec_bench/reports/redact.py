@@ -17,7 +17,7 @@ REDACTED = "[redacted]"
 _SECRET_ENV = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
 _SECRET_QUERY = re.compile(r"(key|token|secret|password|sig)", re.IGNORECASE)
 _PATTERNS = [
-    re.compile(r"\bsk-[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"\bsk-[A-Za-z0-9_\-]{10,}"),
     re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._\-~+/]{8,}=*"),
 ]
 _MIN_SECRET_LEN = 8

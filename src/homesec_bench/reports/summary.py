@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from homesec_bench import stats
+from homesec_bench.client.text import printable
 from homesec_bench.models import MemoryPeak, RunInfo, TestResult
 from homesec_bench.reports import fmt
 from homesec_bench.reports.redact import public_url
@@ -145,7 +146,7 @@ def summarize(run: LoadedRun) -> RunSummary:
             test_id=r.test_id,
             attempt=r.attempt,
             kind=error_kind(r),
-            message=r.request.error or r.reason,
+            message=printable(r.request.error or r.reason),
         )
         for r in results
         if r.outcome == "error"
@@ -157,11 +158,13 @@ def summarize(run: LoadedRun) -> RunSummary:
     return RunSummary(
         run_id=info.run_id,
         path=str(run.path),
-        model=info.endpoint.model,
+        # Server-supplied strings (run.json may come from any version, or be hand-written) lose
+        # terminal control before any report prints or writes them.
+        model=printable(info.endpoint.model),
         base_url=public_url(info.endpoint.base_url),
         locality=info.endpoint.locality,
-        quantization=info.endpoint.quantization,
-        vision_model=info.vision_endpoint.model if info.vision_endpoint else None,
+        quantization=printable(info.endpoint.quantization) if info.endpoint.quantization else None,
+        vision_model=printable(info.vision_endpoint.model) if info.vision_endpoint else None,
         benchmark_version=info.benchmark_version,
         benchmark_hash=info.benchmark_hash,
         harness_version=info.harness_version,

@@ -34,6 +34,7 @@ from homesec_bench.models import (
     TestCase,
     TestResult,
 )
+from homesec_bench.reports.redact import public_url
 from homesec_bench.runner.config import EndpointConfig, RunConfig
 from homesec_bench.runner.presets import get_preset
 from homesec_bench.runner.request import build_chat_request, redact_images, warmup_request
@@ -197,7 +198,8 @@ async def _resolve_endpoint(endpoint: EndpointConfig, client: ChatClient) -> End
     except Exception:  # best effort: a server that describes nothing is still benchmarkable
         props = {}
     return EndpointInfo(
-        base_url=endpoint.base_url,
+        # Never the URL's user info or key-like query values: run.json is shared with the results.
+        base_url=public_url(endpoint.base_url),
         model=model,
         preset=endpoint.preset,
         locality=locality,
@@ -359,7 +361,8 @@ def _check_resumable(previous: LoadedRun, bench: Benchmark, endpoint: EndpointIn
             f"cannot resume {previous.path}: it was run on benchmark {old.benchmark_version} "
             f"({old.benchmark_hash}), this is {bench.version} ({bench.content_hash}); start a new run"
         )
-    if old.endpoint.base_url.rstrip("/") != endpoint.base_url.rstrip("/") and not old.endpoint.managed:
+    same_url = public_url(old.endpoint.base_url).rstrip("/") == public_url(endpoint.base_url).rstrip("/")
+    if not same_url and not old.endpoint.managed:
         raise ResumeRefused(
             f"cannot resume {previous.path}: it ran against {old.endpoint.base_url}, not "
             f"{endpoint.base_url}; pass the original --base-url or start a new run"
