@@ -197,3 +197,51 @@ def test_a_terminal_that_is_not_utf8_gets_the_summary(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     listed = _cli("list", env={"PYTHONIOENCODING": "ascii"})
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
+
+
+# ------------------------------------------------------------------ items 3, 5: the output folder
+
+
+def test_a_results_file_that_is_a_folder_is_exit_5(tmp_path: Path) -> None:
+    (tmp_path / "r" / "results.jsonl").mkdir(parents=True)
+    with HostileServer() as server:
+        proc = _cli("run", "--base-url", server.base_url, "--test", ONE_TEST, "--out", str(tmp_path / "r"))
+    _one_error_line(proc, 5, "results.jsonl")
+
+
+def test_a_server_pid_that_is_no_pid_is_a_usage_error(tmp_path: Path) -> None:
+    proc = _cli("run", "--base-url", "http://127.0.0.1:9/v1", "--server-pid=-1", "--out", str(tmp_path / "r"))
+    _one_error_line(proc, 2, "--server-pid")
+
+
+def test_a_full_disk_mid_run_is_exit_5_and_resumable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import errno
+
+    from homesec_bench.runner import EndpointConfig, RunConfig, run_benchmark
+    from homesec_bench.store import StoreError, load_run
+    from homesec_bench.store import run_dir as store_module
+
+    real_fsync = os.fsync
+    calls = [0]
+
+    def fsync_then_full(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] > 3:  # run.json twice, the first result, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(store_module.os, "fsync", fsync_then_full)
+    with HostileServer() as server:
+        config = RunConfig(
+            endpoint=EndpointConfig(base_url=server.base_url),
+            suites=["topic_classification"],
+            out_dir=tmp_path / "r",
+            warmup=False,
+            sample_memory=False,
+        )
+        with pytest.raises(StoreError, match="No space left"):
+            asyncio.run(run_benchmark(config))
+    monkeypatch.setattr(store_module.os, "fsync", real_fsync)
+    assert not list((tmp_path / "r").glob("*.tmp"))
+    assert len(load_run(tmp_path / "r").results) >= 1

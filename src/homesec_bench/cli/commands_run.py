@@ -288,6 +288,8 @@ def run_command(
 ) -> None:
     """Run the benchmark against an endpoint (or the embedded default) and print the results."""
     _check_limits(timeout=timeout, idle_timeout=idle_timeout)
+    if server_pid is not None and server_pid <= 0:
+        fail(ExitCode.USAGE, f"--server-pid must be a process id (a positive number), not {server_pid}")
     for flag, url in (("--base-url", base_url), ("--vlm-base-url", vlm_base_url)):
         if url is not None:
             _check_base_url(flag, url)

@@ -71,8 +71,11 @@ class RunWriter:
                 f"cannot write the run directory {self.path} ({exc.strerror or exc}); "
                 "choose a writable folder with --out"
             ) from None
-        self._repair_tail()
-        self._results = open(self.path / RESULTS_FILE, "a", encoding="utf-8")  # noqa: SIM115
+        try:
+            self._repair_tail()
+            self._results = open(self.path / RESULTS_FILE, "a", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise _cannot_write(self.path / RESULTS_FILE, exc) from None
 
     def _repair_tail(self) -> None:
         """Cut a half-written last line left by a crash, so appends start on a clean line."""
@@ -91,26 +94,34 @@ class RunWriter:
     def write_info(self, info: RunInfo) -> None:
         text = model_json(info, indent=2)
         with self._lock:
-            write_text_atomic(self.path / RUN_FILE, text)
+            try:
+                write_text_atomic(self.path / RUN_FILE, text)
+            except OSError as exc:
+                raise _cannot_write(self.path / RUN_FILE, exc) from None
 
     def append(self, result: TestResult) -> None:
         """Returns once the line is on disk. Appends from several threads share fsyncs: one fsync
         covers every line flushed before it began, so results that finish together cost one fsync
         (a few ms on many disks) instead of one each."""
         line = model_json(result) + "\n"
-        with self._lock:
-            self._results.write(line)
-            self._results.flush()
-            self._written += 1
-            mine = self._written
-        with self._sync_lock:
-            if self._synced >= mine:
-                return
+        try:
             with self._lock:
-                covered = self._written
-                fd = self._results.fileno()
-            os.fsync(fd)
-            self._synced = covered
+                self._results.write(line)
+                self._results.flush()
+                self._written += 1
+                mine = self._written
+            with self._sync_lock:
+                if self._synced >= mine:
+                    return
+                with self._lock:
+                    covered = self._written
+                    fd = self._results.fileno()
+                os.fsync(fd)
+                self._synced = covered
+        except OSError as exc:
+            # A full disk, a vanished folder: one StoreError (exit 5), not a chain of tracebacks. A
+            # partly written line is cut by the next writer (see _repair_tail).
+            raise _cannot_write(self.path / RESULTS_FILE, exc) from None
 
     def close(self) -> None:
         # The sync lock first (the order append takes them in): an fsync in flight ends before the
@@ -124,6 +135,13 @@ class RunWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _cannot_write(path: Path, exc: OSError) -> StoreError:
+    return StoreError(
+        f"cannot write {path} ({exc.strerror or exc}); finished tests are kept: free space or fix the "
+        f"folder, then continue with `homesec-bench run --resume {path.parent}`"
+    )
 
 
 def load_run(path: str | Path) -> LoadedRun:
