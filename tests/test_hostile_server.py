@@ -244,3 +244,28 @@ def test_a_refused_key_at_the_warm_up_stops_the_run(name: str, tmp_path: Path) -
     errors = [line for line in proc.stderr.splitlines() if line.startswith("homesec-bench: error:")]
     assert len(errors) == 1 and "API key" in errors[0] and "OPENAI_API_KEY" in errors[0], proc.stderr
     assert "Traceback" not in proc.stderr and sent == 1
+
+
+# ------------------------------------------------------------------ item 18: labels and figures
+
+
+def test_a_server_answering_200_to_everything_is_not_named_ollama(tmp_path: Path) -> None:
+    from homesec_bench.testing.hostile import json_play
+
+    with HostileServer(routes={"/api/show": json_play({}), "/props": json_play({"ok": True})}) as server:
+        run = _run(server, tmp_path / "run", warmup=False)
+    assert run.info.endpoint.server_props == {}
+
+
+def test_ollama_is_named_by_its_details_and_says_how() -> None:
+    from homesec_bench.client.server_info import describe_server
+
+    info = describe_server(None, {"details": {"quantization_level": "Q4_K_M"}})
+    assert info["server"] == "ollama" and info["quantization"] == "Q4_K_M"
+    assert "api/show" in info["identified_by"]
+
+
+def test_small_memory_is_shown_in_mib() -> None:
+    from homesec_bench.reports import fmt
+
+    assert fmt.gb(22 * 2**20) == "22 MiB" and fmt.gb(3 * 2**30) == "3.0 GiB" and fmt.gb(None) == "n/a"

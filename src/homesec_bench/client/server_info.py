@@ -21,11 +21,23 @@ def quantization_from_path(path: str) -> str | None:
 
 
 def describe_server(props: dict[str, Any] | None, show: dict[str, Any] | None) -> dict[str, Any]:
-    if props is not None:
-        return _llama_server(props)
-    if show is not None:
-        return _ollama(show)
+    """What the server is, named only on a positive sign, and how it was identified: any server
+    may answer 200 to a path it does not know, so a bare 200 names nothing."""
+    if props is not None and _looks_like_llama_server(props):
+        return {**_llama_server(props), "identified_by": "GET /props (default_generation_settings)"}
+    if show is not None and _looks_like_ollama(show):
+        return {**_ollama(show), "identified_by": "POST /api/show (details / model_info)"}
     return {}
+
+
+def _looks_like_llama_server(props: dict[str, Any]) -> bool:
+    return isinstance(props.get("default_generation_settings"), dict) or isinstance(
+        props.get("model_path"), str
+    )
+
+
+def _looks_like_ollama(show: dict[str, Any]) -> bool:
+    return isinstance(show.get("details"), dict) or isinstance(show.get("model_info"), dict)
 
 
 def _llama_server(props: dict[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,12 @@ def tps(value: float | None) -> str:
 
 
 def gb(n_bytes: int | None) -> str:
-    return "n/a" if n_bytes is None else f"{n_bytes / 1e9:.1f} GB"
+    """Memory in GiB, or MiB below 1 GiB (a 22 MB process is not "0.0 GB")."""
+    if n_bytes is None:
+        return "n/a"
+    if n_bytes < 2**30:
+        return f"{n_bytes / 2**20:.0f} MiB"
+    return f"{n_bytes / 2**30:.1f} GiB"
 
 
 def count(value: int | None) -> str:
