@@ -269,3 +269,40 @@ def test_small_memory_is_shown_in_mib() -> None:
     from homesec_bench.reports import fmt
 
     assert fmt.gb(22 * 2**20) == "22 MiB" and fmt.gb(3 * 2**30) == "3.0 GiB" and fmt.gb(None) == "n/a"
+
+
+# ------------------------------------------------------------------ item 15: messages a user can act on
+
+
+def test_an_endpoint_with_100000_models_gives_a_short_error(tmp_path: Path) -> None:
+    from homesec_bench.runner import RunSetupError
+    from homesec_bench.testing.hostile import models_play
+
+    many = models_play(*(f"model-{i:06d}" for i in range(100_000)))
+    with HostileServer(models=many) as server, pytest.raises(RunSetupError) as caught:
+        _run(server, tmp_path / "run")
+    message = str(caught.value)
+    assert len(message) < 600 and "99,990 more" in message and "--model" in message
+
+
+async def test_the_output_cap_message_names_a_flag_that_exists() -> None:
+    play = Play(body=sse(chunk(content="x" * 5000), chunk(finish="stop"), DONE))
+    with HostileServer(chat=play) as server:
+        record = await _complete(server, max_output_chars=100)
+    assert record.error_kind == "output_cap" and "--max-output-chars" in (record.error or "")
+
+
+def test_an_unreachable_vision_endpoint_names_its_own_flag(tmp_path: Path) -> None:
+    from homesec_bench.client import EndpointUnreachable
+
+    with HostileServer() as server:
+        config = RunConfig(
+            endpoint=EndpointConfig(base_url=server.base_url),
+            vision_endpoint=EndpointConfig(base_url="http://127.0.0.1:9/v1", model="vlm"),
+            suites=["vision"],
+            out_dir=tmp_path / "run",
+            sample_memory=False,
+        )
+        with pytest.raises(EndpointUnreachable) as caught:
+            asyncio.run(run_benchmark(config, bench=_bench()))
+    assert "--vlm-base-url" in str(caught.value)

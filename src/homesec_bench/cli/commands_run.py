@@ -246,6 +246,10 @@ def run_command(
     timeout: Annotated[float, typer.Option("--timeout", help="Total seconds allowed per request.")] = 300.0,
     idle_timeout: Annotated[float, typer.Option("--idle-timeout", help="Seconds without a byte.")] = 60.0,
     retries: Annotated[int, typer.Option("--retries", min=0, max=10)] = 3,
+    max_output_chars: Annotated[
+        int,
+        typer.Option("--max-output-chars", min=1, help="Abort an answer longer than this (characters)."),
+    ] = 200_000,
     locality: Annotated[
         str | None, typer.Option("--locality", help="local or cloud; default: from the address.")
     ] = None,
@@ -355,6 +359,7 @@ def run_command(
             total_timeout_s=timeout,
             idle_timeout_s=idle_timeout,
             max_retries=retries,
+            max_output_chars=max_output_chars,
             vlm_image_size=vlm_image_size,
             blind=blind,
             fixtures_dir=fixtures,

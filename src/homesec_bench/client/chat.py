@@ -102,8 +102,11 @@ class ChatClient:
         backoff_base_s: float = 0.5,
         backoff_max_s: float = 20.0,
         max_connections: int = 64,
+        url_flag: str = "--base-url",
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # The flag that set this URL, named in messages (the vision endpoint has its own).
+        self._url_flag = url_flag
         self._shown_url = safe_url(self.base_url)
         self._api_key = api_key or None
         self._secrets = url_secrets(self.base_url) + ([self._api_key] if self._api_key else [])
@@ -363,7 +366,7 @@ class ChatClient:
         return _Failure(
             "output_cap",
             f"the answer passed the output cap of {self.max_output_chars} characters; "
-            "the request was aborted (raise max_output_chars if this is expected)",
+            "the request was aborted (raise --max-output-chars if this is expected)",
         )
 
     async def _read_whole(self, response: aiohttp.ClientResponse, acc: Accumulator) -> _Failure | None:
@@ -385,7 +388,7 @@ class ChatClient:
             return _Failure(
                 "no_completion",
                 "the server answered HTTP 200 with a body that holds no completion (no choices); "
-                "it is not an OpenAI chat completion: check the server and --base-url",
+                f"it is not an OpenAI chat completion: check the server and {self._url_flag}",
             )
         return failure
 
@@ -446,14 +449,14 @@ class ChatClient:
             raise EndpointUnreachable(
                 self._redact(
                     f"cannot reach {self._shown_url} ({_reason(exc)}); "
-                    "check the server is running and --base-url is right"
+                    f"check the server is running and {self._url_flag} is right"
                 )
             ) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise EndpointUnreachable(
                 self._redact(
                     f"{self._shown_url} did not answer /models ({_reason(exc)}); "
-                    "check the server is healthy and --base-url is right"
+                    f"check the server is healthy and {self._url_flag} is right"
                 )
             ) from None
         try:
@@ -474,7 +477,7 @@ class ChatClient:
         if status == 404:
             raise EndpointNotFound(
                 f"{self._shown_url}/models not found (HTTP 404); "
-                "check --base-url (OpenAI-compatible servers usually end in /v1)"
+                f"check {self._url_flag} (OpenAI-compatible servers usually end in /v1)"
             )
         if status >= 400:
             detail = _server_message(payload)
@@ -493,7 +496,7 @@ class ChatClient:
         if not isinstance(items, list):
             raise EndpointError(
                 f"{self._shown_url}/models did not return an OpenAI model list; "
-                "check --base-url points at the OpenAI-compatible API"
+                f"check {self._url_flag} points at the OpenAI-compatible API"
             )
         models = []
         for item in items:

@@ -151,7 +151,17 @@ def _merged_extra_body(endpoint: EndpointConfig) -> dict[str, Any]:
     return extra
 
 
-def _make_client(endpoint: EndpointConfig, config: RunConfig) -> ChatClient:
+def _flags(vision: bool) -> tuple[str, str]:
+    return ("--vlm-base-url", "--vlm-model") if vision else ("--base-url", "--model")
+
+
+def _listed(names: list[str], limit: int = 10) -> str:
+    """A few names for a one-line message; an endpoint may list 100,000 models."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+
+
+def _make_client(endpoint: EndpointConfig, config: RunConfig, *, vision: bool = False) -> ChatClient:
     return ChatClient(
         endpoint.base_url,
         _api_key(endpoint),
@@ -162,34 +172,39 @@ def _make_client(endpoint: EndpointConfig, config: RunConfig) -> ChatClient:
         max_retries=config.max_retries,
         backoff_base_s=config.retry_backoff_s,
         max_connections=max(8, config.concurrency * 2),
+        url_flag=_flags(vision)[0],
     )
 
 
-async def _resolve_endpoint(endpoint: EndpointConfig, client: ChatClient) -> EndpointInfo:
+async def _resolve_endpoint(
+    endpoint: EndpointConfig, client: ChatClient, *, vision: bool = False
+) -> EndpointInfo:
     """Pick and check the model, and read what the server says about itself (quantization)."""
     from homesec_bench.client import EndpointNotFound
 
+    model_flag = _flags(vision)[1]
+    shown = public_url(endpoint.base_url)
     models: list[str] = []
     try:
         models = await client.list_models()
     except EndpointNotFound:
         if endpoint.model is None:
             raise RunSetupError(
-                f"{endpoint.base_url} does not list its models (/models not found); pass --model NAME"
+                f"{shown} does not list its models (/models not found); pass {model_flag} NAME"
             ) from None
     model = endpoint.model
     if model is None:
         if len(models) == 1:
             model = models[0]
         elif not models:
-            raise RunSetupError(f"{endpoint.base_url} serves no models; load one or pass --model NAME")
+            raise RunSetupError(f"{shown} serves no models; load one or pass {model_flag} NAME")
         else:
             raise RunSetupError(
-                f"{endpoint.base_url} serves several models ({', '.join(models)}); choose one with --model"
+                f"{shown} serves several models ({_listed(models)}); choose one with {model_flag}"
             )
     elif models and model not in models:
         raise EndpointNotFound(
-            f"unknown model {model!r}; {endpoint.base_url} serves: {', '.join(models)} (use --model)"
+            f"unknown model {model!r}; {shown} serves: {_listed(models)} (use {model_flag})"
         )
     locality = endpoint.locality or ("local" if is_local_address(endpoint.base_url) else "cloud")
     props: dict[str, Any] = {}
@@ -426,9 +441,9 @@ async def run_benchmark(
         vision_ep: _Endpoint | None = None
         vision_client: ChatClient | None = None
         if vision_tests and config.vision_endpoint is not None:
-            vision_client = _make_client(config.vision_endpoint, config)
+            vision_client = _make_client(config.vision_endpoint, config, vision=True)
             await vision_client.__aenter__()
-            vision_info = await _resolve_endpoint(config.vision_endpoint, vision_client)
+            vision_info = await _resolve_endpoint(config.vision_endpoint, vision_client, vision=True)
             vision_ep = _Endpoint(
                 config.vision_endpoint, vision_info, vision_client, _merged_extra_body(config.vision_endpoint)
             )
