@@ -90,6 +90,9 @@ GROUNDED = {
         "On 14 March at about 08:44 the grocery driver left 3 crates on the step.",
         "Yesterday, Tuesday 17 March, two teenagers rang the bell at 19:48.",
         "Nobody got in, but the hoodie at 02:47 deserves a look.",
+        "At 02:47 a person in a dark hoodie tried the side gate handle twice, then peered into the Volvo "
+        "on the driveway.",
+        "At 02:47 the hoodie tried the side gate; two minutes later he was at the Volvo on the driveway.",
     ],
 )
 def test_grounded_accepts_details_from_the_conversation(content: str) -> None:
@@ -108,6 +111,7 @@ def test_grounded_accepts_details_from_the_conversation(content: str) -> None:
         ("Ruth saw the cat on the fence.", "person"),
         ("02:47 Driveway: a person in a dark hoodie tried the side gate handle.", "camera"),
         ("02:49 Living Room: the hoodie looked in.", "camera"),
+        ("At 02:47 the hoodie looked into the Volvo on the driveway, then tried the side gate.", "camera"),
         ("At 02:47 two people in dark hoodies tried the side gate.", "count"),
         ("At 19:48 three teenagers rang the bell.", "count"),
         ("The grocery driver left 5 crates at 08:44.", "count"),

@@ -1143,31 +1143,55 @@ def check_grounded(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
                         "ungrounded",
                         kind="count",
                     )
-        if bind and said.times:
-            # Events: conversation lines (or tool-result objects) that hold one of the times and a camera.
-            units = [u for u in source.units if u.times & said.times and u.cameras]
-            if not units:
-                continue  # the times are no event's (a schedule, an error's "back at 09:50", the allow list)
-            if "camera" in kinds:
-                for cam in sorted(said.cameras - allowed.cameras):
-                    if not any(cam in u.cameras for u in units):
-                        return fail(
-                            f"the answer ties {cam} to {', '.join(map(_fmt_clock, sorted(said.times)))}, "
-                            "but no event at that time is on that camera",
-                            "ungrounded",
-                            kind="camera",
-                        )
-            if "count" in kinds:
-                # A count may come from an event a few minutes off ("08:42-08:44 ... three crates").
-                near = [u for u in source.units if u.cameras and _near(u.times, said.times)]
-                for count in sorted(said.counts):
-                    if not count_ok(count, near):
-                        return fail(
-                            f"the answer counts {count[0]} ({count[1]}) at "
-                            f"{', '.join(map(_fmt_clock, sorted(said.times)))}, which that event does not",
-                            "ungrounded",
-                            kind="count",
-                        )
+        if not bind or not said.times:
+            continue
+        # "At 02:47 he tried the gate, then looked into the car on the driveway": what follows a
+        # "then" is another event, so a time binds only the details of its own stretch of the sentence.
+        for segment in _SEQUENCE.split(statement):
+            part = extract(segment, vocab, offset) if segment != statement else said
+            if not part.times:
+                continue
+            verdict = _bound_to_event(part, source, allowed, kinds, count_ok)
+            if verdict is not None:
+                return verdict
+    return None
+
+
+# Words that start the next event of a sentence that tells several in turn.
+_SEQUENCE = re.compile(
+    r"(?:,\s*|\s+)(?:and\s+)?(?:then|later|afterwards|after that|before that|next|minutes later|"
+    r"seconds later|\w+ minutes? later)\b",
+    re.IGNORECASE,
+)
+
+
+def _bound_to_event(
+    said: Found, source: Source, allowed: Found, kinds: set[str], count_ok: Any
+) -> Verdict | None:
+    """A stretch of text that states a time ties its cameras and counts to an event at that time."""
+    # Events: conversation lines (or tool-result objects) that hold one of the times and a camera.
+    units = [u for u in source.units if u.times & said.times and u.cameras]
+    if not units:
+        return None  # the times are no event's (a schedule, an error's "back at 09:50", the allow list)
+    shown = ", ".join(map(_fmt_clock, sorted(said.times)))
+    if "camera" in kinds:
+        for cam in sorted(said.cameras - allowed.cameras):
+            if not any(cam in u.cameras for u in units):
+                return fail(
+                    f"the answer ties {cam} to {shown}, but no event at that time is on that camera",
+                    "ungrounded",
+                    kind="camera",
+                )
+    if "count" in kinds:
+        # A count may come from an event a few minutes off ("08:42-08:44 ... three crates").
+        near = [u for u in source.units if u.cameras and _near(u.times, said.times)]
+        for count in sorted(said.counts):
+            if not count_ok(count, near):
+                return fail(
+                    f"the answer counts {count[0]} ({count[1]}) at {shown}, which that event does not",
+                    "ungrounded",
+                    kind="count",
+                )
     return None
 
 

@@ -18,10 +18,16 @@ _FORMATS = FormatChecker()
 
 
 # ISO 8601, as the prompts ask, rather than RFC 3339's stricter profile: seconds may be left out
-# (`2026-03-18T02:00+01:00`), and a time without an offset is read in the world's timezone.
+# (`2026-03-18T02:00+01:00`). The offset may not: every prompt asks for it ("ISO 8601 with the
+# +01:00 offset"), and without it the value names no instant.
+_HAS_OFFSET = re.compile(r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
+
+
 @_FORMATS.checks("date-time")
 def _is_datetime(value: object) -> bool:
-    return not isinstance(value, str) or read_datetime(value) is not None
+    if not isinstance(value, str):
+        return True
+    return read_datetime(value) is not None and bool(_HAS_OFFSET.search(value.strip()))
 
 
 @_FORMATS.checks("time")
