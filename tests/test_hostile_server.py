@@ -306,3 +306,36 @@ def test_an_unreachable_vision_endpoint_names_its_own_flag(tmp_path: Path) -> No
         with pytest.raises(EndpointUnreachable) as caught:
             asyncio.run(run_benchmark(config, bench=_bench()))
     assert "--vlm-base-url" in str(caught.value)
+
+
+# ------------------------------------------------------------------ item 7: count what the run planned
+
+
+def test_results_the_run_did_not_plan_are_not_counted(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        run = _run(server, tmp_path / "run", warmup=False)
+    results = tmp_path / "run" / "results.jsonl"
+    line = json.loads(results.read_bytes().splitlines()[0])
+    extra = [
+        {**line, "test_id": "tool_use.not_in_this_run"},
+        {**line, "attempt": 3},  # beyond --repeat 1
+        {**line, "outcome": "pass"},  # a later line for the same (test, attempt) still wins
+    ]
+    with results.open("a", encoding="utf-8") as handle:
+        for item in extra:
+            handle.write(json.dumps(item) + "\n")
+    loaded = load_run(tmp_path / "run")
+    assert [(r.test_id, r.attempt, r.outcome) for r in loaded.final_results()] == [
+        (run.final_results()[0].test_id, 0, "pass")
+    ]
+    assert any("did not plan" in w for w in loaded.warnings)
+
+
+def test_a_new_run_never_adopts_results_left_without_their_run_json(tmp_path: Path) -> None:
+    from homesec_bench.store import StoreError
+
+    with HostileServer() as server:
+        _run(server, tmp_path / "run", warmup=False)
+        (tmp_path / "run" / "run.json").unlink()
+        with pytest.raises(StoreError, match="earlier run"):
+            _run(server, tmp_path / "run", warmup=False)

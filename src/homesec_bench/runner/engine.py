@@ -463,6 +463,13 @@ async def run_benchmark(
                         f"{out_dir} already holds a run; continue it with --resume {out_dir} "
                         "or choose another --out"
                     )
+                results_file = out_dir / "results.jsonl"
+                if results_file.is_file() and results_file.stat().st_size > 0:
+                    # Results without their run.json belong to some earlier run: never adopt them.
+                    raise StoreError(
+                        f"{out_dir} holds results of an earlier run without its run.json; "
+                        "choose another --out, or move results.jsonl away"
+                    )
                 info = RunInfo(
                     run_id=run_id,
                     harness_version=__version__,

@@ -40,11 +40,19 @@ class LoadedRun:
         # handler, and a full repr of every result cost ~0.26 ms per result at the end of each run.
         return f"LoadedRun({str(self.path)!r}, results={len(self.results)}, dropped={self.dropped_lines})"
 
+    def planned(self, result: TestResult) -> bool:
+        """Whether the run planned this (test, attempt): one of its selected tests, within --repeat.
+        A run description without a selection (an old one) plans whatever it holds."""
+        selected = self.info.selected_tests
+        return (not selected or result.test_id in selected) and 0 <= result.attempt < self.info.repeat
+
     def latest_by_test(self) -> dict[tuple[str, int], TestResult]:
-        """One result per (test, attempt): the last one written wins (a retried error replaces itself)."""
+        """One result per planned (test, attempt): the last one written wins (a retried error replaces
+        itself). Lines for tests the run did not plan are left out (load_run warns about them)."""
         latest: dict[tuple[str, int], TestResult] = {}
         for result in self.results:
-            latest[(result.test_id, result.attempt)] = result
+            if self.planned(result):
+                latest[(result.test_id, result.attempt)] = result
         return latest
 
     def final_results(self) -> list[TestResult]:
@@ -175,7 +183,13 @@ def load_run(path: str | Path) -> LoadedRun:
             raise StoreError(
                 f"{results_path}: cannot read the results ({exc.strerror or exc}); check the run directory"
             ) from None
-    return LoadedRun(path=path, info=info, results=results, dropped_lines=dropped, warnings=warnings)
+    loaded = LoadedRun(path=path, info=info, results=results, dropped_lines=dropped, warnings=warnings)
+    foreign = sum(1 for r in results if not loaded.planned(r))
+    if foreign:
+        warnings.append(
+            f"{results_path}: {foreign} result(s) for tests or repeats this run did not plan are not counted"
+        )
+    return loaded
 
 
 def _parse_line(raw: bytes) -> TestResult | None:
