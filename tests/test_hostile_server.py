@@ -339,3 +339,27 @@ def test_a_new_run_never_adopts_results_left_without_their_run_json(tmp_path: Pa
         (tmp_path / "run" / "run.json").unlink()
         with pytest.raises(StoreError, match="earlier run"):
             _run(server, tmp_path / "run", warmup=False)
+
+
+# ------------------------------------------------------------------ item 20: unknown is unknown
+
+
+def test_a_server_without_usage_shows_unknown_prompt_tokens_and_flags_chunk_counts(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from homesec_bench.reports.console import print_run_summary
+    from homesec_bench.reports.leaderboard import build_leaderboard, render
+    from homesec_bench.reports.summary import summarize
+
+    with HostileServer() as server:  # its answers carry no usage and no timings
+        run = _run(server, tmp_path / "run", warmup=False)
+    summary = summarize(run)
+    assert summary.prompt_tokens is None and summary.output_token_sources == {"chunks": 1}
+    console = Console(record=True, width=200)
+    print_run_summary(summary, console)
+    assert "Tokens: unknown in" in console.export_text()
+    board = render(build_leaderboard([summary]), "md")
+    assert "counted from stream chunks" in board and "no prompt token counts" in board
+    out = tmp_path / "report.html"
+    write_report([run], out)
+    assert "unknown in" in out.read_text(encoding="utf-8")

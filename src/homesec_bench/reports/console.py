@@ -44,8 +44,7 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
         f"TTFT: avg {fmt.ms(ttft.avg)}, p95 {fmt.ms(ttft.p95)} (N={ttft.n})"
         f"; first output avg {fmt.ms(first.avg)} (N={first.n})",
         f"Decode: mean {fmt.tps(decode.avg)} (N={decode.n})",
-        f"Tokens: {fmt.count(summary.prompt_tokens)} in, {fmt.count(summary.output_tokens)} out"
-        + _token_note(summary),
+        f"Tokens: {_prompt_count(summary)} in, {fmt.count(summary.output_tokens)} out" + _token_note(summary),
         f"Peak memory: {summary.memory_text}",
     ]
     for line in lines:
@@ -93,6 +92,13 @@ def _row(stats: PassStats, repeat: int, bold: bool = False) -> list[str]:
         cells.append(fmt.pct(stats.pass_hat_n))
     cells = [escape(c) for c in cells]
     return [f"[bold]{c}[/bold]" for c in cells] if bold else cells
+
+
+def _prompt_count(summary: RunSummary) -> str:
+    if summary.prompt_tokens is None:
+        return "unknown"
+    unknown = summary.requests_without_prompt_counts
+    return fmt.count(summary.prompt_tokens) + (f" (unknown for {unknown} request(s))" if unknown else "")
 
 
 def _token_note(summary: RunSummary) -> str:

@@ -215,6 +215,15 @@ def _notes(summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow]) -> l
             "Runs with --repeat N count every attempt in passed/failed; pass^N is the share of tests "
             "passed on every attempt."
         )
+    for summary in summaries:
+        chunked = summary.output_token_sources.get("chunks", 0)
+        if chunked:
+            notes.append(
+                f"{summary.label}: output tokens of {chunked} request(s) were counted from stream chunks "
+                "(the server reported no usage); the figure may be low."
+            )
+        if summary.prompt_tokens is None:
+            notes.append(f"{summary.label}: the server reported no prompt token counts (unknown).")
     for row in rows:
         for param, n in row.server_defaults.items():
             notes.append(

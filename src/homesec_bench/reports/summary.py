@@ -105,9 +105,12 @@ class RunSummary(BaseModel):
     ttft: Distribution
     first_output: Distribution
     decode_tps: Distribution
-    prompt_tokens: int = 0
+    prompt_tokens: int | None = Field(
+        default=0, description="Summed over requests that reported it; None when none did (unknown)."
+    )
     output_tokens: int = 0
     requests_without_token_counts: int = 0
+    requests_without_prompt_counts: int = 0
     output_token_sources: dict[str, int] = Field(default_factory=dict)
     memory: MemoryPeak | None = None
     memory_text: str = ""
@@ -152,6 +155,8 @@ def summarize(run: LoadedRun) -> RunSummary:
         if r.outcome == "error"
     ]
     counted = [rq for rq in timed if rq.output_tokens is not None]
+    # An unknown prompt count is unknown, never 0 (servers that send no usage).
+    prompted = [rq.prompt_tokens for rq in timed if rq.prompt_tokens is not None]
     notes = list(info.notes) + list(run.warnings)
     if info.finished_at is None:
         notes.append("the run did not finish: figures cover the tests it completed")
@@ -178,7 +183,8 @@ def summarize(run: LoadedRun) -> RunSummary:
         ttft=Distribution.of(rq.ttft_s for rq in timed),
         first_output=Distribution.of(rq.first_output_s for rq in timed),
         decode_tps=Distribution.of(rq.decode_tps for rq in timed),
-        prompt_tokens=sum(rq.prompt_tokens or 0 for rq in timed),
+        prompt_tokens=sum(prompted) if prompted else (None if timed else 0),
+        requests_without_prompt_counts=len(timed) - len(prompted),
         output_tokens=sum(rq.output_tokens or 0 for rq in timed),
         requests_without_token_counts=len(timed) - len(counted),
         output_token_sources=dict(Counter(rq.output_tokens_source for rq in counted)),
