@@ -363,3 +363,28 @@ def test_a_server_without_usage_shows_unknown_prompt_tokens_and_flags_chunk_coun
     out = tmp_path / "report.html"
     write_report([run], out)
     assert "unknown in" in out.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ item 23: an endpoint that ignores tools
+
+
+def test_an_endpoint_that_never_calls_a_tool_is_flagged_and_its_quantization_read_from_the_id(
+    tmp_path: Path,
+) -> None:
+    from homesec_bench.reports.summary import summarize
+    from homesec_bench.testing.hostile import models_play
+
+    tool_tests = [t.id for t in _bench().suites["tool_use"].tests[:3]]
+    with HostileServer(models=models_play("SmolLM2-135M-Instruct.Q4_K_M")) as server:
+        config = RunConfig(
+            endpoint=EndpointConfig(base_url=server.base_url),
+            test_ids=tool_tests,
+            out_dir=tmp_path / "run",
+            warmup=False,
+            max_retries=0,
+            sample_memory=False,
+        )
+        run = asyncio.run(run_benchmark(config, bench=_bench()))
+    assert run.info.endpoint.quantization == "Q4_K_M"
+    assert run.info.endpoint.server_props["quantization_from"] == "the model id"
+    assert any("no tool call in any of the 3 test(s)" in note for note in summarize(run).notes)

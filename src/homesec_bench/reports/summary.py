@@ -158,6 +158,13 @@ def summarize(run: LoadedRun) -> RunSummary:
     # An unknown prompt count is unknown, never 0 (servers that send no usage).
     prompted = [rq.prompt_tokens for rq in timed if rq.prompt_tokens is not None]
     notes = list(info.notes) + list(run.warnings)
+    offered = [r for r in results if r.outcome != "error" and r.request.request_body.get("tools")]
+    if offered and not any(r.request.tool_calls for r in offered):
+        notes.append(
+            f"the endpoint returned no tool call in any of the {len(offered)} test(s) that offer tools: "
+            "it may ignore `tools` (some servers do unless `tool_choice` is set), so these failures are "
+            "likely an endpoint limitation rather than the model's"
+        )
     if info.finished_at is None:
         notes.append("the run did not finish: figures cover the tests it completed")
     return RunSummary(

@@ -25,6 +25,7 @@ import psutil
 
 from homesec_bench import __version__
 from homesec_bench.client import ChatClient, EndpointUnauthorized
+from homesec_bench.client.server_info import quantization_from_path
 from homesec_bench.graders import grade_answer
 from homesec_bench.models import (
     EndpointInfo,
@@ -212,14 +213,21 @@ async def _resolve_endpoint(
         props = await client.server_info(model)
     except Exception:  # best effort: a server that describes nothing is still benchmarkable
         props = {}
+    props = props if isinstance(props, dict) else {}
+    quantization = props.get("quantization")
+    if not quantization:
+        # The server says nothing: a GGUF-style name in the model id (…Q4_K_M) still tells.
+        quantization = quantization_from_path(model)
+        if quantization:
+            props["quantization_from"] = "the model id"
     return EndpointInfo(
         # Never the URL's user info or key-like query values: run.json is shared with the results.
         base_url=public_url(endpoint.base_url),
         model=model,
         preset=endpoint.preset,
         locality=locality,
-        quantization=props.get("quantization") if isinstance(props, dict) else None,
-        server_props=props if isinstance(props, dict) else {},
+        quantization=quantization,
+        server_props=props,
     )
 
 
