@@ -306,3 +306,35 @@ def test_prose_that_mentions_a_tool_is_not_a_call() -> None:
         {"expected": [NIGHT]}, content="I would use search_events for that, once you confirm the camera."
     )
     assert_fail(verdict, "missing_call")
+
+
+# ------------------------------------------------------------------ an optional call (two right answers)
+
+
+def _optional_params() -> dict:
+    return {
+        "expected": [
+            {"name": "search_events", "optional": True, "arguments": {"cameras": {"set": ["cam_front_door"]}}}
+        ],
+        "content": {"must_include": [["retention", "14 days"]]},
+    }
+
+
+def test_an_optional_call_may_be_left_out_or_made_right():
+    from homesec_bench.graders import run_check
+    from homesec_bench.graders.registry import GradeContext
+    from homesec_bench.models import ModelAnswer, ToolCall
+    from homesec_bench.suites.loader import load_benchmark
+
+    bench = load_benchmark()
+    test = bench.test("error_recovery.clip_older_than_retention")
+    ctx = GradeContext(test=test, world=bench.world, tools=bench.tools)
+    params = _optional_params()
+    text = "That is past the 14 days of retention."
+    window = {"start_time": "2026-02-20T00:00+01:00", "end_time": "2026-02-21T00:00+01:00"}
+    right_call = ToolCall(name="search_events", arguments={"cameras": ["cam_front_door"], **window})
+    wrong_call = ToolCall(name="search_events", arguments={"cameras": ["cam_driveway"], **window})
+    assert run_check("tool_calls", ModelAnswer(content=text), params, ctx).passed
+    assert run_check("tool_calls", ModelAnswer(content=text, tool_calls=[right_call]), params, ctx).passed
+    assert not run_check("tool_calls", ModelAnswer(content=text, tool_calls=[wrong_call]), params, ctx).passed
+    assert not run_check("tool_calls", ModelAnswer(content=""), params, ctx).passed

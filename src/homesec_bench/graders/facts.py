@@ -1233,7 +1233,7 @@ def _bound_to_event(
     if not units:
         return None  # the times are no event's (a schedule, an error's "back at 09:50", the allow list)
     shown = ", ".join(map(_fmt_clock, sorted(said.times)))
-    dated = [u for u in units if u.dates]
+    dated = [u for u in units if len(u.dates) == 1]  # one event with its one day, not a whole result
     if "date" in kinds and said.dates and dated and not any(u.dates & said.dates for u in dated):
         # "2026-03-18T23:52" for an event the conversation puts at 23:52 yesterday.
         day = sorted(said.dates)[0]

@@ -28,7 +28,7 @@ from homesec_bench.graders.textcalls import call_in_text
 from homesec_bench.models import ModelAnswer, ToolCall, Verdict
 
 PARAM_KEYS = {"expected", "no_call", "forbid", "allow_extra_calls", "content", "strict_optional"}
-CALL_KEYS = {"name", "arguments", "strict_optional"}
+CALL_KEYS = {"name", "arguments", "strict_optional", "optional"}
 # The expectation vocabulary is `graders.match`'s, shared with the json grader's field checks.
 ACCEPT_KEYS = CONDITIONS | MODIFIERS | set(ALIASES)
 # Content checks that need some text to hold; with none of them, an empty content is fine.
@@ -268,7 +268,12 @@ def grade_tool_calls(answer: ModelAnswer, params: dict[str, Any], ctx: GradeCont
     strict = bool(params.get("strict_optional"))
     results = [[check_call(e, c, ctx, strict, offset) for c in calls] for e in expected]
     matching = max_matching([[r.ok for r in row] for row in results])
-    unmatched_expected = [i for i in range(len(expected)) if i not in matching]
+    # An `optional: true` call may be left out (a defensible extra step); made, it must still be right.
+    unmatched_expected = [
+        i
+        for i in range(len(expected))
+        if i not in matching and not (expected[i].get("optional") and not _attempted(expected[i], calls))
+    ]
     used = set(matching.values())
     unmatched_calls = [j for j in range(len(calls)) if j not in used]
     if unmatched_expected:
@@ -292,8 +297,15 @@ def grade_tool_calls(answer: ModelAnswer, params: dict[str, Any], ctx: GradeCont
     failed = _content_check(answer, text, params, ctx)
     if failed is not None:
         return failed
-    summary = ", ".join(str(e.get("name")) for e in expected)
-    return ok(f"the answer called {summary} with acceptable arguments")
+    made = [str(e.get("name")) for i, e in enumerate(expected) if i in matching]
+    if not made:
+        return ok("the answer made no tool call, which is one of the right answers")
+    return ok(f"the answer called {', '.join(made)} with acceptable arguments")
+
+
+def _attempted(expected: dict[str, Any], calls: list[ToolCall]) -> bool:
+    """Whether the answer called the tool an optional expectation names (so it must be right)."""
+    return any(call_name(c) == expected.get("name") for c in calls)
 
 
 def _accept_problems(where: str, arg: str, accept: Any, prop: dict[str, Any] | None) -> list[str]:
@@ -329,6 +341,9 @@ def validate_tool_calls(params: dict[str, Any], ctx: GradeContext) -> list[str]:
         problems.append("a tool_calls grader needs `expected` calls or `no_call: true`")
     if params.get("no_call") and not params.get("content"):
         problems.append("`no_call` needs a `content` check, or an empty answer passes")
+    calls_wanted = [c for c in params.get("expected") or [] if isinstance(c, dict)]
+    if calls_wanted and all(c.get("optional") for c in calls_wanted) and not params.get("content"):
+        problems.append("when every expected call is optional, a `content` check must judge the answer")
     if not isinstance(expected, list):
         return [*problems, "`expected` must be a list of calls"]
     for n, call in enumerate(expected):
