@@ -388,3 +388,27 @@ def test_an_endpoint_that_never_calls_a_tool_is_flagged_and_its_quantization_rea
     assert run.info.endpoint.quantization == "Q4_K_M"
     assert run.info.endpoint.server_props["quantization_from"] == "the model id"
     assert any("no tool call in any of the 3 test(s)" in note for note in summarize(run).notes)
+
+
+# ------------------------------------------------------------------ item 21: the end-of-text correction
+
+
+async def test_decode_speed_leaves_out_the_unstreamed_end_token_when_a_chunk_carries_two() -> None:
+    # llama-server: 5 tokens counted, 4 streamed in 3 events (one holds two halves of a character),
+    # the fifth is the end-of-text token it never sends.
+    timings = {"predicted_n": 5, "prompt_n": 7}
+    play = Play(
+        body=sse(
+            chunk(content="a"),
+            chunk(content="\u00e9"),
+            chunk(content="b"),
+            chunk(finish="stop", timings=timings),
+            DONE,
+        ),
+        gap_s=0.02,
+    )
+    with HostileServer(chat=play) as server:
+        record = await _complete(server)
+    assert record.output_tokens == 5 and record.token_events == 3
+    span = (record.last_token_s or 0) - (record.ttft_s or 0)
+    assert span > 0 and record.decode_tps == pytest.approx((4 - 1) / span)

@@ -223,6 +223,13 @@ class Accumulator:
             prompt = self.ollama_counts.get("prompt_eval_count")
         return prompt, cached
 
+    def _end_token_unstreamed(self, n: int) -> bool:
+        """Whether the count includes an end-of-text token the stream never carried. One token per
+        event shows it as count = events + 1. llama-server (it sends `timings`) also puts several
+        tokens into one event (a character split across tokens, a held-back stop-string prefix), so
+        there any count above the events means the same unstreamed end token."""
+        return n == self.token_events + 1 or (self.timings is not None and n > self.token_events)
+
     def fill(self, record: RequestRecord) -> None:
         record.content = "".join(self.content)
         record.reasoning = "".join(self.reasoning)
@@ -237,7 +244,7 @@ class Accumulator:
         record.server_timings = self.timings
         record.decode_tps = None
         n = record.output_tokens
-        if n is not None and self.finish_reason == "stop" and n == self.token_events + 1:
+        if n is not None and self.finish_reason == "stop" and self._end_token_unstreamed(n):
             # llama-server counts the end-of-text token it never streams; it was not decoded between
             # our first and last token events, so it does not belong in the rate.
             n -= 1

@@ -44,6 +44,8 @@ class Play:
     # What happens after the body: close the connection, keep it open silently, or keep sending junk.
     after_body: Literal["close", "hold", "flood"] = "close"
     content_length: bool = False
+    # A pause between body pieces, so that each arrives in its own read (timing tests).
+    gap_s: float = 0.0
 
 
 Route = Play | Callable[[dict[str, Any]], Play]
@@ -311,7 +313,7 @@ class HostileServer:
         for piece in play.body:
             writer.write(piece)
             await writer.drain()
-            await asyncio.sleep(0)
+            await asyncio.sleep(play.gap_s)
         if play.after_body == "flood":
             junk = b'data: {"choices": [{"delta": {"content": "after done"}}]}\n\n' * 1024
             sent = 0
