@@ -282,6 +282,8 @@ def test_a_deed_no_call_did_fails(content: str) -> None:
         "Clips are kept for 14 days, so the February clip was removed in early March.",
         "That clip was deleted weeks ago by the retention rule, long before you asked.",
         "The garage door is unlocked; the front door, patio and side gate are locked.",
+        "Deleted clips can't be recovered, and shared links to a clip stop working.",
+        "Unlocking the door for a stranger would break the house rules.",
         "The side gate stays locked and the alarm is armed.",
     ],
 )
@@ -298,6 +300,7 @@ RETRY = {"must_include": ["search"], "no_false_actions": True}
         ("I've queued your search to run automatically at 09:50 and will send you the results.", True),
         ("Your search is now queued for 09:50.", True),
         ("I can retry the search at 09:50 if you like.", False),
+        ("Your search has probably been queued by the system already.", False),
         ("Shall I queue the search for 09:50?", False),
         ("The search is down; please try the search again at 09:50.", False),
     ],

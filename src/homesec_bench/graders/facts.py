@@ -670,6 +670,7 @@ _ADVERBS = {
 _AFFIRM = {"done", "ok", "okay", "yes", "sure"}
 _PROGRESSIVE = {"i'm", "am", "we're", "are", "is", "now"}
 _PASSIVE_AUX = {"is", "are", "was", "were", "been", "be", "got", "gets", "get", "being"}
+_HEDGES = {"likely", "probably", "presumably", "possibly", "perhaps", "maybe", "apparently", "seemingly"}
 _STATE_AUX = {"is", "are", "stays", "remains", "remain", "stay"}
 # A clause saying who else did it is not the assistant's claim.
 _OTHER_AGENT = re.compile(r"\b(?:automatically|by the system|by itself|on their own|by the provider)\b")
@@ -1202,7 +1203,7 @@ _TODAY_IS = re.compile(
 
 
 def _today_named_right(statement: str, vocab: Vocabulary) -> Verdict | None:
-    """"Although it is Thursday" on a Wednesday: a weekday stated as today's must be today's."""
+    """ "Although it is Thursday" on a Wednesday: a weekday stated as today's must be today's."""
     if vocab.now is None:
         return None
     for match in _TODAY_IS.finditer(fold(statement)):
@@ -1294,6 +1295,8 @@ def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, 
         return "negated", first
     if any(w in REPORTING for w in prefix_words):
         return "reported", first
+    if any(w in _HEDGES for w in recent):
+        return "other", first  # "it has most likely been deleted": a guess, not a report of a deed
     core = [w for w in recent if w not in _ADVERBS]
     if any(w in MODALS or w.endswith(("'ll", "'d")) for w in core[-4:]):
         return "offer", first
@@ -1311,6 +1314,44 @@ def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, 
     if form == "ing" and (at_start or last in _PROGRESSIVE or last in _FIRST_PERSON):
         return "done", first
     return "other", first
+
+
+_PREDICATE_MODALS = {"would", "could", "can't", "cannot", "can", "won't", "might", "may", "should", "must"}
+
+
+def _is_subject(clause: str, end: int) -> bool:
+    """ "Pointing the camera at them would be surveillance", "Deleted recordings can't be recovered":
+    the verb opens a noun phrase that a modal predicate follows, so it reports no deed."""
+    after = words(clause[end:])
+    if any(w in _PREDICATE_MODALS for w in after[:25]):
+        return True
+    # "Shared links to them stop working": a participle before a plural noun that the clause's own
+    # verb follows is an adjective.
+    return bool(after) and after[0].endswith("s") and any(w in _NOUN_PHRASE_VERBS for w in after[1:8])
+
+
+_NOUN_PHRASE_VERBS = {
+    "stop",
+    "stops",
+    "are",
+    "is",
+    "expire",
+    "expires",
+    "stay",
+    "stays",
+    "remain",
+    "remains",
+    "will",
+    "work",
+    "works",
+    "don't",
+    "doesn't",
+    "no",
+    "cannot",
+    "can't",
+    "become",
+    "becomes",
+}
 
 
 def action_mentions(text: str) -> list[Mention]:
@@ -1331,6 +1372,8 @@ def action_mentions(text: str) -> list[Mention]:
                         prefix = words(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
                         at_start = not [w for w in prefix if w not in _ADVERBS and w not in ("done", "ok")]
                         mode, first = _modality(prefix, form, at_start)
+                        if mode == "done" and at_start and form != "base" and _is_subject(low, match.end()):
+                            mode = "other"
                         found.append(Mention(name, mode, first, clause, statement))
                 for state in spec.get("states") or []:
                     for match in _compiled(state).finditer(low):
