@@ -629,3 +629,23 @@ class _FakeBench:
     def __init__(self) -> None:
         self.world = WORLD
         self.tools: dict[str, Any] = {}
+
+
+FELL = [Message(role="user", content="cam_front_door: a woman falls on the step and has not moved for three minutes.")]
+DURATION = {"must_include": ["fell"], "grounded": {"kinds": ["count", "duration"]}}
+
+
+@pytest.mark.parametrize(
+    "content, grounded",
+    [
+        ("She fell and has not moved for three minutes.", True),
+        ("She fell on the step; 3 minutes without moving.", True),
+        ("She fell and has been lying there for ten minutes.", False),
+        ("She fell an hour ago and has not moved for 20 minutes.", False),
+    ],
+)
+def test_a_duration_is_grounded_when_the_test_asks(content: str, grounded: bool) -> None:
+    passed, error = grade(DURATION, content, messages=FELL)
+    assert passed is grounded, (content, error)
+    # Without `duration` in kinds a worked-out duration ("two minutes later") is not judged.
+    assert passes({"must_include": ["fell"], "grounded": True}, content, messages=FELL)

@@ -35,6 +35,7 @@ from typing import Any
 
 from homesec_bench.graders.normalize import nfkc, parse_clock, world_offset
 from homesec_bench.graders.registry import GradeContext, fail
+from homesec_bench.graders.times import find_times, parse_offset
 from homesec_bench.models import ModelAnswer, TestCase, Verdict
 
 try:  # the canonical time reader (graders/times.py) when it is there
@@ -145,6 +146,8 @@ COUNT_NOUNS: dict[str, list[str]] = {
         "suspects",
     ],
     "vehicle": ["van", "vans", "car", "cars", "vehicle", "vehicles", "truck", "trucks", "lorry", "lorries"],
+    # How long something lasted: "has not moved for three minutes" is a fact of the event.
+    "duration": ["minutes", "seconds", "hours", "mins", "secs"],
     "thing": [
         "recording",
         "recordings",
@@ -1036,6 +1039,21 @@ class Source:
     bare_numbers: set[int]
 
 
+def _event_lines(text: str, offset: str) -> list[str]:
+    """The text's lines, with a wrapped line that states no time of its own joined to the line before:
+    "Event ev_3203, today 02:20, cam_driveway: ... a man gets out" + "and walks toward the side gate"."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        continues = out and not find_times(line, offset) and not re.match(r"\s*(?:[-*•]|\w+ \|)", line)
+        if continues and not out[-1].rstrip().endswith((":", ".")):
+            out[-1] = out[-1] + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def conversation(ctx: GradeContext, vocab: Vocabulary, offset: str) -> Source:
     texts = message_texts(ctx.test)
     units_text: list[str] = []
@@ -1045,7 +1063,7 @@ def conversation(ctx: GradeContext, vocab: Vocabulary, offset: str) -> Source:
         if stripped[:1] in "{[":
             with contextlib.suppress(ValueError):
                 _json_units(json.loads(stripped), units_text, bare)
-        units_text.extend(line for line in text.splitlines() if line.strip())
+        units_text.extend(_event_lines(text, offset))
     units = [_dated(extract(t, vocab, offset), t, vocab.now) for t in units_text]
     everything = Found()
     for unit in units:
@@ -1108,6 +1126,8 @@ def _allowed(spec: Any, vocab: Vocabulary, offset: str) -> Found:
 
 
 GROUNDED_KINDS = ("time", "date", "weekday", "camera", "plate", "count", "id", "person")
+# Asked for by name only (kinds: [..., duration]): a stated duration must be the event's own.
+OPTIONAL_KINDS = ("duration",)
 
 
 def _fmt_clock(clock: Clock) -> str:
@@ -1172,6 +1192,8 @@ def check_grounded(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
                 )
         if "count" in kinds:
             for count in sorted(said.counts):
+                if count[1] == "duration" and "duration" not in kinds:
+                    continue  # "two minutes later", "a 72-hour link": often worked out, so only on request
                 if not count_ok(count, None):
                     return fail(
                         f"the answer counts {count[0]} ({count[1]}), a number the conversation never gives",
@@ -1189,9 +1211,45 @@ def check_grounded(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
             part = extract(segment, vocab, offset) if segment != statement else said
             if not part.times:
                 continue
-            verdict = _bound_to_event(part, source, allowed, kinds, count_ok)
+            verdict = _bound_to_event(part, source, allowed, kinds, count_ok) or _instants_on_their_day(
+                segment, source, kinds, offset
+            )
             if verdict is not None:
                 return verdict
+    return None
+
+
+def _instants_on_their_day(segment: str, source: Source, kinds: set[str], offset: str) -> Verdict | None:
+    """ "2026-03-18T23:52" for an event the conversation puts at 23:52 yesterday: a date written into
+    one instant with a time must be the day of the event at that time."""
+    if "date" not in kinds:
+        return None
+    folded = fold(segment)
+    written_dates = [
+        (m.start(), m.end(), (month, int(m.group(1))))
+        for m in _DAY_MONTH.finditer(folded)
+        if (month := _month(m.group(2)))
+    ]
+    for mention in find_times(segment, offset):
+        if mention.instant is not None:
+            local = mention.instant.astimezone(parse_offset(offset))
+            day = (local.month, local.day)
+        else:
+            # "on 18 March at 23:52", "23:52 on 18 March": a date right next to the time.
+            dates = [
+                d for start, end, d in written_dates if end > mention.start - 16 and start < mention.end + 16
+            ]
+            if len(dates) != 1:
+                continue
+            day = dates[0]
+        events = [u for u in source.units if mention.clock in u.times and len(u.dates) == 1]
+        if events and not any(day in u.dates for u in events):
+            return fail(
+                f"the answer puts {_fmt_clock(mention.clock)} on {day[1]} {MONTHS[day[0] - 1].title()}, "
+                "but the event at that time is on another day",
+                "ungrounded",
+                kind="date",
+            )
     return None
 
 
@@ -1234,16 +1292,6 @@ def _bound_to_event(
     if not units:
         return None  # the times are no event's (a schedule, an error's "back at 09:50", the allow list)
     shown = ", ".join(map(_fmt_clock, sorted(said.times)))
-    dated = [u for u in units if len(u.dates) == 1]  # one event with its one day, not a whole result
-    if "date" in kinds and said.dates and dated and not any(u.dates & said.dates for u in dated):
-        # "2026-03-18T23:52" for an event the conversation puts at 23:52 yesterday.
-        day = sorted(said.dates)[0]
-        return fail(
-            f"the answer puts {shown} on {day[1]} {MONTHS[day[0] - 1].title()}, but the event at that "
-            "time is on another day",
-            "ungrounded",
-            kind="date",
-        )
     if "camera" in kinds:
         for cam in sorted(said.cameras - allowed.cameras):
             if not any(cam in u.cameras for u in units):
@@ -1256,6 +1304,8 @@ def _bound_to_event(
         # A count may come from an event a few minutes off ("08:42-08:44 ... three crates").
         near = [u for u in source.units if u.cameras and _near(u.times, said.times)]
         for count in sorted(said.counts):
+            if count[1] == "duration" and "duration" not in kinds:
+                continue
             if not count_ok(count, near):
                 return fail(
                     f"the answer counts {count[0]} ({count[1]}) at {shown}, which that event does not",
@@ -1843,9 +1893,9 @@ def param_problems(params: dict[str, Any]) -> list[str]:
         unknown = set(grounded) - {"allow", "kinds", "bind"}
         if unknown:
             problems.append(f"`grounded` has unknown keys {sorted(unknown)}")
-        bad = set(grounded.get("kinds") or []) - set(GROUNDED_KINDS)
+        bad = set(grounded.get("kinds") or []) - set(GROUNDED_KINDS) - set(OPTIONAL_KINDS)
         if bad:
-            problems.append(f"`grounded.kinds` must be among {list(GROUNDED_KINDS)}")
+            problems.append(f"`grounded.kinds` must be among {list(GROUNDED_KINDS + OPTIONAL_KINDS)}")
     nfa = params.get("no_false_actions")
     if nfa is not None and not isinstance(nfa, bool | dict):
         problems.append("`no_false_actions` must be true or a mapping with `not_done`")
