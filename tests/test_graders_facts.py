@@ -124,7 +124,9 @@ def test_grounded_rejects_an_invented_detail(content: str, kind: str) -> None:
 
 RELATIVE_LOG = [
     Message(role="system", content="Current local time: Wednesday 18 March 2026, 09:30."),
-    Message(role="user", content="Event ev_3201, yesterday 23:52, cam_driveway: the Volvo parks. The cat again."),
+    Message(
+        role="user", content="Event ev_3201, yesterday 23:52, cam_driveway: the Volvo parks. The cat again."
+    ),
 ]
 
 
@@ -631,7 +633,11 @@ class _FakeBench:
         self.tools: dict[str, Any] = {}
 
 
-FELL = [Message(role="user", content="cam_front_door: a woman falls on the step and has not moved for three minutes.")]
+FELL = [
+    Message(
+        role="user", content="cam_front_door: a woman falls on the step and has not moved for three minutes."
+    )
+]
 DURATION = {"must_include": ["fell"], "grounded": {"kinds": ["count", "duration"]}}
 
 
