@@ -285,3 +285,21 @@ def test_every_truth_description_obeys_the_question() -> None:
     for image in load_fixtures().images:
         assert len(image.description.split()) <= 30, image.id
         assert image.description.count(". ") == 0, image.id
+
+
+def test_a_description_that_states_what_the_frame_shows_is_not_so_fails():
+    from homesec_bench.vision.describe import description_expectation, problems
+
+    expect = description_expectation(
+        people=1,
+        vehicles=0,
+        packages=0,
+        animals=[],
+        hazards=[],
+        tolerance=lambda kind, n: 0,
+        not_shown=["forcing door", "broke in"],
+    )
+    assert problems("A hooded person reaches for the front door handle at night.", expect) == []
+    assert problems("A hooded person who has not broken in reaches for the handle.", expect) == []
+    assert problems("A hooded intruder is forcing the front door open at night.", expect)
+    assert problems("Someone broke in through the front door at night.", expect)

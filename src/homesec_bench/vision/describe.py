@@ -106,10 +106,19 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+\S")
 
 
 def description_expectation(
-    *, people: int, vehicles: int, packages: int, animals: list[str], hazards: list[str], tolerance: Any
+    *,
+    people: int,
+    vehicles: int,
+    packages: int,
+    animals: list[str],
+    hazards: list[str],
+    tolerance: Any,
+    not_shown: list[str] | None = None,
 ) -> dict[str, Any]:
     """What a description may state about this frame (the truth's counts, kinds and allowed hazards)."""
+    extra = {"not_shown": list(not_shown)} if not_shown else {}
     return {
+        **extra,
         "max_words": 30,
         "max_sentences": 1,
         "people": {"count": people, "tolerance": tolerance("people", people)},
@@ -212,5 +221,11 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
             for m in found:  # "possibly a fire" speculates; it does not state
                 if not _negated(clause, m.start(), m.end()) and not _HEDGE.search(clause[: m.start()]):
                     stated.add(f"{kind.replace('_', ' ')}, which the frame does not show")
+    if expect.get("not_shown"):
+        from homesec_bench.graders.facts import said_by_meaning  # synonyms and negation, as in text tests
+
+        for claim in expect["not_shown"]:
+            if said_by_meaning(text, claim):
+                stated.add(f"'{claim}', which the frame shows is not so")
     out += [f"states {s}" for s in sorted(stated)]
     return out

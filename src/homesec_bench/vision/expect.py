@@ -66,6 +66,7 @@ def expectation(image: FixtureImage) -> dict[str, Any]:
             animals=image.animals,
             hazards=sorted(set(image.hazards) | set(image.hazards_ok)),
             tolerance=count_tolerance,
+            not_shown=image.not_shown,
         ),
     }
     if image.either:

@@ -92,6 +92,10 @@ class FixtureImage(_Strict):
         default_factory=list,
         description="Fields the frame cannot decide (e.g. no window and no clock): any value is accepted.",
     )
+    not_shown: list[str] = Field(
+        default_factory=list,
+        description="Claims a careful viewer can see are false here; a description must not make them.",
+    )
     description: str
     sources: list[str] = Field(default_factory=list, description="Ids of `Manifest.sources` used.")
     sha256: str | None = None

@@ -71,6 +71,9 @@ class Scene:
     hazards: tuple[str, ...] = ()  # fire | smoke | water_leak | fallen_person
     hazards_ok: tuple[str, ...] = ()
     either: tuple[str, ...] = ()  # fields the frame cannot decide: person_at_door, indoors, time_of_day
+    # Claims a careful viewer can see are false here (an act, a pose, a place, an unreadable plate):
+    # a description that makes one, by any common wording and not negated, fails.
+    not_shown: tuple[str, ...] = ()
     lamps_on: bool = True
     distortion: float = 0.1
     sun: tuple[float, float] = (560.0, 40.0)
@@ -109,6 +112,7 @@ def truth(scene: Scene) -> FixtureImage:
         level=scene.level,
         level_ok=list(scene.level_ok),
         either=list(scene.either),  # type: ignore[arg-type]
+        not_shown=list(scene.not_shown),
         description=scene.description,
         sources=[SOURCE_ID],
     )

@@ -89,6 +89,17 @@ SCENES: tuple[Scene, ...] = (
         "suspicious",
         "At 02:47 a hooded person at the front door reaches for the handle, seen in infrared.",
         level_ok=("critical",),
+        not_shown=(
+            "forcing door",
+            "forced door",
+            "forcing open",
+            "broke in",
+            "breaking in",
+            "kicking door",
+            "door open",
+            "opened door",
+            "inside the house",
+        ),
         lamps_on=False,
     ),
     Scene(
@@ -152,6 +163,8 @@ SCENES: tuple[Scene, ...] = (
         (Actor("car", 0.7, 4.4, "driveway", view="rear", color="#b9bdc3"),),
         "normal",
         "A pale silver or white estate car is parked nose-in on the driveway on a quiet morning.",
+        # The plate cannot be read at 640x360.
+        not_shown=("KD21 XRB", "KD21XRB", "KD21", "XRB"),
     ),
     Scene(
         "driveway_empty_night_ir",
@@ -276,6 +289,7 @@ SCENES: tuple[Scene, ...] = (
         (Actor("dog", -0.8, 5.6, "yard"),),
         "normal",
         "A small brown-and-white terrier with a green collar stands on the lawn.",
+        not_shown=("asleep", "sleeping", "lying", "lies", "lying down", "by the shed", "beside the shed"),
     ),
     Scene(
         "backyard_fox_night_ir",
@@ -423,6 +437,15 @@ SCENES: tuple[Scene, ...] = (
         "monitor",
         "Water has spread across the utility room floor in front of the washing machine.",
         hazards=("water_leak",),
+        not_shown=(
+            "under the sink",
+            "from the sink",
+            "under the cabinet",
+            "from the cabinet",
+            "sink cabinet",
+            "from the ceiling",
+            "burst pipe",
+        ),
         level_ok=("critical",),
     ),
     Scene(
