@@ -412,3 +412,31 @@ async def test_decode_speed_leaves_out_the_unstreamed_end_token_when_a_chunk_car
     assert record.output_tokens == 5 and record.token_events == 3
     span = (record.last_token_s or 0) - (record.ttft_s or 0)
     assert span > 0 and record.decode_tps == pytest.approx((4 - 1) / span)
+
+
+# ------------------------------------------------------------------ item 19: prompt fidelity everywhere
+
+
+def _escaping_routes() -> dict[str, object]:
+    import html
+
+    from homesec_bench.testing.hostile import json_play
+
+    def template(body: object) -> Play:
+        content = body["messages"][0]["content"] if isinstance(body, dict) else ""
+        return json_play({"prompt": "<|user|>" + html.escape(content)})
+
+    return {"/apply-template": template}
+
+
+def test_an_external_server_that_escapes_prompts_is_flagged(tmp_path: Path) -> None:
+    with HostileServer(routes=_escaping_routes()) as server:  # type: ignore[arg-type]
+        run = _run(server, tmp_path / "run", warmup=False)
+    assert "HTML-escapes" in str(run.info.endpoint.server_props["prompt_fidelity"])
+    assert any("prompt check failed" in note for note in run.info.notes)
+
+
+def test_a_server_without_a_way_to_check_records_not_checked(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        run = _run(server, tmp_path / "run", warmup=False)
+    assert str(run.info.endpoint.server_props["prompt_fidelity"]).startswith("not checked")

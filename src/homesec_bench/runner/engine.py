@@ -231,6 +231,39 @@ async def _resolve_endpoint(
     )
 
 
+async def _check_fidelity(info: EndpointInfo, config: RunConfig) -> str | None:
+    """Check that the server hands the model the prompt unchanged, wherever it offers a way (tokenize,
+    template, verbose endpoints); record the outcome in server_props["prompt_fidelity"]. A managed
+    server is checked (and refused) at start; here a failure is a loud note, not a refusal. Returns
+    the note to show, if any."""
+    from homesec_bench.server.errors import ServerSetupError
+    from homesec_bench.server.fidelity import check_prompt_fidelity
+
+    if info.locality == "cloud":
+        info.server_props["prompt_fidelity"] = "not checked (cloud endpoint)"
+        return None
+    root = config.endpoint.base_url.rstrip("/").removesuffix("/v1")
+    try:
+        report = await asyncio.to_thread(
+            # No chat probe: it would be one more request to a server that bills or counts them.
+            check_prompt_fidelity,
+            root,
+            timeout_s=min(config.total_timeout_s, 30.0),
+            probe_chat=False,
+        )
+    except ServerSetupError as exc:
+        info.server_props["prompt_fidelity"] = f"failed: {exc}"
+        return f"prompt check failed: {exc}; JSON and tool tests may fail for the server's sake"
+    except Exception as exc:  # best effort: a check that cannot run is recorded, never fatal
+        info.server_props["prompt_fidelity"] = f"not checked ({type(exc).__name__})"
+        return None
+    if all(value is None for value in report.values()):
+        info.server_props["prompt_fidelity"] = "not checked: no tokenize or template endpoint"
+        return None
+    info.server_props["prompt_fidelity"] = report
+    return None
+
+
 def _image_resolver(config: RunConfig) -> Callable[[str], str]:
     from homesec_bench.vision import images
 
@@ -444,6 +477,11 @@ async def run_benchmark(
     async with _make_client(config.endpoint, config) as text_client:
         text_info = await _resolve_endpoint(config.endpoint, text_client)
         text_info.managed = server is not None
+        if server is None:
+            fidelity_note = await _check_fidelity(text_info, config)
+            if fidelity_note:
+                notes.append(fidelity_note)
+                hooks.on_note(fidelity_note)
         text_ep = _Endpoint(config.endpoint, text_info, text_client, _merged_extra_body(config.endpoint))
 
         vision_ep: _Endpoint | None = None

@@ -18,8 +18,11 @@ from homesec_bench.server.errors import ServerSetupError
 PROBE = 'Echo this exactly: {"camera": "front_door", "note": "<b>Ann & Bob</b> said \'hi\'"}'
 
 
-def check_prompt_fidelity(root_url: str, *, timeout_s: float = 30.0) -> dict[str, bool | None]:
-    """Per stage, True when the probe arrived intact, None when the server does not expose that stage.
+def check_prompt_fidelity(
+    root_url: str, *, timeout_s: float = 30.0, probe_chat: bool = True
+) -> dict[str, bool | None]:
+    """Per stage, True when the probe arrived intact, None when the server does not expose that stage
+    (or, with probe_chat False, when the one-token chat request that reveals it is not sent).
 
     Raises ServerSetupError, naming the stage and what the probe became, when any stage altered it.
     """
@@ -36,7 +39,7 @@ def check_prompt_fidelity(root_url: str, *, timeout_s: float = 30.0) -> dict[str
         report["chat_template"] = _judge("chat template", templated) if templated is not None else None
         # max_tokens 1: the generation is not the point, the evaluated prompt is.
         body = {"messages": messages, "max_tokens": 1, "temperature": 0, "verbose": True}
-        verbose = _post(client, "/v1/chat/completions", body).get("__verbose")
+        verbose = _post(client, "/v1/chat/completions", body).get("__verbose") if probe_chat else None
         evaluated = verbose.get("prompt") if isinstance(verbose, dict) else None
         report["model_prompt"] = None if evaluated is None else _judge("evaluated prompt", evaluated)
     return report
