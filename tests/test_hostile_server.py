@@ -254,7 +254,8 @@ def test_a_server_answering_200_to_everything_is_not_named_ollama(tmp_path: Path
 
     with HostileServer(routes={"/api/show": json_play({}), "/props": json_play({"ok": True})}) as server:
         run = _run(server, tmp_path / "run", warmup=False)
-    assert run.info.endpoint.server_props == {}
+    props = run.info.endpoint.server_props
+    assert "server" not in props and "identified_by" not in props, props
 
 
 def test_ollama_is_named_by_its_details_and_says_how() -> None:
