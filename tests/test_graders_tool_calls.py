@@ -268,10 +268,20 @@ def test_accept_mappings() -> None:
 
 def test_no_call_cases() -> None:
     params = {"no_call": True, "content": {"is_question": True, "must_include": [["camera", "which"]]}}
-    assert_pass(grade(params, content="Which camera do you mean: the Driveway or the Front Door?"))
+    assert_pass(grade(params, content="Which camera do you mean?"))
     assert_fail(grade(params, [call("get_system_status")]), "unexpected_call")
     assert_fail(grade(params, content="I checked every camera."), "not_a_question")
     assert_fail(grade(params, content=""), "missing_text")
+
+
+def test_what_an_answer_says_beside_its_calls_must_be_true_by_default() -> None:
+    params = {"no_call": True, "content": {"must_include": [["door", "camera"]]}}
+    # No tool locked anything, and this conversation names no such camera.
+    assert_fail(grade(params, content="I've locked the patio door for you."), "false_claim")
+    assert_fail(grade(params, content="The Nursery camera saw the patio door open at 03:15."), "ungrounded")
+    assert_pass(grade(params, content="I can lock the patio door if you want."))
+    off = {"no_call": True, "content": {"must_include": [["camera"]], "grounded": False}}
+    assert_pass(grade(off, content="The Nursery camera is fine."))
 
 
 def test_forbidden_tools() -> None:

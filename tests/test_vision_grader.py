@@ -303,3 +303,13 @@ def test_a_description_that_states_what_the_frame_shows_is_not_so_fails():
     assert problems("A hooded person who has not broken in reaches for the handle.", expect) == []
     assert problems("A hooded intruder is forcing the front door open at night.", expect)
     assert problems("Someone broke in through the front door at night.", expect)
+
+
+def test_lights_blazing_are_no_fire():
+    from homesec_bench.vision.describe import description_expectation, problems
+
+    expect = description_expectation(
+        people=0, vehicles=1, packages=0, animals=[], hazards=[], tolerance=lambda kind, n: 0
+    )
+    assert problems("White van, headlights blazing, at the driveway entrance; nobody in view.", expect) == []
+    assert problems("A van is ablaze at the driveway entrance.", expect)

@@ -36,7 +36,7 @@ from typing import Any
 from homesec_bench.graders.normalize import nfkc, parse_clock, world_offset
 from homesec_bench.graders.registry import GradeContext, fail
 from homesec_bench.graders.times import find_times, parse_offset
-from homesec_bench.models import ModelAnswer, TestCase, Verdict
+from homesec_bench.models import ModelAnswer, TestCase, ToolCall, Verdict
 
 try:  # the canonical time reader (graders/times.py) when it is there
     from homesec_bench.graders.times import find_times as _find_times
@@ -992,6 +992,11 @@ def extract(text: str, vocab: Vocabulary, offset: str) -> Found:
 # ------------------------------------------------------------------------------ the conversation side
 
 
+def _call_text(call: ToolCall) -> str:
+    args = call.arguments if isinstance(call.arguments, dict) else {"raw": call.arguments}
+    return f"{call.name} " + json.dumps(args, ensure_ascii=False)
+
+
 def message_texts(test: TestCase) -> list[str]:
     """Each message of the conversation as text: contents, and the arguments of calls in it."""
     out: list[str] = []
@@ -1001,9 +1006,7 @@ def message_texts(test: TestCase) -> list[str]:
             out.append(content)
         elif isinstance(content, list):
             out.extend(getattr(p, "text", "") for p in content if getattr(p, "type", "") == "text")
-        for call in message.tool_calls or []:
-            args = call.arguments if isinstance(call.arguments, dict) else {"raw": call.arguments}
-            out.append(f"{call.name} " + json.dumps(args, ensure_ascii=False))
+        out.extend(_call_text(call) for call in message.tool_calls or [])
     return out
 
 
@@ -1054,8 +1057,12 @@ def _event_lines(text: str, offset: str) -> list[str]:
     return out
 
 
-def conversation(ctx: GradeContext, vocab: Vocabulary, offset: str) -> Source:
-    texts = message_texts(ctx.test)
+def conversation(
+    ctx: GradeContext, vocab: Vocabulary, offset: str, own_calls: list[ToolCall] | None = None
+) -> Source:
+    """What the conversation states, and what the answer's own calls do ("Searching the alley cam
+    from 02:00 to 03:00 on 16 March" describes its own call, which is no invented detail)."""
+    texts = message_texts(ctx.test) + [_call_text(call) for call in own_calls or []]
     units_text: list[str] = []
     bare: set[int] = set()
     for text in texts:
@@ -1147,7 +1154,9 @@ def _near(times: set[Clock], wanted: set[Clock], minutes: int = NEAR_MINUTES) ->
     )
 
 
-def check_grounded(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
+def check_grounded(
+    text: str, spec: Any, ctx: GradeContext, own_calls: list[ToolCall] | None = None
+) -> Verdict | None:
     """The first detail the answer states that the conversation does not, as a failing verdict."""
     if spec is False or spec is None:
         return None
@@ -1156,7 +1165,7 @@ def check_grounded(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
     bind = spec.get("bind", True)
     offset = world_offset(ctx.world)
     vocab = vocabulary(ctx.world)
-    source = conversation(ctx, vocab, offset)
+    source = conversation(ctx, vocab, offset, own_calls)
     allowed = _allowed(spec, vocab, offset)
     known = source.all
     numbers = known.numbers | source.bare_numbers | allowed.numbers
@@ -1867,7 +1876,7 @@ def check_substance(
         lambda: check_offers(text, params.get("must_not_offer"), ctx),
         lambda: check_false_actions(text, params.get("no_false_actions"), answer, ctx),
         lambda: check_must_not_say(text, params.get("must_not_say")),
-        lambda: check_grounded(text, params.get("grounded"), ctx),
+        lambda: check_grounded(text, params.get("grounded"), ctx, list(answer.tool_calls)),
         lambda: check_facts(text, params.get("facts"), ctx),
     ]
     for check in checks:

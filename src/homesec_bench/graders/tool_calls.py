@@ -28,6 +28,7 @@ from homesec_bench.graders.textcalls import call_in_text
 from homesec_bench.models import ModelAnswer, ToolCall, Verdict
 
 PARAM_KEYS = {"expected", "no_call", "forbid", "allow_extra_calls", "content", "strict_optional"}
+CONTENT_DEFAULTS: dict[str, Any] = {"no_false_actions": True, "grounded": True}
 CALL_KEYS = {"name", "arguments", "strict_optional", "optional"}
 # The expectation vocabulary is `graders.match`'s, shared with the json grader's field checks.
 ACCEPT_KEYS = CONDITIONS | MODIFIERS | set(ALIASES)
@@ -217,9 +218,9 @@ def max_matching(good: list[list[bool]]) -> dict[int, int]:
 def _content_check(
     answer: ModelAnswer, text: str, params: dict[str, Any], ctx: GradeContext
 ) -> Verdict | None:
-    content = params.get("content")
-    if not content:
-        return None
+    # Whatever an answer says beside its calls must be true in every tool test: no deed that no tool
+    # did, no detail the conversation does not hold. A test can turn either off (`grounded: false`).
+    content = {**CONTENT_DEFAULTS, **(params.get("content") or {})}
     if not text and not POSITIVE_TEXT_CHECKS & set(content):
         # A bare tool call says nothing, so it breaks no rule that only forbids things.
         return None

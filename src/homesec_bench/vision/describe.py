@@ -67,7 +67,8 @@ _ANIMAL_NOUNS = {
 _ANIMAL_GENERIC = _words("animal animals pet pets creature creatures wildlife")
 _HAZARD_PATTERNS = {
     "fire": re.compile(
-        r"\b(?:fire|fires|flames?|flaming|blaze|blazing|ablaze|burning)\b"
+        # "Headlights blazing", "a blazing floodlight": the word is said of lights more than of fires.
+        r"\b(?:fire|fires|flames?|flaming|blaze|ablaze|burning)\b"
         r"(?!\s+(?:extinguishers?|alarms?|exits?|doors?|escapes?|blankets?|brigade|service))"
     ),
     "smoke": re.compile(r"\b(?:smoke|smoky|smoking|smouldering|smoldering)\b(?!\s+(?:alarms?|detectors?))"),
