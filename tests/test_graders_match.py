@@ -477,3 +477,22 @@ def test_every_narrows_rule_names_an_optional_argument() -> None:
         for arg, rule in (tool.get("narrows") or {}).items():
             assert arg in props and arg not in required, (name, arg)
             assert rule is True or (isinstance(rule, dict) and set(rule) <= {"below", "except"}), (name, arg)
+
+
+@pytest.mark.parametrize(
+    ("content", "passes"),
+    [
+        ('{"level": "normal"}', True),
+        ('```json\n{"level": "normal"}\n```', True),
+        ('<think>a resident, so normal</think>\n{"level": "normal"}', True),
+        ('Here it is:\n```json\n{"level": "normal"}\n```', False),
+        ('{"level": "normal"}\n\nNote: I would notify the owner.', False),
+        ('The level is {"level": "normal"}', False),
+    ],
+)
+def test_nothing_else_allows_form_not_prose(content: str, passes: bool) -> None:
+    params = {"nothing_else": True, "fields": {"level": {"equals": "normal"}}}
+    verdict = grade("json", params, content)
+    assert verdict.passed is passes, verdict.reason
+    if not passes:
+        assert verdict.error_type == "extra_text"

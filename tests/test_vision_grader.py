@@ -136,18 +136,42 @@ def test_answer_forms_that_mean_the_same_are_accepted() -> None:
     truth = truth_answer_for(test)
     assert truth["animals"] == ["dog"]
     variants = [
-        {**truth, "animals": ["terriers"], "people": "0", "indoors": "no"},
-        {**truth, "animals": "Puppy", "level": "Normal", "time_of_day": "daytime"},
-        {**truth, "animals": [{"type": "dog", "count": 1}], "people": "none"},
+        {**truth, "animals": ["terriers"], "level": "Normal"},
+        {**truth, "animals": ["Puppy"], "time_of_day": "daytime"},
+        {**truth, "animals": [{"type": "dog", "count": 1}]},
     ]
     for body in variants:
-        content = f"<think>a small dog?</think>Here you are:\n```json\n{json.dumps(body)}\n```"
+        content = f"<think>a small dog?</think>\n```json\n{json.dumps(body)}\n```"
         verdict = grade_vision(ModelAnswer(content=content), test.grader.params)
         assert verdict.passed, verdict.reason
     # the same wrapping around a different animal still fails, so the variants pass on their meaning
     wrong = {**truth, "animals": ["kittens"]}
-    content = f"<think>a small dog?</think>Here you are:\n```json\n{json.dumps(wrong)}\n```"
+    content = f"<think>a small dog?</think>\n```json\n{json.dumps(wrong)}\n```"
     assert not grade_vision(ModelAnswer(content=content), test.grader.params).passed
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"people": "0"}, "malformed_field"),
+        ({"indoors": "no"}, "malformed_field"),
+        ({"animals": "dog"}, "malformed_field"),
+        ({"vehicles": "none"}, "malformed_field"),
+    ],
+)
+def test_the_types_the_question_states_are_the_answer(change: dict, error: str) -> None:
+    test = next(t for t in TESTS if t.id == "vision.backyard_dog_day")
+    body = {**truth_answer_for(test), **change}
+    verdict = grade_vision(ModelAnswer(content=json.dumps(body)), test.grader.params)
+    assert not verdict.passed and verdict.error_type == error, verdict.reason
+
+
+@pytest.mark.parametrize("wrap", ["Here you are:\n{}", "{}\n\nRecommendation: call a plumber.", "JSON: {}"])
+def test_prose_around_the_json_fails_as_the_question_says_nothing_else(wrap: str) -> None:
+    test = next(t for t in TESTS if t.id == "vision.backyard_dog_day")
+    content = wrap.format(json.dumps(truth_answer_for(test)))
+    verdict = grade_vision(ModelAnswer(content=content), test.grader.params)
+    assert not verdict.passed and verdict.error_type == "extra_text", verdict.reason
 
 
 def test_failure_reason_names_the_field_and_the_error_type() -> None:

@@ -132,6 +132,15 @@ def find_json(text: str) -> FoundJson | None:
     return _embedded(text, 0, "embedded")
 
 
+_FENCE_MARK = re.compile(r"```[\w-]*")
+
+
+def prose_around(text: str, found: FoundJson) -> str:
+    """The words an answer adds outside its JSON value (a code fence's own marks are not words)."""
+    outside = text[: found.start] + " " + text[found.end :]
+    return " ".join(_FENCE_MARK.sub(" ", outside).split())
+
+
 def json_value(answer: ModelAnswer) -> FoundJson | None:
     return find_json(answer_text(answer))
 

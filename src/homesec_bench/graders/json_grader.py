@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homesec_bench.graders.extract import answer_text, find_json, short
+from homesec_bench.graders.extract import answer_text, find_json, prose_around, short
 from homesec_bench.graders.match import (
     ALIASES,
     CONDITIONS,
@@ -20,7 +20,7 @@ from homesec_bench.models import ModelAnswer, Verdict
 
 # The expectation vocabulary is `graders.match`'s; these names stay for callers of the old module.
 EXPECTATIONS = CONDITIONS | set(ALIASES)
-PARAM_KEYS = {"schema", "fields", "allow_extra_keys", "strict_types"}
+PARAM_KEYS = {"schema", "fields", "allow_extra_keys", "strict_types", "nothing_else"}
 EVERY = "*"  # a path segment that means every item of a list (or every value of an object)
 
 _MISSING = MISSING
@@ -114,6 +114,15 @@ def grade_json(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -
     if found is None:
         return fail(f"the answer holds no JSON value (it begins {short(text, 40)})", "not_json")
     value = found.value
+    if params.get("nothing_else"):
+        # The prompt says "one JSON object and nothing else": a fence or a reasoning block is form,
+        # a sentence before or after the object is content the prompt ruled out.
+        extra = prose_around(text, found)
+        if extra:
+            return fail(
+                f"the prompt asks for JSON and nothing else, but the answer adds {short(extra, 50)}",
+                "extra_text",
+            )
     schema = params.get("schema")
     strict = params.get("strict_types") is True
     if schema is not None:

@@ -79,10 +79,24 @@ def parse_answer(content: str) -> dict[str, Any] | None:
     return None
 
 
+def _prose(content: str) -> str:
+    """Words outside the answer's JSON object, reasoning blocks and fences aside ('' when none)."""
+    from homesec_bench.graders.extract import find_json, prose_around, short
+
+    text = _THINK.sub("", content or "").strip()
+    found = find_json(text)
+    if found is None:
+        return ""
+    extra = prose_around(text, found)
+    return short(extra, 50) if extra else ""
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(text).strip().strip(".,;:!\"'").lower())
 
 
+# The question states each field's type ("(integer)", true/false, a list with [] for none): the type is
+# part of the answer, so "2" for 2, "yes" for true or "dog" for ["dog"] is malformed, not read leniently.
 def _as_int(value: Any) -> int:
     if isinstance(value, bool):
         raise _Bad("a boolean, not a number")
@@ -90,30 +104,16 @@ def _as_int(value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if re.fullmatch(r"\d+", word):
-            return int(word)
-        if word in _NUMBER_WORDS:
-            return _NUMBER_WORDS[word]
-    raise _Bad(f"{value!r} is not a whole number")
+    raise _Bad(f"{value!r} is not an integer")
 
 
 def _as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
-        return value.strip().lower() in ("true", "yes")
     raise _Bad(f"{value!r} is not true or false")
 
 
 def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        if value.strip().lower() in ("", "none", "nothing", "n/a", "[]"):
-            return []
-        return [p for p in re.split(r"\s*(?:,|;|\band\b)\s*", value) if p.strip()]
     if isinstance(value, list):
         out = []
         for item in value:
@@ -218,6 +218,13 @@ def grade_vision(answer: ModelAnswer, params: dict[str, Any]) -> Verdict:
     data = parse_answer(answer.content)
     if data is None:
         return _verdict(False, "The answer holds no JSON object describing the frame.", "not_json")
+    extra_text = _prose(answer.content)
+    if extra_text:  # "Reply with one JSON object and nothing else"
+        return _verdict(
+            False,
+            f"The question asks for JSON and nothing else, but the answer adds {extra_text}.",
+            "extra_text",
+        )
     data = {_key(k): v for k, v in data.items()}
     fields: dict[str, dict[str, Any]] = {}
     failed: list[str] = []
