@@ -655,3 +655,26 @@ def test_a_duration_is_grounded_when_the_test_asks(content: str, grounded: bool)
     assert passed is grounded, (content, error)
     # Without `duration` in kinds a worked-out duration ("two minutes later") is not judged.
     assert passes({"must_include": ["fell"], "grounded": True}, content, messages=FELL)
+
+
+SCHEDULE_AND_LOG = [
+    Message(
+        role="system",
+        content="Anton Varga, cleaner: Thursdays 10:00-13:00 via the side gate.\n"
+        "ev_3112 | 2026-03-18 08:05 | cam_front_door | man photographs the gas meter",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "content, grounded",
+    [
+        # A schedule is no event: naming another camera next to its times binds nothing.
+        ("Anton comes 10:00-13:00; I'll check the driveway for the gas meter man.", True),
+        ("The two sightings at 08:05 and 10:00 are worth a look.", True),
+        ("At 08:05 the driveway camera saw the gas meter man.", False),
+    ],
+)
+def test_only_logged_events_bind_a_camera_to_a_time(content: str, grounded: bool) -> None:
+    params = {"must_include": [["gas meter", "Anton", "sightings"]], "grounded": True}
+    assert passes(params, content, messages=SCHEDULE_AND_LOG) is grounded, content
