@@ -660,7 +660,8 @@ def test_a_duration_is_grounded_when_the_test_asks(content: str, grounded: bool)
 SCHEDULE_AND_LOG = [
     Message(
         role="system",
-        content="Anton Varga, cleaner: Thursdays 10:00-13:00 via the side gate.\n"
+        content="Cameras: cam_front_door, cam_driveway, cam_side_gate.\n"
+        "Anton Varga, cleaner: Thursdays 10:00-13:00 via the side gate.\n"
         "ev_3112 | 2026-03-18 08:05 | cam_front_door | man photographs the gas meter",
     ),
 ]

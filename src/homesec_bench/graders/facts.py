@@ -1229,6 +1229,8 @@ def check_grounded(
             for count in sorted(said.counts):
                 if count[1] == "duration" and "duration" not in kinds:
                     continue  # "two minutes later", "a 72-hour link": often worked out, so only on request
+                if count[0] > 1 and count[0] == len(said.times):
+                    continue  # "the two sightings at 02:47 and 02:49" counts the events it names
                 if not count_ok(count, None):
                     return fail(
                         f"the answer counts {count[0]} ({count[1]}), a number the conversation never gives",
