@@ -245,3 +245,16 @@ def test_a_full_disk_mid_run_is_exit_5_and_resumable(tmp_path: Path, monkeypatch
     monkeypatch.setattr(store_module.os, "fsync", real_fsync)
     assert not list((tmp_path / "r").glob("*.tmp"))
     assert len(load_run(tmp_path / "r").results) >= 1
+
+
+# ------------------------------------------------------------------ item 22: say what happened
+
+
+def test_a_server_that_answers_200_with_nothing_is_named_in_the_exit_message(tmp_path: Path) -> None:
+    from homesec_bench.testing.hostile import scenario
+
+    with scenario("empty_stream") as server:
+        proc = _cli("run", "--base-url", server.base_url, "--test", ONE_TEST, "--out", str(tmp_path / "r"),
+                    "--retries", "0", "--no-warmup")  # fmt: skip
+    line = _one_error_line(proc, 10, "no_done", "empty stream")
+    assert "--retry-errors" in line

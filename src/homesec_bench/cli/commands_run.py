@@ -7,6 +7,7 @@ import contextlib
 import json
 import math
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -386,13 +387,18 @@ def run_command(
         _print_summary(loaded, embedded=managed and gguf is None)
     except KeyboardInterrupt:
         _interrupted(hooks.run_dir)
-    errors = sum(1 for r in loaded.final_results() if r.outcome == "error")
+    failed = [r for r in loaded.final_results() if r.outcome == "error"]
     total = len(loaded.final_results())
-    if total and errors / total > max_error_rate:
+    if total and len(failed) / total > max_error_rate:
+        # Say what happened: the commonest kind of error and its own message, then what helps.
+        kinds = Counter(r.error_type or "error" for r in failed)
+        kind, count = kinds.most_common(1)[0]
+        example = next(r for r in failed if (r.error_type or "error") == kind)
         fail(
             ExitCode.TOO_MANY_ERRORS,
-            f"{errors} of {total} tests ended in infrastructure errors (over --max-error-rate "
-            f"{max_error_rate:g}); fix the endpoint, then `homesec-bench run --retry-errors {loaded.path}`",
+            f"{len(failed)} of {total} tests ended in infrastructure errors (over --max-error-rate "
+            f"{max_error_rate:g}); most ({count}) were {kind}: {example.request.error or example.reason}; "
+            f"fix that, then `homesec-bench run --retry-errors {loaded.path}`",
         )
 
 
