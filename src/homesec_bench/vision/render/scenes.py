@@ -51,6 +51,7 @@ SCENES: tuple[Scene, ...] = (
         (Actor("parcel", 0.55, 6.45, "at_door", size=(0.5, 0.36, 0.4), y=0.17),),
         "normal",
         "A cardboard parcel sits on the front step; nobody is in view.",
+        not_shown=("open door", "door open", "door is open", "door ajar", "door standing open"),
     ),
     Scene(
         "front_two_parcels_night_ir",
@@ -150,8 +151,18 @@ SCENES: tuple[Scene, ...] = (
         ),
         "suspicious",
         "Near midnight a hooded person half hidden behind the hedge watches a parcel left on the step.",
-        level_ok=("critical",),
+        # Hiding at midnight to watch a parcel suggests intent to steal (suspicious), not yet an active
+        # threat (critical), and more than a note (monitor).
         conditions_ok=("glare",),
+        not_shown=(
+            "theft in progress",
+            "stealing the parcel",
+            "steals the parcel",
+            "taking the parcel",
+            "takes the parcel",
+            "grabbing the parcel",
+            "picks up the parcel",
+        ),
     ),
     # ------------------------------------------------------------------ driveway and street
     Scene(
@@ -202,7 +213,7 @@ SCENES: tuple[Scene, ...] = (
         "monitor",
         "At 01:20 an unmarked white van with its headlights on is parked on the pavement, "
         "blocking the end of the driveway.",
-        level_ok=("suspicious",),
+        # A parked van with nobody in view shows no intent: monitor only (blind writers agreed).
         effects=("headlights",),
         conditions_ok=("glare",),
     ),
@@ -219,6 +230,7 @@ SCENES: tuple[Scene, ...] = (
         ),
         "normal",
         "Three cars are parked along the street beyond an empty driveway in daylight.",
+        not_shown=("into the driveway", "on the driveway", "in the driveway", "reversing"),
     ),
     Scene(
         "driveway_arrival_rain_night",
