@@ -42,6 +42,7 @@ from homesec_bench.client.retry import backoff_delay, parse_retry_after
 from homesec_bench.client.server_info import describe_server
 from homesec_bench.client.sse import SSEEvent, SSEParser
 from homesec_bench.client.text import printable, redact_secrets, storable, storable_value
+from homesec_bench.client.urls import api_root, endpoint_url
 from homesec_bench.models import RequestRecord
 
 _ERROR_BODY_LIMIT = 64_000
@@ -229,7 +230,7 @@ class ChatClient:
             return self._fail(record, _Failure("timeout_total", self._total_timeout_text()))
         session = self._session()
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        url = f"{self.base_url}/chat/completions"
+        url = endpoint_url(self.base_url, "/chat/completions")
         t0 = time.perf_counter()
         acc = Accumulator(t0)
         got_response = False
@@ -423,7 +424,7 @@ class ChatClient:
 
     async def list_models(self) -> list[str]:
         """The model ids the endpoint serves. Raises EndpointError subclasses with a one-line fix."""
-        url = f"{self.base_url}/models"
+        url = endpoint_url(self.base_url, "/models")
         for retry in range(self.max_retries + 1):
             status, headers, payload = await self._get_for_setup(url)
             if (status == 429 or status >= 500) and retry < self.max_retries:
@@ -511,19 +512,19 @@ class ChatClient:
         Best effort: {} when nothing answers. Keys when known: server, model_path, quantization,
         context_size, plus the server's own details.
         """
-        root = self.base_url.removesuffix("/v1")
+        root = api_root(self.base_url)
         timeout = aiohttp.ClientTimeout(total=min(self.total_timeout_s, 10.0))
         session = self._session()
         props: Any = None
         show: Any = None
         with contextlib.suppress(aiohttp.ClientError, ValueError, TimeoutError):
-            async with session.get(f"{root}/props", timeout=timeout, proxy=self._proxy) as response:
+            async with session.get(endpoint_url(root, "/props"), timeout=timeout, proxy=self._proxy) as response:
                 if response.status == 200:
                     props = json.loads(await _read_limited(response, 4 * 1024 * 1024))
         if not isinstance(props, dict):
             with contextlib.suppress(aiohttp.ClientError, ValueError, TimeoutError):
                 async with session.post(
-                    f"{root}/api/show", json={"model": model}, timeout=timeout
+                    endpoint_url(root, "/api/show"), json={"model": model}, timeout=timeout
                 ) as response:
                     if response.status == 200:
                         show = json.loads(await _read_limited(response, 4 * 1024 * 1024))

@@ -46,6 +46,11 @@ def call_name(call: ToolCall) -> str:
     return name
 
 
+def _called(name: str) -> str:
+    """`called NAME`, or what a call without a name is (never "called , a tool...")."""
+    return f"called {name}" if name else "made a call with no tool name"
+
+
 def call_arguments(call: ToolCall) -> dict[str, Any] | None:
     """The call's arguments as a mapping; None when the model sent something that is not a JSON object."""
     args = call.arguments
@@ -111,7 +116,7 @@ def check_call(
     want = str(expected.get("name", ""))
     name = call_name(call)
     if name != want:
-        return CallCheck(False, 0.0, f"called {name} but {want} was expected", "wrong_function")
+        return CallCheck(False, 0.0, f"{_called(name)} but {want} was expected", "wrong_function")
     args = call_arguments(call)
     if args is None:
         return CallCheck(False, 0.5, f"the arguments of {name} are not a JSON object", "malformed_arguments")
@@ -254,12 +259,17 @@ def grade_tool_calls(answer: ModelAnswer, params: dict[str, Any], ctx: GradeCont
     for name in names:
         if offered and name not in offered:
             return fail(
-                f"the answer called {name}, a tool this request did not offer", "wrong_function", call=name
+                f"the answer {_called(name)}, "
+                + ("a tool this request did not offer" if name else "so it names none of the tools offered"),
+                "wrong_function",
+                call=name,
             )
     if params.get("no_call"):
         if calls:
             return fail(
-                f"the answer called {names[0]} but no tool call was needed", "unexpected_call", call=names[0]
+                f"the answer {_called(names[0])} but no tool call was needed",
+                "unexpected_call",
+                call=names[0],
             )
         failed = _content_check(answer, text, params, ctx)
         return failed or ok("the answer made no tool call, as expected")
@@ -293,7 +303,10 @@ def grade_tool_calls(answer: ModelAnswer, params: dict[str, Any], ctx: GradeCont
     if unmatched_calls and not params.get("allow_extra_calls"):
         extra = names[unmatched_calls[0]]
         return fail(
-            f"the answer made an extra call to {extra} that was not asked for", "unexpected_call", call=extra
+            f"the answer made an extra call {f'to {extra}' if extra else 'with no tool name'} that was not "
+            "asked for",
+            "unexpected_call",
+            call=extra,
         )
     failed = _content_check(answer, text, params, ctx)
     if failed is not None:

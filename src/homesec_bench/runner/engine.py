@@ -26,6 +26,7 @@ import psutil
 from homesec_bench import __version__
 from homesec_bench.client import ChatClient, EndpointUnauthorized
 from homesec_bench.client.server_info import quantization_from_path
+from homesec_bench.client.urls import api_root
 from homesec_bench.graders import grade_answer
 from homesec_bench.models import (
     EndpointInfo,
@@ -242,7 +243,7 @@ async def _check_fidelity(info: EndpointInfo, config: RunConfig) -> str | None:
     if info.locality == "cloud":
         info.server_props["prompt_fidelity"] = "not checked (cloud endpoint)"
         return None
-    root = config.endpoint.base_url.rstrip("/").removesuffix("/v1")
+    root = api_root(config.endpoint.base_url)
     try:
         report = await asyncio.to_thread(
             # No chat probe: it would be one more request to a server that bills or counts them.

@@ -1,18 +1,26 @@
-"""Check that llama-server hands the model our prompt byte for byte.
+"""Check that a server hands the model our prompt byte for byte, wherever it offers a way to look.
 
 Some server set-ups rewrite prompts on the way in (llama-cpp-python's own server with
 `chatml-function-calling` HTML-escapes them, so every `"` reaches the model as `&#34;` and JSON prompts
 are corrupted). A probe full of such characters is sent through each stage the server exposes: the
-tokenizer round trip, the chat template, and the prompt the model actually evaluated (`verbose`).
+tokenizer round trip (llama-server's /tokenize + /detokenize, or llama-cpp-python's /extras/tokenize +
+/extras/detokenize), the chat template (llama-server's /apply-template), and the prompt the model
+actually evaluated (llama-server's `verbose`). A stage the server does not expose is None: not checked.
+
+llama-cpp-python exposes only the tokenizer round trip. Its chat formats render the template inside
+the chat request, so the HTML escaping of `chatml-function-calling` cannot be seen from outside: for
+that server the template is "not checked", never "passed".
 """
 
 from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+from homesec_bench.client.urls import endpoint_url
 from homesec_bench.server.errors import ServerSetupError
 
 PROBE = 'Echo this exactly: {"camera": "front_door", "note": "<b>Ann & Bob</b> said \'hi\'"}'
@@ -28,27 +36,40 @@ def check_prompt_fidelity(
     """
     messages = [{"role": "user", "content": PROBE}]
     report: dict[str, bool | None] = {}
-    with httpx.Client(base_url=root_url, trust_env=False, timeout=timeout_s) as client:
-        tokens = _post(client, "/tokenize", {"content": PROBE}).get("tokens")
+    with httpx.Client(trust_env=False, timeout=timeout_s) as client:
+
+        def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+            # Joined onto the root's path, its query kept (a base URL may carry one).
+            return _post(client, endpoint_url(root_url, path), body)
+
+        tokens = post("/tokenize", {"content": PROBE}).get("tokens")
         if isinstance(tokens, list):
-            text = _post(client, "/detokenize", {"tokens": tokens}).get("content")
+            text = post("/detokenize", {"tokens": tokens}).get("content")
             report["tokenizer"] = _judge("tokenizer round trip", text, exact=True)
         else:
-            report["tokenizer"] = None
-        templated = _post(client, "/apply-template", {"messages": messages}).get("prompt")
+            # llama-cpp-python: its tokenizer may add a BOS token, so the probe must be inside the text.
+            tokens = post("/extras/tokenize", {"input": PROBE}).get("tokens")
+            if isinstance(tokens, list):
+                text = post("/extras/detokenize", {"tokens": tokens}).get("text")
+                report["tokenizer"] = _judge("tokenizer round trip", text)
+            else:
+                report["tokenizer"] = None
+        templated = post("/apply-template", {"messages": messages}).get("prompt")
         report["chat_template"] = _judge("chat template", templated) if templated is not None else None
         # max_tokens 1: the generation is not the point, the evaluated prompt is.
         body = {"messages": messages, "max_tokens": 1, "temperature": 0, "verbose": True}
-        verbose = _post(client, "/v1/chat/completions", body).get("__verbose") if probe_chat else None
+        verbose = post("/v1/chat/completions", body).get("__verbose") if probe_chat else None
         evaluated = verbose.get("prompt") if isinstance(verbose, dict) else None
         report["model_prompt"] = None if evaluated is None else _judge("evaluated prompt", evaluated)
     return report
 
 
-def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
+def _post(client: httpx.Client, url: str, body: dict[str, Any]) -> dict[str, Any]:
     try:
-        response = client.post(path, json=body)
+        response = client.post(url, json=body)
     except httpx.HTTPError as exc:
+        # The path only: the URL's query may hold a credential.
+        path = urlsplit(url).path
         raise ServerSetupError(f"prompt check: POST {path} failed ({exc}); is the server running?") from None
     if response.status_code == 404:
         return {}
