@@ -29,24 +29,59 @@ def _board(paths: list[Path]):
     return build_leaderboard([summarize(load_run(p)) for p in paths])
 
 
-def test_equal_rates_share_a_rank_even_over_different_lengths(tmp_path: Path) -> None:
+def _partial(root: Path, name: str, model: str, passed: int, failed: int, **kwargs) -> Path:
+    """A finished run limited by --suite: the run.json records the selection."""
+    path = _run(root, name, model, passed, failed, **kwargs)
+    info = json.loads((path / "run.json").read_text())
+    info["parameters"] = {"suites": ["tool_use"], "concurrency": 1}
+    (path / "run.json").write_text(json.dumps(info))
+    return path
+
+
+def test_equal_rates_share_a_rank_and_a_partial_run_is_listed_apart(tmp_path: Path) -> None:
     paths = [
         _run(tmp_path, "a", "alpha", 94, 2),
         _run(tmp_path, "b", "beta", 90, 6),  # 93.75%
-        _run(tmp_path, "c", "gamma", 45, 3),  # 93.75% over half the tests
+        _run(tmp_path, "e", "epsilon", 90, 6),  # 93.75%, the same tests
+        _partial(tmp_path, "c", "gamma", 20, 0),  # 100% over a 20-test selection: must not lead
         _run(tmp_path, "d", "delta", 60, 36),
     ]
     board = _board(paths)
-    assert [(r.rank, r.model) for r in board.rows] == [(1, "alpha"), (2, "beta"), (2, "gamma"), (4, "delta")]
-    assert [r.tests for r in board.rows] == [96, 96, 48, 96]
-    assert any("different numbers of tests (96, 48)" in note for note in board.notes)
+    assert [(r.rank, r.model) for r in board.rows] == [
+        (1, "alpha"),
+        (2, "beta"),
+        (2, "epsilon"),
+        (4, "delta"),
+        (None, "gamma"),
+    ]
+    assert [r.ranked for r in board.rows] == [True, True, True, True, False]
+    assert [r.complete for r in board.rows] == [True, True, True, True, False]
+    assert board.rows[-1].finished and board.rows[-1].selection == "suites tool_use"
+    assert board.common_tests == 96
+    assert any("different numbers of tests (96, 20)" in note for note in board.notes)
+    assert any("Partial runs" in note and "gamma" in note for note in board.notes)
+    text = to_markdown(board)
+    assert text.index("### Partial runs (not ranked)") < text.index("| — | gamma |")
+    data = json.loads(board.model_dump_json())
+    assert data["rows"][-1]["complete"] is False and data["rows"][-1]["rank"] is None
 
 
-def test_rank_uses_pass_rate_over_graded_tests_not_errors(tmp_path: Path) -> None:
+def test_runs_are_ranked_on_the_common_tests_only(tmp_path: Path) -> None:
+    # beta errored on 46 tests that alpha graded: both are ranked on the 50 tests both graded.
     board = _board([_run(tmp_path, "a", "alpha", 80, 16), _run(tmp_path, "b", "beta", 48, 2, errors=46)])
-    assert [r.model for r in board.rows] == ["beta", "alpha"]
-    assert board.rows[0].pass_rate == pytest.approx(48 / 50)
-    assert board.rows[0].errors == 46
+    assert board.common_tests == 50
+    assert [r.model for r in board.rows] == ["alpha", "beta"]
+    assert board.rows[0].common_pass_rate == pytest.approx(1.0)
+    assert board.rows[1].pass_rate == pytest.approx(48 / 50)
+    assert board.rows[1].errors == 46
+
+
+def test_when_no_run_is_complete_they_are_ranked_on_the_shared_subset_said_plainly(tmp_path: Path) -> None:
+    board = _board([_partial(tmp_path, "a", "alpha", 14, 6), _partial(tmp_path, "b", "beta", 10, 5)])
+    assert [(r.rank, r.model) for r in board.rows] == [(1, "alpha"), (2, "beta")]
+    assert board.rows[0].common_pass_rate == pytest.approx(14 / 15)  # not its own 70%
+    assert board.common_tests == 15
+    assert any("No run is complete" in note and "15 tests" in note for note in board.notes)
 
 
 def test_models_inside_the_leaders_interval_are_not_separable(tmp_path: Path) -> None:
@@ -60,6 +95,27 @@ def test_models_inside_the_leaders_interval_are_not_separable(tmp_path: Path) ->
     )
     verdicts = {r.model: r.vs_leader for r in board.rows}
     assert verdicts == {"leader": "leader", "tied": "leader", "close": "not separable", "far": "behind"}
+    close = next(r for r in board.rows if r.model == "close")
+    # Paired: leader alone passed 4 tests, close alone none; exact McNemar p = 2 * 0.5**4.
+    assert close.vs_leader_p == pytest.approx(0.125) and close.vs_leader_shared == 96
+    assert close.ci_overlaps_leader is True
+
+
+def test_vs_leader_is_the_paired_test_and_agrees_with_compare(tmp_path: Path) -> None:
+    """Intervals overlap, yet the paired test separates: the leaderboard must say what compare says."""
+    from homesec_bench.reports.compare import compare_runs
+
+    a = _run(tmp_path, "a", "cloud-large-v2", 90, 6)
+    b = _run(tmp_path, "b", "cloud-large", 82, 14)  # the same 82 passes, and 8 more fails: b=8, c=0
+    board = _board([a, b])
+    second = board.rows[1]
+    assert second.ci_overlaps_leader is True  # the weaker rule would call it "not separable"
+    assert second.vs_leader == "behind"
+    comparison = compare_runs(load_run(a), load_run(b))
+    assert second.vs_leader_p == pytest.approx(comparison.p_value) and comparison.p_value < 0.05
+    assert board.pairwise_p[0][1] == pytest.approx(comparison.p_value)
+    assert board.rows[0].separable_from == [second.label]
+    assert "behind (p=0.0078, n=96)" in to_markdown(board)
 
 
 def test_markdown_has_both_tables_and_escapes_untrusted_names(tmp_path: Path) -> None:
@@ -122,7 +178,7 @@ def test_cli_leaderboard_formats_and_errors(tmp_path: Path) -> None:
     written = runner.invoke(
         app, ["leaderboard", str(tmp_path / "runs" / "a"), "-f", "csv", "--out", str(out)]
     )
-    assert written.exit_code == 0 and out.read_text().startswith("rank,label,model")
+    assert written.exit_code == 0 and out.read_text().startswith("rank,ranked,label,model")
 
     missing = runner.invoke(app, ["leaderboard", str(tmp_path / "nowhere")])
     assert missing.exit_code == 5  # ExitCode.OUTPUT: a run directory cannot be read

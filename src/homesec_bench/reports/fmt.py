@@ -46,3 +46,16 @@ def gb(n_bytes: int | None) -> str:
 
 def count(value: int | None) -> str:
     return "n/a" if value is None else f"{value:,}"
+
+
+def duration_short(seconds: float | None) -> str:
+    """A per-test time: '0.84s', or '1m 5s' past a minute."""
+    if seconds is None:
+        return "n/a"
+    return f"{seconds:.2f}s" if seconds < 60 else duration(seconds)
+
+
+def p_value(p: float | None) -> str:
+    if p is None:
+        return "n/a"
+    return "<0.0001" if p < 1e-4 else f"{p:.2g}" if p < 0.01 else f"{p:.3f}".rstrip("0").rstrip(".")

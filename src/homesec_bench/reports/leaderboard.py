@@ -1,9 +1,15 @@
 """The leaderboard: several runs ranked by pass rate, honest about which gaps the data can resolve.
 
-Ranking uses exact fractions (passed / graded), so equal rates tie exactly and share a rank
-(competition ranking: 1, 2, 2, 4). A run is "not separable" from the leader when their 95% Wilson
-intervals overlap. Runs of different lengths are ranked by the rate over the tests each one ran, and
-the table says that the lengths differ.
+Who is ranked: only complete runs (they finished, and ran the whole benchmark, no --suite or --test
+selection). They are ranked on the common set of tests, the tests every complete run graded, so no run
+leads because it ran an easier subset. Partial runs (unfinished, or limited to a selection) are listed
+apart, unranked, each compared with the leader on the tests the two share. When no run is complete,
+all runs are ranked on the tests they all graded, and the notes say so.
+
+Ranking uses exact fractions (passed / graded on the common set), so equal rates tie exactly and share a
+rank (competition ranking: 1, 2, 2, 4). "vs leader" comes from the exact McNemar test on the tests both
+runs graded (the same paired test `compare` uses): "behind" when p < 0.05, "not separable" otherwise.
+Whether the two 95% Wilson intervals overlap is kept as `ci_overlaps_leader`, the weaker rule.
 """
 
 from __future__ import annotations
@@ -26,11 +32,14 @@ from homesec_bench.store import LoadedRun, StoreError, load_run
 from homesec_bench.store.run_dir import RUN_FILE
 
 Format = Literal["md", "json", "csv"]
+ALPHA = 0.05
+VsLeader = Literal["leader", "not separable", "behind", "ahead", "not comparable"]
 FORMATS: tuple[str, ...] = ("md", "json", "csv")
 
 
 class LeaderboardRow(BaseModel):
-    rank: int
+    rank: int | None = Field(description="None for a partial run, which is listed apart and not ranked.")
+    ranked: bool = True
     label: str
     model: str
     locality: str
@@ -44,9 +53,25 @@ class LeaderboardRow(BaseModel):
     pass_rate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    common_tests: int = Field(0, description="Tests of the common set this run graded (ranked runs).")
+    common_pass_rate: float | None = Field(None, description="Pass rate on the common set: the ranking key.")
+    common_ci_low: float | None = None
+    common_ci_high: float | None = None
     pass_hat_n: float | None = None
-    vs_leader: Literal["leader", "not separable", "behind"]
+    vs_leader: VsLeader = Field(
+        description="From the exact McNemar test on the tests shared with the leader."
+    )
+    vs_leader_p: float | None = None
+    vs_leader_shared: int = Field(0, description="Tests graded by both this run and the leader.")
+    ci_overlaps_leader: bool | None = Field(
+        None, description="The 95% intervals overlap: a weaker, unpaired rule, kept for reference."
+    )
+    separable_from: list[str] = Field(
+        default_factory=list, description="Runs this one differs from at p < 0.05 (exact McNemar, paired)."
+    )
     total_time_s: float | None = None
+    time_per_test_s: float | None = None
+    concurrency: int | None = None
     ttft_avg_s: float | None = None
     ttft_p95_s: float | None = None
     ttft_n: int = 0
@@ -56,14 +81,23 @@ class LeaderboardRow(BaseModel):
     memory_gpu_bytes: int | None = None
     memory_rss_bytes: int | None = None
     memory_text: str = ""
+    machine: str = ""
+    context_size: int | None = None
+    server_props: str = ""
     server_defaults: dict[str, int] = Field(
         default_factory=dict, description="Rejected parameter -> number of tests run with the server default."
     )
-    complete: bool = True
+    complete: bool = Field(True, description="Finished, and ran the whole benchmark.")
+    finished: bool = True
+    selection: str | None = None
 
 
 class Leaderboard(BaseModel):
     rows: list[LeaderboardRow]
+    common_tests: int = Field(0, description="Size of the common set the ranked runs are ranked on.")
+    pairwise_p: list[list[float | None]] = Field(
+        default_factory=list, description="Exact McNemar p between rows i and j on their shared tests."
+    )
     notes: list[str] = Field(default_factory=list)
 
 
@@ -101,16 +135,52 @@ def load_runs(paths: Sequence[str | Path]) -> list[LoadedRun]:
 # --------------------------------------------------------------------------------------------- ranking
 
 
+def _paired(per_test: dict[str, tuple[int, int]]) -> dict[str, bool]:
+    """Test -> passed on a strict majority of its graded attempts (the rule `compare` pairs with)."""
+    return {test: passed * 2 > graded for test, (passed, graded) in per_test.items() if graded}
+
+
+def paired_test(a: RunSummary, b: RunSummary) -> tuple[int, int, int, float]:
+    """(shared graded tests, only A passed, only B passed, exact McNemar p) for two runs."""
+    pa, pb = _paired(a.per_test), _paired(b.per_test)
+    shared = pa.keys() & pb.keys()
+    only_a = sum(pa[t] and not pb[t] for t in shared)
+    only_b = sum(pb[t] and not pa[t] for t in shared)
+    return len(shared), only_a, only_b, stats.mcnemar_exact(only_a, only_b)
+
+
+def common_tests(summaries: Sequence[RunSummary]) -> set[str]:
+    """Tests graded (pass or fail on some attempt) by every one of `summaries`."""
+    sets = [{t for t, (_, graded) in s.per_test.items() if graded} for s in summaries]
+    return set.intersection(*sets) if sets else set()
+
+
+def _rate_on(summary: RunSummary, tests: set[str]) -> Fraction | None:
+    passed = graded = 0
+    for test in tests:
+        p, g = summary.per_test.get(test, (0, 0))
+        passed, graded = passed + p, graded + g
+    return Fraction(passed, graded) if graded else None
+
+
+def ranked_set(summaries: Sequence[RunSummary]) -> tuple[list[int], set[str]]:
+    """Indexes of the runs that are ranked (the complete ones; all, when none is) and the tests they
+    are ranked on."""
+    ranked = [i for i, s in enumerate(summaries) if s.complete] or list(range(len(summaries)))
+    return ranked, common_tests([summaries[i] for i in ranked])
+
+
 def _rate(summary: RunSummary) -> Fraction | None:
     graded = summary.overall.passed + summary.overall.failed
     return Fraction(summary.overall.passed, graded) if graded else None
 
 
 def rank_order(summaries: Sequence[RunSummary]) -> list[int]:
-    """Indexes of `summaries` in leaderboard order: best pass rate first, runs with none last."""
+    """Indexes of `summaries` in leaderboard order: ranked runs by their rate on the common tests, best
+    first (runs with none last); then the partial runs by their own rate."""
+    ranked, common = ranked_set(summaries)
 
-    def key(i: int) -> tuple[int, Fraction, str, str]:
-        rate = _rate(summaries[i])
+    def key(i: int, rate: Fraction | None) -> tuple[int, Fraction, str, str]:
         return (
             0 if rate is not None else 1,
             -(rate or Fraction(0)),
@@ -118,38 +188,77 @@ def rank_order(summaries: Sequence[RunSummary]) -> list[int]:
             summaries[i].run_id,
         )
 
-    return sorted(range(len(summaries)), key=key)
+    first = sorted(ranked, key=lambda i: key(i, _rate_on(summaries[i], common)))
+    rest = sorted(
+        (i for i in range(len(summaries)) if i not in ranked), key=lambda i: key(i, _rate(summaries[i]))
+    )
+    return first + rest
 
 
 def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
     """Rows in `rank_order`; row i describes `summaries[rank_order(summaries)[i]]`."""
-    ordered = [summaries[i] for i in rank_order(summaries)]
+    ranked_idx, common = ranked_set(summaries)
+    order = rank_order(summaries)
+    ordered = [summaries[i] for i in order]
+    is_ranked = [i in ranked_idx for i in order]
     labels = _unique_labels(ordered)
+    n = len(ordered)
+    pairwise: list[list[float | None]] = [[None] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            shared, _, _, p = paired_test(ordered[i], ordered[j])
+            pairwise[i][j] = pairwise[j][i] = p if shared else None
     rows: list[LeaderboardRow] = []
-    leader_ci: tuple[float, float] | None = None
+    leader = ordered[0]
+    leader_rate = _rate_on(leader, common)
+    leader_ci = (leader.overall.ci_low, leader.overall.ci_high)
     previous_rate: Fraction | None = None
     rank = 0
-    for position, summary in enumerate(ordered, start=1):
-        rate = _rate(summary)
-        if position == 1 or rate != previous_rate:
-            rank = position
-        previous_rate = rate
+    for position, summary in enumerate(ordered):
         overall = summary.overall
-        ci = (overall.ci_low, overall.ci_high)
-        if position == 1:
+        common_rate = _rate_on(summary, common) if is_ranked[position] else None
+        graded_common = (
+            sum(1 for t in common if summary.per_test.get(t, (0, 0))[1]) if is_ranked[position] else 0
+        )
+        low, high = (
+            stats.wilson_interval(float(common_rate) * graded_common, graded_common)
+            if common_rate is not None and graded_common
+            else (None, None)
+        )
+        row_rank: int | None = None
+        if is_ranked[position]:
+            if position == 0 or common_rate != previous_rate:
+                rank = position + 1
+            previous_rate = common_rate
+            row_rank = rank
+        shared, only_a, only_b, p = paired_test(summary, leader) if position else (0, 0, 0, 1.0)
+        vs: str
+        tied = is_ranked[position] and common_rate is not None and common_rate == leader_rate
+        if position == 0 or tied:
             vs = "leader"
-            leader_ci = ci if None not in ci else None
-        elif rate is not None and rate == _rate(ordered[0]):
-            vs = "leader"
-        elif leader_ci is not None and None not in ci and stats.intervals_overlap(leader_ci, ci):  # type: ignore[arg-type]
-            vs = "not separable"
+        elif not shared:
+            vs = "not comparable"
+        elif p < ALPHA:
+            vs = "ahead" if only_a > only_b else "behind"
         else:
-            vs = "behind"
+            vs = "not separable"
+        ci = (overall.ci_low, overall.ci_high)
+        overlaps = (
+            stats.intervals_overlap(leader_ci, ci)  # type: ignore[arg-type]
+            if position and None not in ci and None not in leader_ci
+            else None
+        )
+        separable = [
+            labels[j]
+            for j in range(n)
+            if j != position and (q := pairwise[position][j]) is not None and q < ALPHA
+        ]
         memory = summary.memory
         rows.append(
             LeaderboardRow(
-                rank=rank,
-                label=labels[position - 1],
+                rank=row_rank,
+                ranked=is_ranked[position],
+                label=labels[position],
                 model=summary.model,
                 locality=summary.locality,
                 quantization=summary.quantization,
@@ -162,9 +271,19 @@ def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
                 pass_rate=overall.pass_rate,
                 ci_low=overall.ci_low,
                 ci_high=overall.ci_high,
+                common_tests=graded_common,
+                common_pass_rate=float(common_rate) if common_rate is not None else None,
+                common_ci_low=low,
+                common_ci_high=high,
                 pass_hat_n=overall.pass_hat_n,
-                vs_leader=vs,
+                vs_leader=vs,  # type: ignore[arg-type]
+                vs_leader_p=p if position and shared else None,
+                vs_leader_shared=shared,
+                ci_overlaps_leader=overlaps,
+                separable_from=separable,
                 total_time_s=summary.total_time_s,
+                time_per_test_s=summary.time_per_test_s,
+                concurrency=summary.concurrency,
                 ttft_avg_s=summary.ttft.avg,
                 ttft_p95_s=summary.ttft.p95,
                 ttft_n=summary.ttft.n,
@@ -174,11 +293,21 @@ def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
                 memory_gpu_bytes=memory.gpu_bytes if memory else None,
                 memory_rss_bytes=memory.rss_bytes if memory else None,
                 memory_text=summary.memory_text,
+                machine=summary.machine_text,
+                context_size=summary.context_size,
+                server_props=summary.server_props_text,
                 server_defaults={k: len(v) for k, v in summary.server_defaults.items()},
                 complete=summary.complete,
+                finished=summary.finished,
+                selection=summary.selection,
             )
         )
-    return Leaderboard(rows=rows, notes=_notes(ordered, rows))
+    return Leaderboard(
+        rows=rows,
+        common_tests=len(common),
+        pairwise_p=pairwise,
+        notes=_notes(ordered, rows, len(common), all(is_ranked) and not any(s.complete for s in ordered)),
+    )
 
 
 def _unique_labels(summaries: Sequence[RunSummary]) -> list[str]:
@@ -190,12 +319,30 @@ def _unique_labels(summaries: Sequence[RunSummary]) -> list[str]:
     ]
 
 
-def _notes(summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow]) -> list[str]:
+def _notes(
+    summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow], common: int, none_complete: bool
+) -> list[str]:
     notes = [
         "Pass rate = passed / (passed + failed); infrastructure errors are listed apart and not counted.",
-        "95% CI: Wilson score interval over the distinct tests graded. 'not separable': the interval "
-        "overlaps the leader's, so this benchmark cannot tell the two apart.",
+        f"Ranked on the {common} tests every ranked run graded (the common set); 95% CI: Wilson score "
+        "interval over the distinct tests graded.",
+        "vs leader: exact McNemar test on the tests both runs graded (the paired test `compare` uses); "
+        "'behind' means p < 0.05, 'not separable' means the gap may be chance. Overlapping 95% intervals "
+        "(ci_overlaps_leader) is a weaker, unpaired rule, shown for reference only.",
     ]
+    if none_complete:
+        notes.append(
+            f"No run is complete (finished, whole benchmark): every run is ranked on the {common} tests "
+            "they all graded, a shared subset of the benchmark."
+        )
+    partial = [row for row in rows if not row.ranked]
+    if partial:
+        notes.append(
+            "Partial runs (unfinished, or limited by --suite/--test) are listed apart and not ranked; "
+            "their 'vs leader' is on the tests they share with the leader: "
+            + ", ".join(f"{row.label} ({row.selection or 'did not finish'})" for row in partial)
+            + "."
+        )
     versions = {(s.benchmark_version, s.benchmark_hash) for s in summaries}
     if len(versions) > 1:
         listed = ", ".join(sorted(f"{v} ({h[:12]})" for v, h in versions))
@@ -207,7 +354,7 @@ def _notes(summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow]) -> l
         notes.append(
             "The runs graded different numbers of tests ("
             + ", ".join(str(n) for n in sorted(lengths, reverse=True))
-            + "): each pass rate is over that run's own tests."
+            + "): 'Pass rate' is over each run's own tests, 'Common' over the common set."
         )
     repeats = {row.repeat for row in rows}
     if repeats != {1}:
@@ -230,7 +377,7 @@ def _notes(summaries: Sequence[RunSummary], rows: Sequence[LeaderboardRow]) -> l
                 f"{row.label}: {n} test(s) ran with the server default for {param} because the endpoint "
                 "rejected it — an API limitation, not the model's."
             )
-        if not row.complete:
+        if not row.finished:
             notes.append(f"{row.label}: the run did not finish; its figures cover the tests it completed.")
     return notes
 
@@ -258,32 +405,62 @@ def _rate_cell(row: LeaderboardRow) -> str:
     return fmt.pct(row.pass_rate) + star
 
 
+def _vs_cell(row: LeaderboardRow) -> str:
+    if row.vs_leader_p is None:
+        return row.vs_leader
+    return f"{row.vs_leader} (p={fmt.p_value(row.vs_leader_p)}, n={row.vs_leader_shared})"
+
+
 def to_markdown(board: Leaderboard) -> str:
     repeats = sorted({r.repeat for r in board.rows})
     show_hat = repeats != [1]
     head = ["Rank", "Model", "Type", "Tests", "Passed", "Failed", "Errors", "Pass rate", "95% CI"]
+    head.append(f"Common ({board.common_tests})")
     if show_hat:
         head.append("pass^N")
-    head += ["vs leader", "Total time"]
-    lines = ["## Leaderboard", "", _md_row(head), _md_row(["---"] * len(head))]
-    for row in board.rows:
-        cells = [
-            str(row.rank),
-            _md(row.label),
-            row.locality,
-            str(row.tests),
-            str(row.passed),
-            str(row.failed),
-            str(row.errors),
-            _rate_cell(row),
-            fmt.ci(row.ci_low, row.ci_high),
-        ]
-        if show_hat:
-            cells.append(f"{fmt.pct(row.pass_hat_n)} (N={row.repeat})")
-        cells += [row.vs_leader, fmt.duration(row.total_time_s)]
-        lines.append(_md_row(cells))
+    head += ["vs leader (McNemar)", "Time/test (conc.)"]
+    lines = ["## Leaderboard", ""]
+
+    def table(rows: Sequence[LeaderboardRow]) -> list[str]:
+        out = [_md_row(head), _md_row(["---"] * len(head))]
+        for row in rows:
+            cells = [
+                str(row.rank) if row.rank is not None else "—",
+                _md(row.label),
+                row.locality,
+                str(row.tests),
+                str(row.passed),
+                str(row.failed),
+                str(row.errors),
+                _rate_cell(row),
+                fmt.ci(row.ci_low, row.ci_high),
+                fmt.pct(row.common_pass_rate) if row.ranked else "not ranked",
+            ]
+            if show_hat:
+                cells.append(f"{fmt.pct(row.pass_hat_n)} (N={row.repeat})")
+            cells += [_vs_cell(row), _speed_cell(row)]
+            out.append(_md_row(cells))
+        return out
+
+    lines += table([r for r in board.rows if r.ranked])
+    partial = [r for r in board.rows if not r.ranked]
+    if partial:
+        lines += ["", "### Partial runs (not ranked)", ""]
+        lines += table(partial)
     lines += ["", "## Performance", ""]
-    perf_head = ["Model", "Type", "TTFT avg", "TTFT p95 (N)", "First output avg", "Decode speed", "Memory"]
+    perf_head = [
+        "Model",
+        "Type",
+        "Time/test",
+        "Concurrency",
+        "TTFT avg",
+        "TTFT p95 (N)",
+        "First output avg",
+        "Decode speed",
+        "Memory",
+        "Context",
+        "Machine",
+    ]
     lines += [_md_row(perf_head), _md_row(["---"] * len(perf_head))]
     for row in board.rows:
         lines.append(
@@ -291,11 +468,15 @@ def to_markdown(board: Leaderboard) -> str:
                 [
                     _md(row.label),
                     row.locality,
+                    fmt.duration_short(row.time_per_test_s),
+                    str(row.concurrency or "?"),
                     fmt.ms(row.ttft_avg_s),
                     f"{fmt.ms(row.ttft_p95_s)} (N={row.ttft_n})",
                     fmt.ms(row.first_output_avg_s),
                     fmt.tps(row.decode_tps_avg),
                     _md(row.memory_text),
+                    str(row.context_size) if row.context_size else "not reported",
+                    _md(row.machine),
                 ]
             )
         )
@@ -306,6 +487,10 @@ def to_markdown(board: Leaderboard) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _speed_cell(row: LeaderboardRow) -> str:
+    return f"{fmt.duration_short(row.time_per_test_s)} (×{row.concurrency or '?'})"
+
+
 def _md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -314,7 +499,9 @@ def to_json(board: Leaderboard) -> str:
     return json.dumps(board.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-CSV_FIELDS = [name for name in LeaderboardRow.model_fields if name != "server_defaults"] + ["server_defaults"]
+CSV_FIELDS = [
+    name for name in LeaderboardRow.model_fields if name not in ("server_defaults", "separable_from")
+] + ["separable_from", "server_defaults"]
 
 
 def to_csv(board: Leaderboard) -> str:
@@ -324,6 +511,7 @@ def to_csv(board: Leaderboard) -> str:
     for row in board.rows:
         data = row.model_dump(mode="json")
         data["server_defaults"] = ";".join(f"{k}={v}" for k, v in row.server_defaults.items())
+        data["separable_from"] = ";".join(row.separable_from)
         writer.writerow({k: _csv_cell(v) for k, v in data.items()})
     return buffer.getvalue()
 

@@ -98,7 +98,27 @@ class RunSummary(BaseModel):
     repeat: int = 1
     started_at: str = ""
     finished_at: str | None = None
-    complete: bool = Field(description="The run reached its end (finished_at is set).")
+    complete: bool = Field(
+        description="The run reached its end (finished_at is set) and ran the whole benchmark (no --suite "
+        "or --test selection)."
+    )
+    finished: bool = Field(default=False, description="The run reached its end (finished_at is set).")
+    selection: str | None = Field(
+        default=None,
+        description="The --suite / --test selection, when the run ran only part of the benchmark.",
+    )
+    concurrency: int | None = None
+    time_per_test_s: float | None = Field(
+        default=None, description="Wall clock / attempts run, at the run's concurrency."
+    )
+    machine_text: str = ""
+    context_size: int | None = None
+    server_props_text: str = ""
+    per_test: dict[str, tuple[int, int]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="Test id -> (attempts passed, attempts graded); (0, 0) for a test with errors only.",
+    )
     suites: list[PassStats]
     overall: PassStats
     total_time_s: float | None = Field(description="Wall clock of the run, resumed segments summed.")
@@ -167,6 +187,15 @@ def summarize(run: LoadedRun) -> RunSummary:
         )
     if info.finished_at is None:
         notes.append("the run did not finish: figures cover the tests it completed")
+    selection = run_selection(info)
+    per_test: dict[str, tuple[int, int]] = {}
+    for result in results:
+        passed, graded = per_test.get(result.test_id, (0, 0))
+        if result.outcome != "error":
+            passed, graded = passed + (result.outcome == "pass"), graded + 1
+        per_test[result.test_id] = (passed, graded)
+    total_time = wall_clock(info, results)
+    concurrency = info.parameters.get("concurrency")
     return RunSummary(
         run_id=info.run_id,
         path=str(run.path),
@@ -183,10 +212,18 @@ def summarize(run: LoadedRun) -> RunSummary:
         repeat=info.repeat,
         started_at=info.started_at,
         finished_at=info.finished_at,
-        complete=info.finished_at is not None,
+        complete=info.finished_at is not None and selection is None,
+        finished=info.finished_at is not None,
+        selection=selection,
+        concurrency=concurrency if isinstance(concurrency, int) else None,
+        time_per_test_s=total_time / len(results) if total_time is not None and results else None,
+        machine_text=machine_text(info),
+        context_size=_context_size(info),
+        server_props_text=server_props_text(info),
+        per_test=per_test,
         suites=suites,
         overall=pass_stats("overall", results),
-        total_time_s=wall_clock(info, results),
+        total_time_s=total_time,
         ttft=Distribution.of(rq.ttft_s for rq in timed),
         first_output=Distribution.of(rq.first_output_s for rq in timed),
         decode_tps=Distribution.of(rq.decode_tps for rq in timed),
@@ -202,6 +239,47 @@ def summarize(run: LoadedRun) -> RunSummary:
         errors=errors,
         notes=notes,
     )
+
+
+def run_selection(info: RunInfo) -> str | None:
+    """The --suite / --test selection a run was limited to, in words; None for the whole benchmark."""
+    parts = []
+    suites = info.parameters.get("suites")
+    tests = info.parameters.get("test_ids")
+    if suites:
+        parts.append("suites " + ", ".join(printable(str(s)) for s in suites))
+    if tests:
+        parts.append(f"{len(tests)} selected test(s)")
+    return "; ".join(parts) or None
+
+
+def machine_text(info: RunInfo) -> str:
+    """CPU, memory and GPU of the machine that ran the benchmark, as far as it was recorded."""
+    machine = info.machine
+    parts = []
+    if machine.get("processor") or machine.get("machine"):
+        parts.append(printable(str(machine.get("processor") or machine.get("machine"))))
+    if machine.get("cpu_count"):
+        parts.append(f"{machine['cpu_count']} CPUs")
+    if isinstance(machine.get("memory_bytes"), int):
+        parts.append(f"{fmt.gb(machine['memory_bytes'])} RAM")
+    if machine.get("gpu"):
+        parts.append("GPU " + printable(str(machine["gpu"])))
+    if info.memory and info.memory.gpu_bytes:
+        parts.append(f"GPU memory used {fmt.gb(info.memory.gpu_bytes)}")
+    return ", ".join(parts) or "not recorded"
+
+
+def _context_size(info: RunInfo) -> int | None:
+    value = info.endpoint.server_props.get("context_size")
+    return value if isinstance(value, int) else None
+
+
+def server_props_text(info: RunInfo) -> str:
+    """The server's reported properties, one `key=value` list (server text, made printable)."""
+    props = info.endpoint.server_props
+    items = [f"{printable(str(k))}={printable(str(v))[:80]}" for k, v in sorted(props.items())]
+    return "; ".join(items) or "none reported"
 
 
 def pass_stats(suite: str, results: Sequence[TestResult]) -> PassStats:
