@@ -87,6 +87,9 @@ class _Failure:
     status: int | None = None
     retry_after_s: float | None = None
     error_body: Any = None
+    # Retried at most once: a second attempt tells a passing hiccup from a server that fails every
+    # time (an empty 200 stream: it crashed on this request); more identical attempts cannot help.
+    retry_once: bool = False
 
 
 class ChatClient:
@@ -192,6 +195,12 @@ class ChatClient:
                         self._dropped.append(param)
                     continue
             if failure.kind not in RETRYABLE_KINDS or retries >= self.max_retries:
+                break
+            if failure.retry_once and retries >= 1:
+                record.error = one_line(
+                    f"{record.error}; retried once, the same again: retrying cannot fix a server that "
+                    "fails on this request (restart it, or lower --concurrency if it ran out of memory)"
+                )
                 break
             wait = backoff_delay(
                 retries + 1,
@@ -567,6 +576,7 @@ def _no_completion(acc: Accumulator) -> _Failure:
             "no_done",
             "the server answered HTTP 200 but sent an empty stream (it may have crashed mid-request); "
             "check the server's log",
+            retry_once=True,
         )
     what = "only [DONE]" if acc.saw_done and acc.events == 1 else "no choices in any chunk"
     return _Failure(

@@ -16,8 +16,9 @@ error_kind vocabulary (RequestRecord.error_kind):
     auth             401 or 403: a missing or wrong API key
     not_found        404: wrong base URL or unknown model
     stream_cut       the connection closed or reset mid-stream (retried)
-    no_done          the stream ended without [DONE] and without a finish_reason, or the 200 stream
-                     was empty (retried, as a cut)
+    no_done          the stream ended without [DONE] and without a finish_reason (retried, as a cut),
+                     or the 200 stream was empty: the server crashed on the request (retried once
+                     only; the message says so and what helps)
     no_completion    a 200 answer that holds no completion: a stream of only [DONE] or of chunks
                      without choices, or a JSON body without `choices` (not the model's empty answer)
     bad_chunk        a stream chunk that is not valid JSON
