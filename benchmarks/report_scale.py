@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from homesec_bench.reports.browser import find_chromium, open_page
 from homesec_bench.reports.html import build_report
 from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, to_markdown
 from homesec_bench.reports.summary import summarize
-from homesec_bench.reports.synthetic import make_test_ids, synthetic_run
+from homesec_bench.testing.browser import find_chromium, open_page
+from homesec_bench.testing.synthetic import make_test_ids, synthetic_run
 
 
 def make_runs(root: Path, models: int, repeat: int, tests: int, reasoning_chars: int) -> float:

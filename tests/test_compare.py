@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 import homesec_bench.cli.commands_reports  # noqa: F401  (registers the commands)
 from homesec_bench.cli.app import app
 from homesec_bench.reports.compare import CompareError, compare_runs
-from homesec_bench.reports.synthetic import make_info, result, write_run
 from homesec_bench.store import load_run
+from homesec_bench.testing.synthetic import make_info, result, write_run
 
 
 def _run(root: Path, name: str, model: str, outcomes: dict[str, list[str]], **info) -> Path:

@@ -14,8 +14,8 @@ import homesec_bench.cli.commands_reports  # noqa: F401  (registers the commands
 from homesec_bench.cli.app import app
 from homesec_bench.reports.leaderboard import build_leaderboard, leaderboard_from_paths, to_csv, to_markdown
 from homesec_bench.reports.summary import summarize
-from homesec_bench.reports.synthetic import make_info, result, write_run
 from homesec_bench.store import load_run
+from homesec_bench.testing.synthetic import make_info, result, write_run
 
 
 def _run(root: Path, name: str, model: str, passed: int, failed: int, errors: int = 0, **info) -> Path:

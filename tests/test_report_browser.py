@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from homesec_bench.reports.browser import find_chromium, open_page
 from homesec_bench.reports.html import write_report
-from homesec_bench.reports.synthetic import make_info, result, synthetic_run, tiny_png, write_run
 from homesec_bench.store import load_run
+from homesec_bench.testing.browser import find_chromium, open_page
+from homesec_bench.testing.synthetic import make_info, result, synthetic_run, tiny_png, write_run
 
 pytestmark = pytest.mark.browser
 

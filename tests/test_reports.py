@@ -17,8 +17,8 @@ from homesec_bench.reports.console import print_run_summary
 from homesec_bench.reports.html import build_report, json_for_script, write_report
 from homesec_bench.reports.redact import Redactor, public_url
 from homesec_bench.reports.summary import summarize
-from homesec_bench.reports.synthetic import SYSTEM_PROMPT, make_info, result, tiny_png, write_run
 from homesec_bench.store import load_run
+from homesec_bench.testing.synthetic import SYSTEM_PROMPT, make_info, result, tiny_png, write_run
 
 HOSTILE_SCRIPT = "<script>window.pwned=1;document.title='pwned'</script>"
 HOSTILE_IMG = '<img src=x onerror="window.pwned=1">'

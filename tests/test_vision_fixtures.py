@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fixture_render.compare import compare_fixtures
+from fixture_render.scenes import SCENES
 from PIL import Image
 
 from homesec_bench.vision import (
@@ -20,8 +22,6 @@ from homesec_bench.vision import (
     load_fixtures,
     neutral_image_data_uri,
 )
-from homesec_bench.vision.images import compare_fixtures
-from homesec_bench.vision.render.scenes import SCENES
 
 STABLE_IDS = [
     "front_courier_parcel_day",
@@ -257,7 +257,7 @@ def _covering_subset() -> list[str]:
 
 
 def test_generator_reproduces_the_committed_frames(tmp_path: Path) -> None:
-    from homesec_bench.vision.render.generate import generate
+    from fixture_render.generate import generate
 
     ids = _covering_subset()
     assert len(ids) <= 7

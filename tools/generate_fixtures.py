@@ -19,8 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from homesec_bench.vision.images import FIXTURES_DIR, FixtureError, compare_fixtures  # noqa: E402
-from homesec_bench.vision.render.generate import generate  # noqa: E402
+from fixture_render.compare import compare_fixtures  # noqa: E402
+from fixture_render.generate import generate  # noqa: E402
+
+from homesec_bench.vision.images import FIXTURES_DIR, FixtureError  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from homesec_bench.vision.render.canvas import Canvas
-from homesec_bench.vision.render.shapes import Painter, col
+from fixture_render.canvas import Canvas
+from fixture_render.shapes import Painter, col
 
 
 def draw_animal(

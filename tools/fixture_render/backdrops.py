@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from homesec_bench.vision.render.canvas import (
+from fixture_render.canvas import (
     OUT_H,
     OUT_W,
     SUPERSAMPLE,
@@ -21,8 +21,8 @@ from homesec_bench.vision.render.canvas import (
     rgb,
     value_noise,
 )
-from homesec_bench.vision.render.props import hedge, shrub, tree, wall_lamp
-from homesec_bench.vision.render.shapes import Painter, box
+from fixture_render.props import hedge, shrub, tree, wall_lamp
+from fixture_render.shapes import Painter, box
 
 
 @dataclass(frozen=True)

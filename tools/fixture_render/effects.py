@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from homesec_bench.vision.render.canvas import SUPERSAMPLE, Canvas, Light, fbm
+from fixture_render.canvas import SUPERSAMPLE, Canvas, Light, fbm
 
 # ---------------------------------------------------------------------- light, at output resolution
 

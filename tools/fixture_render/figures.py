@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from homesec_bench.vision.render.canvas import Canvas
-from homesec_bench.vision.render.shapes import Painter, col
+from fixture_render.canvas import Canvas
+from fixture_render.shapes import Painter, col
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PIL import Image
 
+from fixture_render.scene import SOURCE_ID, Scene, render, truth
+from fixture_render.scenes import SCENES
 from homesec_bench.vision.manifest import FixtureImage, Manifest, Source
-from homesec_bench.vision.render.scene import SOURCE_ID, Scene, render, truth
-from homesec_bench.vision.render.scenes import SCENES
 
 FIXTURES_VERSION = "1"
 JPEG_QUALITY = 80
@@ -21,11 +21,11 @@ SOURCES = [
         id=SOURCE_ID,
         description=(
             "Rendered procedurally with Pillow and numpy from the scene descriptions in "
-            "homesec_bench/vision/render/scenes.py; no photograph or third-party image is used. The "
+            "tools/fixture_render/scenes.py; no photograph or third-party image is used. The "
             "timestamp overlay uses the Aileron Regular font that Pillow embeds as its default font."
         ),
         licence="Apache-2.0 (this project); Aileron Regular font: CC0-1.0",
-        origin="src/homesec_bench/vision/render/",
+        origin="tools/fixture_render/",
     )
 ]
 

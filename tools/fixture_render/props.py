@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from homesec_bench.vision.render.canvas import Canvas, fbm, rgb
-from homesec_bench.vision.render.shapes import Painter, box, col
+from fixture_render.canvas import Canvas, fbm, rgb
+from fixture_render.shapes import Painter, box, col
 
 
 def parcel(

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from fixture_render import effects
+from fixture_render.animals import draw_animal
+from fixture_render.backdrops import BACKDROPS, Env
+from fixture_render.canvas import Canvas
+from fixture_render.figures import Outfit, draw_person
+from fixture_render.props import parcel, shrub, wheelie_bin
+from fixture_render.shapes import box
+from fixture_render.vehicles import car_front, car_rear, car_side, van_side
 from homesec_bench.vision.manifest import FixtureImage, SceneObject
-from homesec_bench.vision.render import effects
-from homesec_bench.vision.render.animals import draw_animal
-from homesec_bench.vision.render.backdrops import BACKDROPS, Env
-from homesec_bench.vision.render.canvas import Canvas
-from homesec_bench.vision.render.figures import Outfit, draw_person
-from homesec_bench.vision.render.props import parcel, shrub, wheelie_bin
-from homesec_bench.vision.render.shapes import box
-from homesec_bench.vision.render.vehicles import car_front, car_rear, car_side, van_side
 
 SOURCE_ID = "homesec_procedural"
 ANIMALS = {"dog", "cat", "fox", "deer", "bird", "hedgehog"}
@@ -189,7 +189,7 @@ def _draw_actor(cv: Canvas, a: Actor, light: str) -> None:
 
 def _water(cv: Canvas, a: Actor) -> None:
     """A sheet of water on a hard floor: darker, glossy, with reflected highlights."""
-    from homesec_bench.vision.render.canvas import fbm
+    from fixture_render.canvas import fbm
 
     w, d = a.size
 

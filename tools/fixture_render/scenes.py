@@ -8,8 +8,8 @@ critical (an active threat to people or property).
 
 from __future__ import annotations
 
-from homesec_bench.vision.render.figures import Outfit
-from homesec_bench.vision.render.scene import Actor, Scene
+from fixture_render.figures import Outfit
+from fixture_render.scene import Actor, Scene
 
 COURIER = Outfit(top="#2b2b2e", bottom="#23252b", hivis=True, cap="#1d1d1d", skin="#8d5a3b", hair="#15100c")
 COURIER_BOX = Outfit(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from homesec_bench.vision.render.canvas import Canvas, Light, rgb
+from fixture_render.canvas import Canvas, Light, rgb
 
 Pt = tuple[float, float]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from homesec_bench.vision.render.canvas import Canvas
-from homesec_bench.vision.render.shapes import Painter, box, col
+from fixture_render.canvas import Canvas
+from fixture_render.shapes import Painter, box, col
 
 GLASS = "#26303a"
 

@@ -4,7 +4,8 @@ Public API:
     GraderFn, GradeContext, register, grade_answer, validate_grader_spec
 
 Every module of this package is imported on first import, so a new grader file registers itself with
-`@register("name")` without editing this file (the vision grader does exactly that).
+`@register("name")` without editing this file. The exception is a grader whose module needs what a
+text-only run must not load: the vision grader is named in `_LAZY_MODULES` and imported on first use.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from homesec_bench.graders.registry import (
     grader_error,
     grader_names,
     register,
+    register_lazy,
     register_validator,
     run_check,
 )
@@ -40,9 +42,15 @@ __all__ = [
 ]
 
 
+# Module name -> the grader it registers; imported when that grader is first looked up.
+_LAZY_MODULES = {"vision": "vision"}
+
+
 def _import_all_graders() -> None:
     for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
+        if module.name in _LAZY_MODULES:
+            register_lazy(_LAZY_MODULES[module.name], f"{__name__}.{module.name}")
+        elif not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
 
 

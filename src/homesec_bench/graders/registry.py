@@ -6,6 +6,7 @@ test's grader spec; any module in this package (or elsewhere) adds one with `@re
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,21 @@ ValidatorFn = Callable[[dict[str, Any], GradeContext], list[str]]
 
 _GRADERS: dict[str, GraderFn] = {}
 _VALIDATORS: dict[str, ValidatorFn] = {}
+# Graders whose module is imported on first use (name -> module), so that importing the graders does
+# not load what only they need (the vision grader and the vision package).
+_LAZY: dict[str, str] = {}
+
+
+def register_lazy(name: str, module: str) -> None:
+    """Name a grader whose `module` registers it (with `@register(name)`) when first looked up."""
+    if name not in _GRADERS:
+        _LAZY[name] = module
+
+
+def _load_lazy(name: str) -> None:
+    module = _LAZY.pop(name, None)
+    if module is not None:
+        importlib.import_module(module)
 
 
 def register(name: str) -> Callable[[GraderFn], GraderFn]:
@@ -52,14 +68,16 @@ def register_validator(name: str) -> Callable[[ValidatorFn], ValidatorFn]:
 
 
 def grader_names() -> list[str]:
-    return sorted(_GRADERS)
+    return sorted({*_GRADERS, *_LAZY})
 
 
 def get_grader(name: str) -> GraderFn | None:
+    _load_lazy(name)
     return _GRADERS.get(name)
 
 
 def get_validator(name: str) -> ValidatorFn | None:
+    _load_lazy(name)
     return _VALIDATORS.get(name)
 
 
@@ -83,7 +101,7 @@ def grader_error(reason: str) -> Verdict:
 
 def run_check(kind: str, answer: ModelAnswer, params: Any, ctx: GradeContext) -> Verdict:
     """Run one grader by name; never raises (a broken spec or grader becomes a `grader_error`)."""
-    fn = _GRADERS.get(kind)
+    fn = get_grader(kind)
     if fn is None:
         known = ", ".join(grader_names())
         return grader_error(f"unknown grader type {kind!r}; use one of: {known}")

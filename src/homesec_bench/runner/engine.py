@@ -8,7 +8,6 @@ timeout, 5xx after retries, a cut stream) is `error`, reported apart and left ou
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import inspect
 import ipaddress
 import os
@@ -41,7 +40,7 @@ from homesec_bench.runner.config import EndpointConfig, RunConfig
 from homesec_bench.runner.presets import get_preset
 from homesec_bench.runner.request import build_chat_request, redact_images, warmup_request
 from homesec_bench.store import LoadedRun, RunWriter, StoreError, load_run
-from homesec_bench.suites.loader import Benchmark, load_benchmark, stable_hash, test_hash
+from homesec_bench.suites.loader import Benchmark, load_benchmark, test_hash, with_vision
 
 # Errors after which a server the tool manages itself is restarted before the next test.
 _STALL_KINDS = {"timeout_idle", "timeout_total", "output_cap"}
@@ -125,13 +124,8 @@ def _bench_for(config: RunConfig, bench: Benchmark | None) -> Benchmark:
     bench = bench or load_benchmark()
     if config.fixtures_dir is None:
         return bench
-    # The user's own frames replace the packaged vision suite; the benchmark hash changes with them.
-    from homesec_bench.vision.suite import build_vision_suite
-
-    suites = dict(bench.suites)
-    suites["vision"] = build_vision_suite(config.fixtures_dir)
-    content_hash = stable_hash({"base": bench.content_hash, "vision": suites["vision"].content_hash})
-    return dataclasses.replace(bench, suites=suites, content_hash=content_hash)
+    # The user's own frames replace the packaged vision suite, built and hashed by the loader.
+    return with_vision(bench, config.fixtures_dir)
 
 
 def _api_key(endpoint: EndpointConfig) -> str | None:

@@ -7,7 +7,6 @@ never a traceback.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import jinja2.sandbox
 import yaml
 from pydantic import ValidationError
 
+from homesec_bench.hashing import stable_hash, test_hash
 from homesec_bench.models import Suite, TestCase
 
 BENCHMARK_VERSION = "1.0"
@@ -117,16 +117,6 @@ class Benchmark:
             wanted = set(test_ids)
             tests = [t for t in tests if t.id in wanted]
         return tests
-
-
-def stable_hash(obj: Any) -> str:
-    """A short content hash of any JSON-able value, independent of key order."""
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def test_hash(test: TestCase) -> str:
-    return stable_hash(test.model_dump(mode="json", exclude={"source_file"}))
 
 
 def _read_yaml(path: Path) -> Any:
@@ -361,10 +351,31 @@ def _load_cached(data_dir_text: str) -> Benchmark:
             raise SuiteError(f"{path}: suite `{suite.name}` is defined twice")
         suites[suite.name] = suite
     if data_dir == DATA_DIR.resolve() and "vision" not in suites:
-        # The vision suite is built from the packaged frames' manifest, not written as YAML.
-        from homesec_bench.vision.suite import build_vision_suite
+        suites["vision"] = _vision_suite(None)
+    return _assemble(world, tools, suites, data_dir)
 
-        suites["vision"] = build_vision_suite()
+
+def with_vision(bench: Benchmark, fixtures_dir: Path | None = None) -> Benchmark:
+    """`bench` with its vision suite built from the frames in `fixtures_dir` (the packaged ones by default).
+
+    A user's own frames (`--fixtures`) replace the packaged vision suite; the benchmark hash changes
+    with them, computed exactly as for the packaged suites.
+    """
+    suites = dict(bench.suites)
+    suites["vision"] = _vision_suite(fixtures_dir)
+    return _assemble(bench.world, bench.tools, suites, bench.data_dir)
+
+
+def _vision_suite(fixtures_dir: Path | None) -> Suite:
+    """The one place the vision suite is built: from a frames manifest, not written as YAML."""
+    from homesec_bench.vision.suite import build_vision_suite
+
+    return build_vision_suite(fixtures_dir)
+
+
+def _assemble(
+    world: dict[str, Any], tools: dict[str, dict[str, Any]], suites: dict[str, Suite], data_dir: Path
+) -> Benchmark:
     ordered = {name: suites[name] for name in SUITE_ORDER if name in suites}
     ordered.update({name: s for name, s in suites.items() if name not in ordered})
     bench_hash = stable_hash(

@@ -12,16 +12,22 @@ Public API:
 
 from __future__ import annotations
 
-from homesec_bench.vision.grading import grade_vision
-from homesec_bench.vision.images import (
-    FIXTURES_DIR,
-    FixtureError,
-    image_data_uri,
-    load_fixtures,
-    neutral_image_data_uri,
-)
-from homesec_bench.vision.manifest import FixtureImage, Manifest
-from homesec_bench.vision.suite import build_vision_suite
+from importlib import import_module
+from typing import Any
+
+# Attribute -> the module defining it, imported on first access: the graders and the loader import
+# single modules of this package, and none of them should pay for the rest.
+_EXPORTS = {
+    "FIXTURES_DIR": "images",
+    "FixtureError": "images",
+    "image_data_uri": "images",
+    "load_fixtures": "images",
+    "neutral_image_data_uri": "images",
+    "FixtureImage": "manifest",
+    "Manifest": "manifest",
+    "build_vision_suite": "suite",
+    "grade_vision": "grading",
+}
 
 __all__ = [
     "FIXTURES_DIR",
@@ -34,3 +40,10 @@ __all__ = [
     "load_fixtures",
     "neutral_image_data_uri",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

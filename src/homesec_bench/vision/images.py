@@ -1,7 +1,9 @@
 """Camera frames as the runner sends them: fixtures by id, as base64 data URIs, optionally resized.
 
-Needs only Pillow. A user's own frames (`--fixtures DIR`) go through the same checks as the packaged
-ones; anything wrong is a `FixtureError` whose one-line message names the file and the fix.
+Needs only Pillow, imported on first use: loading the packaged vision suite (every run does) reads the
+manifest and checks each frame's sha256, so a text-only run never loads Pillow. A user's own frames
+(`--fixtures DIR`) are also opened; anything wrong is a `FixtureError` whose one-line message names
+the file and the fix.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 from pydantic import ValidationError
 
 from homesec_bench.vision.manifest import FixtureImage, Manifest
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 FIXTURES_DIR = Path(str(resources.files("homesec_bench.vision") / "fixtures"))
 MANIFEST_NAME = "manifest.json"
 MIN_SIDE = 16
-REPRODUCTION_TOLERANCE = 1.0  # mean absolute difference per channel, 0..255
 
 
 class FixtureError(ValueError):
@@ -64,8 +68,10 @@ def _load(folder_text: str, _stamp: int) -> Manifest:
         raise FixtureError(
             f"{path}: invalid manifest ({where}: {first['msg']}); see docs/vision.md"
         ) from None
+    # The packaged frames are pinned by sha256 (and opened by the tests); a user's frames are opened here.
+    packaged = folder == FIXTURES_DIR.resolve() and all(image.sha256 for image in manifest.images)
     for image in manifest.images:
-        _check_image(folder, path, image)
+        _check_image(folder, path, image, open_image=not packaged)
     return manifest
 
 
@@ -79,7 +85,7 @@ def _image_path(folder: Path, manifest_path: Path, image: FixtureImage) -> Path:
     return target
 
 
-def _check_image(folder: Path, manifest_path: Path, image: FixtureImage) -> None:
+def _check_image(folder: Path, manifest_path: Path, image: FixtureImage, *, open_image: bool = True) -> None:
     target = _image_path(folder, manifest_path, image)
     try:
         data = target.read_bytes()
@@ -88,6 +94,18 @@ def _check_image(folder: Path, manifest_path: Path, image: FixtureImage) -> None
         raise FixtureError(
             f"{target}: cannot read image {image.id} ({reason}); fix `file` in {manifest_path.name} or add it"
         ) from None
+    if open_image:
+        _verify(target, data)
+    if image.sha256 and hashlib.sha256(data).hexdigest() != image.sha256:
+        raise FixtureError(
+            f"{target}: content does not match its sha256 in {manifest_path.name}; "
+            "regenerate with `python tools/generate_fixtures.py` or remove the sha256"
+        )
+
+
+def _verify(target: Path, data: bytes) -> None:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.verify()
@@ -95,11 +113,6 @@ def _check_image(folder: Path, manifest_path: Path, image: FixtureImage) -> None
         raise FixtureError(
             f"{target}: not a readable image ({type(exc).__name__}); replace it with a JPEG or PNG frame"
         ) from None
-    if image.sha256 and hashlib.sha256(data).hexdigest() != image.sha256:
-        raise FixtureError(
-            f"{target}: content does not match its sha256 in {manifest_path.name}; "
-            "regenerate with `python tools/generate_fixtures.py` or remove the sha256"
-        )
 
 
 def fixture_path(fixture_id: str, *, fixtures_dir: Path | None = None) -> Path:
@@ -135,6 +148,8 @@ def _check_side(max_side: int | None) -> int | None:
 
 @lru_cache(maxsize=256)
 def _data_uri(path_text: str, _stamp: int, max_side: int | None) -> str:
+    from PIL import Image
+
     data = Path(path_text).read_bytes()
     with Image.open(io.BytesIO(data)) as im:
         fmt = im.format
@@ -145,6 +160,8 @@ def _data_uri(path_text: str, _stamp: int, max_side: int | None) -> str:
 
 @lru_cache(maxsize=8)
 def _neutral(max_side: int | None) -> str:
+    from PIL import Image, ImageDraw, ImageFont
+
     frame = Image.new("RGB", (640, 360), (128, 128, 128))
     draw = ImageDraw.Draw(frame)
     font = ImageFont.load_default(size=14)
@@ -155,6 +172,8 @@ def _neutral(max_side: int | None) -> str:
 
 
 def _encode(im: Image.Image, max_side: int | None) -> str:
+    from PIL import Image
+
     im = im.convert("RGB")
     if max_side is not None and max(im.size) > max_side:
         scale = max_side / max(im.size)
@@ -168,29 +187,3 @@ def _encode(im: Image.Image, max_side: int | None) -> str:
 def _uri(data: bytes, fmt: str) -> str:
     mime = "image/png" if fmt == "PNG" else "image/jpeg"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def compare_fixtures(committed: Path, fresh: Path, ids: list[str]) -> list[str]:
-    """Differences between two renders of the same frames: one line per frame beyond the tolerance."""
-    import numpy as np  # the generator's dependency, not the benchmark's
-
-    old, new = load_fixtures(committed), load_fixtures(fresh)
-    problems = []
-    for fixture_id in ids:
-        try:
-            a, b = old.image(fixture_id), new.image(fixture_id)
-        except KeyError:
-            problems.append(f"{fixture_id}: in one render but not the other")
-            continue
-        if a.model_dump(exclude={"sha256"}) != b.model_dump(exclude={"sha256"}):
-            problems.append(f"{fixture_id}: manifest entry differs from the committed one")
-        with Image.open(committed / a.file) as ia, Image.open(fresh / b.file) as ib:
-            pa = np.asarray(ia.convert("RGB"), dtype=np.float32)
-            pb = np.asarray(ib.convert("RGB"), dtype=np.float32)
-        if pa.shape != pb.shape:
-            problems.append(f"{fixture_id}: size {pb.shape[1]}x{pb.shape[0]} != {pa.shape[1]}x{pa.shape[0]}")
-            continue
-        diff = float(np.abs(pa - pb).mean())
-        if diff >= REPRODUCTION_TOLERANCE:
-            problems.append(f"{fixture_id}: mean abs pixel difference {diff:.2f} >= {REPRODUCTION_TOLERANCE}")
-    return problems

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from homesec_bench.hashing import stable_hash, test_hash
 from homesec_bench.models import (
     GraderSpec,
     ImagePart,
@@ -54,8 +55,6 @@ _WRONG_LEVEL = {"normal": "suspicious", "monitor": "normal", "suspicious": "norm
 
 def build_vision_suite(fixtures_dir: Path | None = None) -> Suite:
     """One test per frame of the manifest in `fixtures_dir` (the packaged frames by default)."""
-    from homesec_bench.suites.loader import stable_hash, test_hash  # the loader imports us lazily
-
     folder = Path(fixtures_dir) if fixtures_dir is not None else FIXTURES_DIR
     manifest = load_fixtures(folder)
     tests = [_test(image, manifest, folder) for image in manifest.images]
