@@ -462,6 +462,9 @@ def main(args: argparse.Namespace) -> int:
     )
 
     out_root = args.out_root
+    if out_root is not None:
+        # A folder the user names but has not made yet is made, as `run --out` does.
+        out_root.mkdir(parents=True, exist_ok=True)
     with (
         fake_server_process("--delay-first", str(args.delay_first)) as base_url,
         tempfile.TemporaryDirectory(dir=out_root) as tmp,
