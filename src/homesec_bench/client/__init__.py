@@ -5,6 +5,7 @@ async with ChatClient(base_url, api_key) as client:
     record = await client.complete(body)         # never raises for endpoint trouble
 """
 
+from homesec_bench.client.backend import Backend, backend_names, get_backend, register_backend
 from homesec_bench.client.chat import ChatClient, safe_url
 from homesec_bench.client.errors import (
     ERROR_KINDS,
@@ -19,6 +20,7 @@ from homesec_bench.client.sse import SSEEvent, SSEParser
 __all__ = [
     "ERROR_KINDS",
     "RETRYABLE_KINDS",
+    "Backend",
     "ChatClient",
     "EndpointError",
     "EndpointNotFound",
@@ -26,5 +28,8 @@ __all__ = [
     "EndpointUnreachable",
     "SSEEvent",
     "SSEParser",
+    "backend_names",
+    "get_backend",
+    "register_backend",
     "safe_url",
 ]

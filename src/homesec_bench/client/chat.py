@@ -93,6 +93,14 @@ class _Failure:
 
 
 class ChatClient:
+    """The OpenAI chat-completions client. A backend for another wire protocol subclasses it and
+    overrides the class attributes and the small hooks below (`_auth_headers`, `_accumulator`,
+    `_with_streaming`); the transport, timing, retries and error mapping stay shared."""
+
+    # Path of the chat endpoint under the base URL, and the variable named when a key is missing.
+    path = "/chat/completions"
+    key_env_hint = "OPENAI_API_KEY"
+
     def __init__(
         self,
         base_url: str,
@@ -125,13 +133,19 @@ class ChatClient:
         self._rng = random.Random()
         # Parameters this endpoint rejected once; later requests leave them out up front.
         self._dropped: list[str] = []
-        self._headers = {"Accept": "application/json, text/event-stream"}
-        if self._api_key:
-            self._headers["Authorization"] = f"Bearer {self._api_key}"
+        self._headers = {"Accept": "application/json, text/event-stream", **self._auth_headers()}
         self._proxy = env_proxy(self.base_url)
         # Created on first use: an aiohttp session belongs to the event loop it was made in.
         self._http: aiohttp.ClientSession | None = None
         self._http_loop: asyncio.AbstractEventLoop | None = None
+
+    def _auth_headers(self) -> dict[str, str]:
+        """The headers that carry the API key (and any the protocol requires on every request)."""
+        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+
+    def _accumulator(self, t0: float) -> Accumulator:
+        """What turns this protocol's decoded events into a RequestRecord."""
+        return Accumulator(t0)
 
     async def __aenter__(self) -> ChatClient:
         return self
@@ -239,9 +253,9 @@ class ChatClient:
             return self._fail(record, _Failure("timeout_total", self._total_timeout_text()))
         session = self._session()
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        url = endpoint_url(self.base_url, "/chat/completions")
+        url = endpoint_url(self.base_url, self.path)
         t0 = time.perf_counter()
-        acc = Accumulator(t0)
+        acc = self._accumulator(t0)
         got_response = False
         failure: _Failure | None = None
         try:
@@ -422,7 +436,7 @@ class ChatClient:
             kind, hint = "http_5xx", "the server failed; check its log"
         else:
             kind, hint = "http_4xx", "the endpoint rejected the request"
-        text = f"HTTP {status} from {self._shown_url}/chat/completions"
+        text = f"HTTP {status} from {self._shown_url}{self.path}"
         if detail:
             text += f": {one_line(detail, 200)}"
         return _Failure(
@@ -482,7 +496,7 @@ class ChatClient:
                 fix = "set a valid key in the API key environment variable"
             else:
                 problem = f"{self._shown_url} needs an API key (HTTP {status})"
-                fix = "set OPENAI_API_KEY (or the variable named by --api-key-env)"
+                fix = f"set {self.key_env_hint} (or the variable named by --api-key-env)"
             raise EndpointUnauthorized(f"{problem}; {fix}")
         if status == 404:
             raise EndpointNotFound(

@@ -9,14 +9,31 @@ from pydantic import BaseModel, Field
 
 
 class EndpointConfig(BaseModel):
-    base_url: str
+    base_url: str | None = Field(
+        default=None,
+        description="None: the embedded default model on a managed llama-server (see runner.launch).",
+    )
     model: str | None = Field(default=None, description="None: ask /v1/models and use the only model.")
-    api_key_env: str = "OPENAI_API_KEY"
+    api: str | None = Field(
+        default=None, description="Wire protocol: a client backend (openai_chat, anthropic); None: OpenAI."
+    )
+    api_key_env: str | None = Field(
+        default=None, description="None: the backend's own variable (OPENAI_API_KEY, ANTHROPIC_API_KEY)."
+    )
     preset: str | None = None
     locality: Literal["local", "cloud"] | None = Field(
         default=None, description="None: decided from the address (loopback or private = local)."
     )
     extra_body: dict = Field(default_factory=dict)
+
+    @property
+    def key_env(self) -> str:
+        """The environment variable the API key is read from."""
+        if self.api_key_env:
+            return self.api_key_env
+        from homesec_bench.client.backend import get_backend
+
+        return get_backend(self.api).default_key_env
 
 
 class RunConfig(BaseModel):

@@ -24,6 +24,7 @@ import psutil
 
 from homesec_bench import __version__
 from homesec_bench.client import ChatClient, EndpointUnauthorized
+from homesec_bench.client.backend import Backend, get_backend
 from homesec_bench.client.server_info import quantization_from_path
 from homesec_bench.client.urls import api_root
 from homesec_bench.graders import grade_answer
@@ -38,7 +39,6 @@ from homesec_bench.models import (
 from homesec_bench.reports.redact import public_url
 from homesec_bench.runner.config import EndpointConfig, RunConfig
 from homesec_bench.runner.presets import get_preset
-from homesec_bench.runner.request import build_chat_request, redact_images, warmup_request
 from homesec_bench.store import LoadedRun, RunWriter, StoreError, load_run
 from homesec_bench.suites.loader import Benchmark, load_benchmark, test_hash, with_vision
 
@@ -88,6 +88,7 @@ class _Endpoint:
     info: EndpointInfo
     client: ChatClient
     extra_body: dict[str, Any] = field(default_factory=dict)
+    backend: Backend = field(default_factory=lambda: get_backend(None))
 
 
 def now_iso() -> str:
@@ -130,10 +131,10 @@ def _bench_for(config: RunConfig, bench: Benchmark | None) -> Benchmark:
 
 def _api_key(endpoint: EndpointConfig) -> str | None:
     """The key from its variable, without the line end a key file often leaves (`\r\n`)."""
-    key = (os.environ.get(endpoint.api_key_env) or "").strip()
+    key = (os.environ.get(endpoint.key_env) or "").strip()
     if any(ord(c) < 32 or ord(c) == 127 or ord(c) > 255 for c in key):
         raise EndpointUnauthorized(
-            f"the API key in {endpoint.api_key_env} holds control or non-Latin-1 characters, which no "
+            f"the API key in {endpoint.key_env} holds control or non-Latin-1 characters, which no "
             "HTTP header can carry; set the key itself, without quotes or line breaks"
         )
     return key or None
@@ -157,9 +158,18 @@ def _listed(names: list[str], limit: int = 10) -> str:
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
 
 
+def _base_url(endpoint: EndpointConfig) -> str:
+    if endpoint.base_url is None:
+        raise RunSetupError(
+            "no base URL: run_benchmark measures a running server; "
+            "runner.launch starts the embedded default when base_url is None"
+        )
+    return endpoint.base_url
+
+
 def _make_client(endpoint: EndpointConfig, config: RunConfig, *, vision: bool = False) -> ChatClient:
-    return ChatClient(
-        endpoint.base_url,
+    return get_backend(endpoint.api).make_client(
+        _base_url(endpoint),
         _api_key(endpoint),
         connect_timeout_s=config.connect_timeout_s,
         idle_timeout_s=config.idle_timeout_s,
@@ -179,7 +189,7 @@ async def _resolve_endpoint(
     from homesec_bench.client import EndpointNotFound
 
     model_flag = _flags(vision)[1]
-    shown = public_url(endpoint.base_url)
+    shown = public_url(_base_url(endpoint))
     models: list[str] = []
     try:
         models = await client.list_models()
@@ -202,7 +212,7 @@ async def _resolve_endpoint(
         raise EndpointNotFound(
             f"unknown model {model!r}; {shown} serves: {_listed(models)} (use {model_flag})"
         )
-    locality = endpoint.locality or ("local" if is_local_address(endpoint.base_url) else "cloud")
+    locality = endpoint.locality or ("local" if is_local_address(_base_url(endpoint)) else "cloud")
     props: dict[str, Any] = {}
     try:
         props = await client.server_info(model)
@@ -217,7 +227,7 @@ async def _resolve_endpoint(
             props["quantization_from"] = "the model id"
     return EndpointInfo(
         # Never the URL's user info or key-like query values: run.json is shared with the results.
-        base_url=public_url(endpoint.base_url),
+        base_url=public_url(_base_url(endpoint)),
         model=model,
         preset=endpoint.preset,
         locality=locality,
@@ -237,7 +247,7 @@ async def _check_fidelity(info: EndpointInfo, config: RunConfig) -> str | None:
     if info.locality == "cloud":
         info.server_props["prompt_fidelity"] = "not checked (cloud endpoint)"
         return None
-    root = api_root(config.endpoint.base_url)
+    root = api_root(_base_url(config.endpoint))
     try:
         report = await asyncio.to_thread(
             # No chat probe: it would be one more request to a server that bills or counts them.
@@ -269,16 +279,6 @@ def _image_resolver(config: RunConfig) -> Callable[[str], str]:
     )
 
 
-def _transcript(body: dict[str, Any], record: RequestRecord) -> list[dict[str, Any]]:
-    """The conversation as sent, plus the model's reply, for reports."""
-    reply: dict[str, Any] = {"role": "assistant", "content": record.content}
-    if record.reasoning:
-        reply["reasoning"] = record.reasoning
-    if record.tool_calls:
-        reply["tool_calls"] = [c.model_dump() for c in record.tool_calls]
-    return [*body.get("messages", []), reply]
-
-
 class _Runner:
     def __init__(
         self,
@@ -301,9 +301,9 @@ class _Runner:
 
     async def run_job(self, job: _Job, endpoint: _Endpoint) -> TestResult:
         started = now_iso()
-        body = build_chat_request(
+        body = endpoint.backend.build_request(
             job.test,
-            self.bench,
+            self.bench.tools,
             model=endpoint.info.model,
             attempt=job.attempt,
             resolve_image=self._resolve_image or (lambda f: ""),
@@ -330,8 +330,9 @@ class _Runner:
                 "pass" if verdict.passed else "error" if verdict.error_type == "grader_error" else "fail"
             )
             reason, error_type, details = verdict.reason, verdict.error_type, verdict.details
-        messages = _transcript(body, record)
-        record.request_body = redact_images(record.request_body or body)
+        # The backend renders the conversation in the neutral transcript shape (client.backend).
+        messages = endpoint.backend.transcript(job.test, body, record)
+        record.request_body = endpoint.backend.redact_images(record.request_body or body)
         result = TestResult(
             test_id=job.test.id,
             suite=job.test.suite,
@@ -477,7 +478,13 @@ async def run_benchmark(
             if fidelity_note:
                 notes.append(fidelity_note)
                 hooks.on_note(fidelity_note)
-        text_ep = _Endpoint(config.endpoint, text_info, text_client, _merged_extra_body(config.endpoint))
+        text_ep = _Endpoint(
+            config.endpoint,
+            text_info,
+            text_client,
+            _merged_extra_body(config.endpoint),
+            get_backend(config.endpoint.api),
+        )
 
         vision_ep: _Endpoint | None = None
         vision_client: ChatClient | None = None
@@ -486,7 +493,11 @@ async def run_benchmark(
             await vision_client.__aenter__()
             vision_info = await _resolve_endpoint(config.vision_endpoint, vision_client, vision=True)
             vision_ep = _Endpoint(
-                config.vision_endpoint, vision_info, vision_client, _merged_extra_body(config.vision_endpoint)
+                config.vision_endpoint,
+                vision_info,
+                vision_client,
+                _merged_extra_body(config.vision_endpoint),
+                get_backend(config.vision_endpoint.api),
             )
         try:
             if previous:
@@ -538,14 +549,14 @@ async def run_benchmark(
 
                 if config.warmup and (text_jobs or vision_jobs):
                     warm = await text_client.complete(
-                        {**warmup_request(text_info.model), **text_ep.extra_body}
+                        {**text_ep.backend.warmup_request(text_info.model), **text_ep.extra_body}
                     )
                     info.warmup = warm
                     if warm.error_kind == "auth":
                         # Every test would get the same 401/403: stop here with the key message.
                         writer.write_info(info)
                         raise EndpointUnauthorized(
-                            f"{warm.error} (the key is read from {config.endpoint.api_key_env})"
+                            f"{warm.error} (the key is read from {config.endpoint.key_env})"
                         )
                     if warm.error:
                         hooks.on_note(f"warm-up request failed ({warm.error_kind}); timing starts anyway")
@@ -608,7 +619,7 @@ def _public_parameters(config: RunConfig) -> dict[str, Any]:
             "fixtures_dir",
             "retry_errors",
         },
-    ) | {"api_key_env": config.endpoint.api_key_env, "extra_body": _merged_extra_body(config.endpoint)}
+    ) | {"api_key_env": config.endpoint.key_env, "extra_body": _merged_extra_body(config.endpoint)}
 
 
 def run_sync(config: RunConfig, **kwargs: Any) -> LoadedRun:

@@ -18,6 +18,8 @@ class Preset(BaseModel):
         default_factory=dict, description="Fields merged into every request body for this server."
     )
     needs_api_key: bool = False
+    # The wire protocol (a client backend name); None: OpenAI chat completions.
+    api: str | None = None
     note: str = ""
 
 
@@ -50,6 +52,14 @@ PRESETS: dict[str, Preset] = {
             locality="cloud",
             needs_api_key=True,
             note="OpenAI; parameters a model rejects are retried with the server default and reported",
+        ),
+        Preset(
+            name="anthropic",
+            base_url="https://api.anthropic.com/v1",
+            locality="cloud",
+            needs_api_key=True,
+            api="anthropic",
+            note="Anthropic Messages API; the key is read from ANTHROPIC_API_KEY and sent as x-api-key",
         ),
     ]
 }

@@ -8,7 +8,8 @@ use it. Each request body goes to a responder (a function from body to `Reply`),
 streamed back as OpenAI chunks (or one JSON body), with the scripted delays and faults. In zero-delay
 mode a whole stream is one write, so it sustains thousands of requests per second.
 
-Endpoints: POST /v1/chat/completions, GET /v1/models, GET /props (llama-server style), GET /health.
+Endpoints: POST /v1/chat/completions, POST /v1/messages (the Anthropic dialect, anthropic_dialect.py),
+GET /v1/models, GET /props (llama-server style), GET /health.
 
     python -m homesec_bench.testing --port 0 --accuracy 0.8
 prints its base URL on stdout and serves the benchmark's reference answers until SIGTERM/SIGINT.
@@ -32,6 +33,7 @@ from typing import Any
 
 from aiohttp import web
 
+from homesec_bench.testing import anthropic_dialect
 from homesec_bench.testing.reply import (
     FAULTS,
     HTTP_FAULTS,
@@ -232,6 +234,7 @@ class FakeOpenAIServer:
     async def _setup(self) -> None:
         app = web.Application(middlewares=[self._auth_middleware], client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_post("/v1/messages", self._messages)
         app.router.add_get("/v1/models", self._models)
         app.router.add_get("/props", self._props)
         app.router.add_get("/health", self._health)
@@ -262,7 +265,11 @@ class FakeOpenAIServer:
     @web.middleware
     async def _auth_middleware(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
         given = request.headers.get("Authorization", "")
+        if request.headers.get("x-api-key") is not None:
+            given = f"Bearer {request.headers['x-api-key']}"  # the Anthropic dialect's header
         if self.api_key is not None and given != f"Bearer {self.api_key}":
+            if request.path.endswith("/messages"):
+                return anthropic_dialect.error_response(401, "invalid x-api-key")
             # Echoes the key it got, as careless servers do, so tests can prove clients mask it.
             shown = given.removeprefix("Bearer ") or "(none)"
             return _error(
@@ -296,6 +303,10 @@ class FakeOpenAIServer:
         }
         props.update(self.props or {})
         return web.json_response(props)
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        """The Anthropic Messages dialect (see testing/anthropic_dialect.py)."""
+        return await anthropic_dialect.handle_messages(self, request)
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         try:
