@@ -14,6 +14,7 @@ from typing import Any
 
 from homesec_bench.models import TestCase
 from homesec_bench.runner.request import build_chat_request
+from homesec_bench.store.files import write_bytes_atomic, write_text_atomic
 from homesec_bench.suites.loader import Benchmark
 
 
@@ -26,7 +27,7 @@ def _image_writer(images_dir: Path, max_side: int | None) -> Any:
         suffix = ".png" if "png" in header else ".jpg"
         images_dir.mkdir(parents=True, exist_ok=True)
         path = images_dir / f"{fixture}{suffix}"
-        path.write_bytes(base64.b64decode(data))
+        write_bytes_atomic(path, base64.b64decode(data), fsync=False)
         return f"file:{path.name}"
 
     return resolve
@@ -60,6 +61,6 @@ def dump_blind_requests(
     paths = []
     for suite, lines in written.items():
         path = out_dir / f"{suite}.jsonl"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text_atomic(path, "\n".join(lines) + "\n", fsync=False)
         paths.append(path)
     return paths

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from homesec_bench.server.errors import ServerSetupError
 from homesec_bench.server.paths import available_cores, cache_root
+from homesec_bench.store.files import write_bytes_atomic
 
 LLAMA_CPP_PYTHON_VERSION = "0.3.36"
 BINARY_ENV_VAR = "HOMESEC_LLAMA_SERVER"
@@ -119,16 +120,9 @@ def _adopt_build_tree(root: Path) -> Path | None:
 
 def _install(built: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Copy then rename, so a concurrent reader sees either no binary or a whole one.
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".llama-server-")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        shutil.copy2(built, tmp)
-        tmp.chmod(0o755)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    # Through the store's safe writer: a concurrent reader sees either no binary or a whole one, a
+    # failed copy leaves no temporary file, and a target the user made a symlink stays one.
+    write_bytes_atomic(target, built.read_bytes(), mode=0o755)
     return target
 
 

@@ -27,13 +27,18 @@ def write_text_atomic(path: Path, text: str, *, fsync: bool = True) -> None:
     replaced: a symlink's own target is written (atomically), a pipe or device such as /dev/stdout
     is written to directly. Raises OSError.
     """
+    write_bytes_atomic(path, text.encode("utf-8", "replace"), fsync=fsync)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, fsync: bool = True, mode: int | None = None) -> None:
+    """`write_text_atomic` for bytes (images, a built binary); `mode`, when given, is set on the new
+    file before it takes the target's place (0o755 for an executable)."""
     path = Path(path)
-    data = text.encode("utf-8", "replace")
     with contextlib.suppress(OSError):
         if path.is_symlink():
             path = path.resolve()
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        kind = os.stat(path).st_mode
+        if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
             with open(path, "wb") as handle:
                 handle.write(data)
             return
@@ -42,6 +47,8 @@ def write_text_atomic(path: Path, text: str, *, fsync: bool = True) -> None:
         with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             if fsync:
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
