@@ -12,7 +12,7 @@ from rich.console import Console
 
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
-from homesec_bench.reports.compare import CompareError, compare_runs, print_comparison
+from homesec_bench.reports.compare import ALPHA, CompareError, compare_runs, print_comparison
 from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, render
 from homesec_bench.reports.redact import Redactor
@@ -93,8 +93,18 @@ def compare_command(
         bool, typer.Option("--changed-only", help="List only tests whose outcome differs.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    fail_if_worse: Annotated[
+        bool,
+        typer.Option(
+            "--fail-if-worse",
+            help="CI gate: exit 12 when B (the new run) is worse than A on the paired test at p < 0.05.",
+        ),
+    ] = False,
 ) -> None:
-    """Two runs side by side, per test, with an exact McNemar test on the tests both graded."""
+    """Two runs side by side, per test, with an exact McNemar test on the tests both graded.
+
+    For CI pass the baseline as A and the new run as B with --fail-if-worse.
+    """
     try:
         a, b = load_run(run_a), load_run(run_b)
         comparison = compare_runs(a, b, shared_only=shared_only)
@@ -105,12 +115,20 @@ def compare_command(
     _warn_dropped([a, b])
     if as_json:
         sys.stdout.write(Redactor().clean(comparison.model_dump_json(indent=2)) + "\n")
-        return
-    # Piped output would otherwise wrap at 80 columns and cut test ids.
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    with console.capture() as captured:
-        print_comparison(comparison, console, changed_only=changed_only)
-    sys.stdout.write(Redactor().clean(captured.get()))
+    else:
+        # Piped output would otherwise wrap at 80 columns and cut test ids.
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+        with console.capture() as captured:
+            print_comparison(comparison, console, changed_only=changed_only)
+        sys.stdout.write(Redactor().clean(captured.get()))
+    if fail_if_worse and comparison.b_worse:
+        sys.stdout.flush()
+        fail(
+            ExitCode.WORSE,
+            f"{comparison.label_b} is worse than {comparison.label_a}: on {comparison.paired} shared tests "
+            f"it lost {comparison.a_only_pass} and gained {comparison.b_only_pass} "
+            f"(exact McNemar p = {comparison.p_value:.3g} < {ALPHA})",
+        )
 
 
 @app.command("report")

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from homesec_bench.cli.app import app
@@ -64,6 +71,7 @@ def _load_benchmark_or_exit(suites_dir: Path | None = None):
 @app.command("list")
 def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    ids: Annotated[bool, typer.Option("--ids", help="Only the test ids, one a line (for --test).")] = False,
     suite: Annotated[
         list[str] | None, typer.Option("--suite", help="Show the tests of these suites.")
     ] = None,
@@ -95,6 +103,17 @@ def list_command(
             ],
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if ids:
+        print("\n".join(t.id for s in chosen for t in s.tests))
+        return
+    if not console.is_terminal:
+        # A pipe or a file: whole ids (the ones --test needs), never cut to a terminal's width.
+        for s in chosen:
+            kind = " (vision)" if s.modality == "vision" else ""
+            print(f"{s.name}{kind}\t{len(s.tests)}\t{s.title}")
+            for t in s.tests:
+                print(f"  {t.id}\t\t{t.purpose}")
         return
     table = Table(title=f"homesec-bench {bench.version} ({bench.content_hash})")
     table.add_column("suite")
@@ -148,10 +167,25 @@ class _ProgressHooks(RunHooks):
             done = sum(c.values())
             seconds = result.request.total_s or 0.0
             self.progress.console.print(
-                f"[{done}/{self.total}] {result.test_id} {result.outcome} ({seconds:.1f} s)",
+                f"[{done}/{self.total}] {result.test_id} {result.outcome} ({seconds:.1f} s){self._eta(done)}",
                 markup=False,
                 highlight=False,
             )
+
+    def _eta(self, done: int) -> str:
+        """', ETA 1m 5s' from the pace so far (this session's results only), or '' before it is known."""
+        import time
+
+        from homesec_bench.reports import fmt
+
+        now = time.monotonic()
+        if not hasattr(self, "_started"):
+            self._started, self._first_done = now, done - 1
+        finished = done - self._first_done
+        left = self.total - done
+        if finished <= 0 or left <= 0 or now <= self._started:
+            return ""
+        return f", ETA {fmt.duration((now - self._started) / finished * left)}"
 
     def _on_note(self, text: str) -> None:
         self.progress.console.print(f"[yellow]note:[/] {text}")
@@ -221,75 +255,213 @@ def run_command(
         str | None,
         typer.Option(
             "--base-url",
+            rich_help_panel="Endpoint",
             help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1. "
             "Omit to run the embedded default model on a managed llama-server.",
         ),
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", help="Model name; default: the only one served.")
+        str | None,
+        typer.Option("--model", rich_help_panel="Endpoint", help="Model name; default: the only one served."),
     ] = None,
     preset: Annotated[
-        str | None, typer.Option("--preset", help=f"Server preset: {', '.join(PRESETS)}.")
+        str | None,
+        typer.Option("--preset", rich_help_panel="Endpoint", help=f"Server preset: {', '.join(PRESETS)}."),
     ] = None,
     api_key_env: Annotated[
-        str, typer.Option("--api-key-env", help="Environment variable holding the API key.")
+        str,
+        typer.Option(
+            "--api-key-env", rich_help_panel="Endpoint", help="Environment variable holding the API key."
+        ),
     ] = "OPENAI_API_KEY",
     suite: Annotated[
-        list[str] | None, typer.Option("--suite", help="Run only this suite (repeatable).")
+        list[str] | None,
+        typer.Option("--suite", rich_help_panel="Selection", help="Run only this suite (repeatable)."),
     ] = None,
     test: Annotated[
-        list[str] | None, typer.Option("--test", help="Run only this test id (repeatable).")
+        list[str] | None,
+        typer.Option("--test", rich_help_panel="Selection", help="Run only this test id (repeatable)."),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Run directory to write.")] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256)] = 1,
-    repeat: Annotated[int, typer.Option("--repeat", min=1, max=100, help="Run each test N times.")] = 1,
-    warmup: Annotated[bool, typer.Option("--warmup/--no-warmup", help="One untimed request first.")] = True,
-    timeout: Annotated[float, typer.Option("--timeout", help="Total seconds allowed per request.")] = 300.0,
-    idle_timeout: Annotated[float, typer.Option("--idle-timeout", help="Seconds without a byte.")] = 60.0,
-    retries: Annotated[int, typer.Option("--retries", min=0, max=10)] = 3,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", rich_help_panel="Output, resume and CI gates", help="Run directory to write."),
+    ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency",
+            rich_help_panel="Sampling and timing",
+            help="Requests in flight at once.",
+            min=1,
+            max=256,
+        ),
+    ] = 1,
+    repeat: Annotated[
+        int,
+        typer.Option(
+            "--repeat", rich_help_panel="Sampling and timing", min=1, max=100, help="Run each test N times."
+        ),
+    ] = 1,
+    warmup: Annotated[
+        bool,
+        typer.Option(
+            "--warmup/--no-warmup", rich_help_panel="Sampling and timing", help="One untimed request first."
+        ),
+    ] = True,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", rich_help_panel="Sampling and timing", help="Total seconds allowed per request."
+        ),
+    ] = 300.0,
+    idle_timeout: Annotated[
+        float,
+        typer.Option("--idle-timeout", rich_help_panel="Sampling and timing", help="Seconds without a byte."),
+    ] = 60.0,
+    retries: Annotated[
+        int,
+        typer.Option(
+            "--retries",
+            rich_help_panel="Sampling and timing",
+            help="Retries of a request after a connection error, timeout or 5xx.",
+            min=0,
+            max=10,
+        ),
+    ] = 3,
     max_output_chars: Annotated[
         int,
-        typer.Option("--max-output-chars", min=1, help="Abort an answer longer than this (characters)."),
+        typer.Option(
+            "--max-output-chars",
+            rich_help_panel="Sampling and timing",
+            min=1,
+            help="Abort an answer longer than this (characters).",
+        ),
     ] = 200_000,
     locality: Annotated[
-        str | None, typer.Option("--locality", help="local or cloud; default: from the address.")
+        str | None,
+        typer.Option(
+            "--locality", rich_help_panel="Endpoint", help="local or cloud; default: from the address."
+        ),
     ] = None,
-    vlm_base_url: Annotated[str | None, typer.Option("--vlm-base-url", help="Vision endpoint.")] = None,
-    vlm_model: Annotated[str | None, typer.Option("--vlm-model")] = None,
-    vlm_api_key_env: Annotated[str, typer.Option("--vlm-api-key-env")] = "VLM_API_KEY",
+    vlm_base_url: Annotated[
+        str | None, typer.Option("--vlm-base-url", rich_help_panel="Vision", help="Vision endpoint.")
+    ] = None,
+    vlm_model: Annotated[
+        str | None,
+        typer.Option(
+            "--vlm-model", rich_help_panel="Vision", help="Vision model name; default: the only one served."
+        ),
+    ] = None,
+    vlm_api_key_env: Annotated[
+        str,
+        typer.Option(
+            "--vlm-api-key-env",
+            rich_help_panel="Vision",
+            help="Environment variable holding the vision endpoint's API key.",
+        ),
+    ] = "VLM_API_KEY",
     vlm_image_size: Annotated[
-        int | None, typer.Option("--vlm-image-size", min=32, help="Resize frames to this longer side.")
+        int | None,
+        typer.Option(
+            "--vlm-image-size", rich_help_panel="Vision", min=32, help="Resize frames to this longer side."
+        ),
     ] = None,
     blind: Annotated[
-        bool, typer.Option("--blind", help="Send a neutral image instead of each fixture.")
+        bool,
+        typer.Option(
+            "--blind", rich_help_panel="Vision", help="Send a neutral image instead of each fixture."
+        ),
     ] = False,
     fixtures: Annotated[
-        Path | None, typer.Option("--fixtures", help="Your own frames: a folder with a manifest.json.")
+        Path | None,
+        typer.Option(
+            "--fixtures", rich_help_panel="Vision", help="Your own frames: a folder with a manifest.json."
+        ),
     ] = None,
-    resume: Annotated[Path | None, typer.Option("--resume", help="Continue an interrupted run.")] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume", rich_help_panel="Output, resume and CI gates", help="Continue an interrupted run."
+        ),
+    ] = None,
     retry_errors: Annotated[
         Path | None,
-        typer.Option("--retry-errors", help="Re-run only the tests of RUN_DIR that ended as error."),
+        typer.Option(
+            "--retry-errors",
+            rich_help_panel="Output, resume and CI gates",
+            help="Re-run only the tests of RUN_DIR that ended as error.",
+        ),
     ] = None,
     gguf: Annotated[
-        Path | None, typer.Option("--gguf", help="Serve this GGUF file with llama-server.")
+        Path | None,
+        typer.Option(
+            "--gguf", rich_help_panel="Embedded server", help="Serve this GGUF file with llama-server."
+        ),
     ] = None,
     llama_server: Annotated[
-        str | None, typer.Option("--llama-server", help="Path to a llama-server binary to use.")
+        str | None,
+        typer.Option(
+            "--llama-server", rich_help_panel="Embedded server", help="Path to a llama-server binary to use."
+        ),
     ] = None,
-    ctx_size: Annotated[int, typer.Option("--ctx-size", help="Managed server context size.")] = 8192,
-    threads: Annotated[int | None, typer.Option("--threads", help="Managed server threads.")] = None,
-    chat_template: Annotated[str | None, typer.Option("--chat-template")] = None,
+    ctx_size: Annotated[
+        int,
+        typer.Option("--ctx-size", rich_help_panel="Embedded server", help="Managed server context size."),
+    ] = 8192,
+    threads: Annotated[
+        int | None,
+        typer.Option("--threads", rich_help_panel="Embedded server", help="Managed server threads."),
+    ] = None,
+    chat_template: Annotated[
+        str | None,
+        typer.Option(
+            "--chat-template",
+            rich_help_panel="Embedded server",
+            help="Managed server chat template (llama-server --chat-template).",
+        ),
+    ] = None,
     server_arg: Annotated[
-        list[str] | None, typer.Option("--server-arg", help="Extra llama-server argument (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--server-arg",
+            rich_help_panel="Embedded server",
+            help="Extra llama-server argument (repeatable).",
+        ),
     ] = None,
     server_pid: Annotated[
-        int | None, typer.Option("--server-pid", help="PID of the serving process, for its memory.")
+        int | None,
+        typer.Option(
+            "--server-pid", rich_help_panel="Endpoint", help="PID of the serving process, for its memory."
+        ),
     ] = None,
-    suites_dir: SuitesDirOption = None,
+    suites_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--suites-dir",
+            rich_help_panel="Selection",
+            help="Load suites from this folder (world.yaml, tools.yaml, suite files), not the packaged ones.",
+        ),
+    ] = None,
     max_error_rate: Annotated[
-        float, typer.Option("--max-error-rate", min=0.0, max=1.0, help="Exit 10 above this share of errors.")
+        float,
+        typer.Option(
+            "--max-error-rate",
+            rich_help_panel="Output, resume and CI gates",
+            min=0.0,
+            max=1.0,
+            help="Exit 10 above this share of errors.",
+        ),
     ] = 0.1,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            rich_help_panel="Output, resume and CI gates",
+            min=0.0,
+            max=1.0,
+            help="CI gate: exit 12 when the pass rate (0-1, errors not counted) is below this.",
+        ),
+    ] = None,
 ) -> None:
     """Run the benchmark against an endpoint (or the embedded default) and print the results."""
     _check_limits(timeout=timeout, idle_timeout=idle_timeout)
@@ -374,6 +546,8 @@ def run_command(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         console=err_console,
         transient=False,
     )
@@ -399,6 +573,23 @@ def run_command(
             f"{len(failed)} of {total} tests ended in infrastructure errors (over --max-error-rate "
             f"{max_error_rate:g}); most ({count}) were {kind}: {example.request.error or example.reason}; "
             f"fix that, then `homesec-bench run --retry-errors {loaded.path}`",
+        )
+    _check_fail_under(loaded, fail_under)
+
+
+def _check_fail_under(loaded, fail_under: float | None) -> None:
+    """`--fail-under`: exit 12 when the run's pass rate is below the bar (a CI gate)."""
+    if fail_under is None:
+        return
+    from homesec_bench.reports import fmt
+    from homesec_bench.reports.summary import pass_stats
+
+    overall = pass_stats("overall", loaded.final_results())
+    if overall.pass_rate is None or overall.pass_rate < fail_under:
+        fail(
+            ExitCode.WORSE,
+            f"pass rate {fmt.pct(overall.pass_rate)} ({overall.passed} of {overall.passed + overall.failed} "
+            f"graded attempts) is below --fail-under {fail_under:g}",
         )
 
 

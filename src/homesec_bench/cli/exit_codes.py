@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     LOCAL_SERVER = 9  # the managed llama-server could not be built or started
     TOO_MANY_ERRORS = 10  # the run finished, but infrastructure errors exceeded --max-error-rate
     AUDIT_DISAGREES = 11  # `audit`: a labelled answer and the grader's verdict disagree
+    WORSE = 12  # CI gate: `run --fail-under` not met, or `compare --fail-if-worse` found NEW worse
     INTERRUPTED = 130  # Ctrl-C; everything finished so far is kept and can be resumed
 
 

@@ -80,6 +80,11 @@ class Comparison(BaseModel):
     summary_b: RunSummary
     verdict: str = ""
 
+    @property
+    def b_worse(self) -> bool:
+        """B lost more shared tests than it gained, and the paired test says it is not chance."""
+        return self.a_only_pass > self.b_only_pass and self.p_value < ALPHA
+
 
 def compare_runs(run_a: LoadedRun, run_b: LoadedRun, shared_only: bool = False) -> Comparison:
     info_a, info_b = run_a.info, run_b.info

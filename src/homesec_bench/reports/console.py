@@ -11,6 +11,7 @@ from homesec_bench.reports import fmt
 from homesec_bench.reports.summary import PassStats, RunSummary
 
 _MAX_ERRORS_LISTED = 20
+_MAX_FAILED_LISTED = 60
 
 
 def print_run_summary(summary: RunSummary, console: Console) -> None:
@@ -25,9 +26,16 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
     )
     table.add_column("Suite", no_wrap=True)
     table.add_column("Tests", justify="right", no_wrap=True)
-    table.add_column("Pass", justify="right", no_wrap=True)
-    table.add_column("Fail", justify="right", no_wrap=True)
-    table.add_column("Err", justify="right", no_wrap=True)
+    if repeat > 1:
+        # Attempts and tests are different things: with --repeat N, Pass/Fail/Err count attempts.
+        table.add_column(f"Attempts (×{repeat})", justify="right", no_wrap=True)
+        table.add_column("Att. pass", justify="right", no_wrap=True)
+        table.add_column("Att. fail", justify="right", no_wrap=True)
+        table.add_column("Att. err", justify="right", no_wrap=True)
+    else:
+        table.add_column("Pass", justify="right", no_wrap=True)
+        table.add_column("Fail", justify="right", no_wrap=True)
+        table.add_column("Err", justify="right", no_wrap=True)
     table.add_column("Rate", justify="right", no_wrap=True)
     table.add_column("95% CI", justify="right", no_wrap=True)
     if repeat > 1:
@@ -69,8 +77,22 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
             console.print(escape(f"  {item.test_id}{attempt}: {item.kind}: {item.message}"))
         if len(summary.errors) > _MAX_ERRORS_LISTED:
             console.print(escape(f"  ... and {len(summary.errors) - _MAX_ERRORS_LISTED} more"))
+    failed = failed_tests(summary)
+    if failed:
+        # Whole ids, one a line: each can be passed straight to `run --test` or found in the report.
+        console.print("[red]" + escape(f"Failed tests ({len(failed)}):") + "[/red]")
+        for test_id, (passed, graded) in failed[:_MAX_FAILED_LISTED]:
+            tally = f" ({passed}/{graded} attempts passed)" if graded > 1 else ""
+            console.print(escape(f"  {test_id}{tally}"), soft_wrap=True)
+        if len(failed) > _MAX_FAILED_LISTED:
+            console.print(escape(f"  ... and {len(failed) - _MAX_FAILED_LISTED} more (see the report)"))
     for note in summary.notes:
         console.print("[dim]" + escape(f"Note: {note}") + "[/dim]")
+
+
+def failed_tests(summary: RunSummary) -> list[tuple[str, tuple[int, int]]]:
+    """Tests that failed on at least one graded attempt, in suite order, with (passed, graded)."""
+    return [(t, pg) for t, pg in summary.per_test.items() if pg[1] and pg[0] < pg[1]]
 
 
 def _listed(items: list[str], limit: int = 8) -> str:
@@ -79,9 +101,10 @@ def _listed(items: list[str], limit: int = 8) -> str:
 
 
 def _row(stats: PassStats, repeat: int, bold: bool = False) -> list[str]:
-    cells = [
-        stats.suite,
-        str(stats.tests),
+    cells = [stats.suite, str(stats.tests)]
+    if repeat > 1:
+        cells.append(str(stats.passed + stats.failed + stats.errors))
+    cells += [
         str(stats.passed),
         str(stats.failed),
         str(stats.errors),
