@@ -6,9 +6,14 @@ never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
 import json
+import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -335,6 +340,64 @@ def load_benchmark(data_dir: Path | None = None) -> Benchmark:
 @lru_cache(maxsize=8)
 def _load_cached(data_dir_text: str) -> Benchmark:
     data_dir = Path(data_dir_text)
+    if data_dir != DATA_DIR.resolve():
+        return _load(data_dir)
+    # The packaged suites are loaded once per installation and change of code or data, then read back
+    # from the user cache: parsing, templating and building the vision suite cost most of a start-up.
+    key = _packaged_key()
+    cached = _read_cache(key)
+    if cached is not None:
+        return cached
+    bench = _load(data_dir)
+    _write_cache(key, bench)
+    return bench
+
+
+_CACHE_FILE = "benchmark.pickle"
+
+
+def _cache_path() -> Path:
+    from homesec_bench.server.paths import cache_root
+
+    return cache_root() / _CACHE_FILE
+
+
+def _packaged_key() -> str:
+    """A digest of everything a packaged load depends on: the data, the frames and the package's code."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{BENCHMARK_VERSION}|{sys.version}".encode())
+    for path in sorted(DATA_DIR.rglob("*.yaml")):
+        digest.update(f"{path.relative_to(DATA_DIR)}|".encode())
+        digest.update(path.read_bytes())
+    for path in sorted([*package.rglob("*.py"), *(package / "vision" / "fixtures").iterdir()]):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}|{stat.st_size}|{stat.st_mtime_ns}|".encode())
+    return digest.hexdigest()
+
+
+def _read_cache(key: str) -> Benchmark | None:
+    if os.environ.get("HOMESEC_BENCH_NO_CACHE"):
+        return None
+    try:
+        with _cache_path().open("rb") as fh:
+            stored_key, bench = pickle.load(fh)
+    except Exception:  # missing, unreadable or from another version: load from the files instead
+        return None
+    return bench if stored_key == key and isinstance(bench, Benchmark) else None
+
+
+def _write_cache(key: str, bench: Benchmark) -> None:
+    if os.environ.get("HOMESEC_BENCH_NO_CACHE"):
+        return
+    path = _cache_path()
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{_CACHE_FILE}.{os.getpid()}")
+        tmp.write_bytes(pickle.dumps((key, bench), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+
+
+def _load(data_dir: Path) -> Benchmark:
     world = _read_yaml(data_dir / "world.yaml")
     tools = _read_yaml(data_dir / "tools.yaml")
     if not isinstance(world, dict) or not isinstance(tools, dict):

@@ -1,0 +1,120 @@
+"""What a start imports: a text-only run loads no Pillow and no numpy, `--help` loads no command module,
+and the top-level help lists every command with its own one-line help."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from homesec_bench.cli.app import COMMANDS, app, load_commands
+
+HEAVY = ["PIL", "numpy"]
+
+
+def _python(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run `code` in a fresh interpreter; it prints one JSON object as its last line."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def fake_server_url():
+    """The loopback fake server in a process of its own, so its imports are not the run's."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "homesec_bench.testing", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line: list[str] = []
+        assert proc.stdout is not None
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(60)
+        assert line and line[0].startswith("http"), "the fake server printed no URL"
+        yield line[0].strip()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_a_text_only_cli_run_imports_no_pillow_or_numpy(fake_server_url, tmp_path: Path):
+    out = tmp_path / "run"
+    seen = _python(
+        f"""
+        import json, sys
+        sys.argv = ["homesec-bench", "run", "--base-url", {fake_server_url!r}, "--suite",
+                    "topic_classification", "--out", {str(out)!r}]
+        from homesec_bench.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code
+        else:
+            code = 0
+        print(json.dumps({{"code": code, "loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
+        """,
+        env={"HOMESEC_BENCH_NO_CACHE": "1"},  # the full load, vision suite built from its manifest
+    )
+    assert seen == {"code": 0, "loaded": []}
+    assert (out / "results.jsonl").is_file()
+
+
+def test_the_library_and_graders_load_no_vision_until_a_vision_test_is_graded():
+    seen = _python(
+        f"""
+        import json, sys
+        import homesec_bench as hb
+        bench = hb.load_benchmark()
+        test = bench.suites["topic_classification"].tests[0]
+        text_ok = hb.grade_answer(test, test.reference[0], bench).passed
+        before = [m for m in ["homesec_bench.graders.vision", *{HEAVY!r}] if m in sys.modules]
+        vision = bench.suites["vision"].tests[0]
+        vision_ok = hb.grade_answer(vision, vision.reference[0], bench).passed
+        after = "homesec_bench.graders.vision" in sys.modules
+        print(json.dumps({{"text": text_ok, "before": before, "vision": vision_ok, "after": after}}))
+        """,
+        env={"HOMESEC_BENCH_NO_CACHE": "1"},
+    )
+    assert seen == {"text": True, "before": [], "vision": True, "after": True}
+
+
+def test_top_level_help_imports_no_command_module():
+    seen = _python(
+        """
+        import contextlib, io, json, sys
+        sys.argv = ["homesec-bench", "--help"]
+        from homesec_bench.cli import main
+        with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):
+            main()
+        loaded = sorted(m for m in sys.modules if m.startswith("homesec_bench.cli.commands"))
+        print(json.dumps({"loaded": loaded, "lists_run": " run " in out.getvalue()}))
+        """
+    )
+    assert seen == {"loaded": [], "lists_run": True}
+
+
+def test_the_command_table_matches_the_commands():
+    load_commands()
+    registered = {info.name: info for info in app.registered_commands}
+    assert set(registered) == set(COMMANDS)
+    for name, (module, text) in COMMANDS.items():
+        callback = registered[name].callback
+        assert callback is not None and callback.__module__ == f"homesec_bench.cli.{module}"
+        doc = inspect.getdoc(callback) or ""
+        assert " ".join(doc.split("\n\n")[0].split()) == text, name
