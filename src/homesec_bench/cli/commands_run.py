@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import math
-import os
 from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 from urllib.parse import urlsplit
@@ -28,7 +24,7 @@ from rich.table import Table
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
 from homesec_bench.models import TestResult
-from homesec_bench.reports.redact import REDACTED, public_url
+from homesec_bench.reports.redact import public_url
 from homesec_bench.runner import (
     PRESETS,
     EndpointConfig,
@@ -36,20 +32,14 @@ from homesec_bench.runner import (
     RunConfig,
     RunHooks,
     RunSetupError,
-    ServerControl,
-    get_preset,
-    run_benchmark,
+    launch,
 )
-from homesec_bench.store import StoreError, load_run
+from homesec_bench.runner.launch import EMBEDDED_NOTE, ManagedServerOptions
+from homesec_bench.store import LoadedRun, StoreError
 from homesec_bench.suites import SuiteError, UnknownSelectionError, load_benchmark
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
-
-EMBEDDED_NOTE = (
-    "The embedded default is SmolLM2-135M, a tiny model: its score shows the pipeline working and ranks "
-    "nothing. Point --base-url at your own server to measure a real model."
-)
 
 
 SuitesDirOption = Annotated[
@@ -191,53 +181,6 @@ class _ProgressHooks(RunHooks):
         self.progress.console.print(f"[yellow]note:[/] {text}")
 
 
-@contextlib.contextmanager
-def _managed_server(
-    gguf: Path | None,
-    llama_server: str | None,
-    ctx_size: int,
-    threads: int | None,
-    chat_template: str | None,
-    server_args: list[str],
-) -> Iterator[tuple[str, str, ServerControl]]:
-    """Start llama-server on a free loopback port for the embedded model or --gguf, and always stop it."""
-    from homesec_bench.server import ServerSetupError
-    from homesec_bench.server.build import ensure_llama_server
-    from homesec_bench.server.fidelity import check_prompt_fidelity
-    from homesec_bench.server.llama import ManagedLlamaServer
-    from homesec_bench.server.models import check_gguf, default_model_path
-
-    server = None
-    try:
-        model_path = Path(gguf) if gguf else default_model_path()
-        check_gguf(model_path)
-        binary = ensure_llama_server(
-            explicit=llama_server, log=lambda line: err_console.print(f"[dim]{line}[/dim]")
-        )
-        server = ManagedLlamaServer(
-            model_path,
-            binary=binary,
-            ctx_size=ctx_size,
-            threads=threads,
-            chat_template=chat_template,
-            extra_args=server_args,
-            log=lambda line: err_console.print(f"[dim]{line}[/dim]"),
-        )
-        err_console.print(f"[dim]starting llama-server with {model_path.name} ...[/dim]")
-        server.start()
-        # A server that alters the prompt (HTML-escaping, say) would corrupt every JSON test: check first.
-        check_prompt_fidelity(server.root_url)
-    except ServerSetupError as exc:
-        if server is not None:
-            server.stop()
-        fail(ExitCode.LOCAL_SERVER, str(exc))
-    try:
-        control = ServerControl(pid=lambda: server.pid, is_alive=server.is_alive, restart=server.arestart)
-        yield server.base_url, server.model_name, control
-    finally:
-        server.stop()
-
-
 def _exit_for_endpoint_error(exc: Exception) -> None:
     from homesec_bench.client import EndpointNotFound, EndpointUnauthorized, EndpointUnreachable
 
@@ -269,11 +212,22 @@ def run_command(
         typer.Option("--preset", rich_help_panel="Endpoint", help=f"Server preset: {', '.join(PRESETS)}."),
     ] = None,
     api_key_env: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--api-key-env", rich_help_panel="Endpoint", help="Environment variable holding the API key."
+            "--api-key-env",
+            rich_help_panel="Endpoint",
+            help="Environment variable holding the API key (default: OPENAI_API_KEY; ANTHROPIC_API_KEY "
+            "for --api anthropic).",
         ),
-    ] = "OPENAI_API_KEY",
+    ] = None,
+    api: Annotated[
+        str | None,
+        typer.Option(
+            "--api",
+            rich_help_panel="Endpoint",
+            help="Wire protocol: openai_chat (the default) or anthropic (the Messages API).",
+        ),
+    ] = None,
     suite: Annotated[
         list[str] | None,
         typer.Option("--suite", rich_help_panel="Selection", help="Run only this suite (repeatable)."),
@@ -474,72 +428,38 @@ def run_command(
         fail(ExitCode.USAGE, "--resume and --retry-errors are exclusive; pass one run directory")
     if locality not in (None, "local", "cloud"):
         fail(ExitCode.USAGE, f"--locality must be local or cloud, not {locality!r}")
+    from homesec_bench.client.backend import backend_names
+
+    if api is not None and api not in backend_names():
+        fail(ExitCode.USAGE, f"--api must be one of {', '.join(backend_names())}, not {api!r}")
     continue_dir = resume or retry_errors
-    previous = None
-    if continue_dir:
-        try:
-            previous = load_run(continue_dir)
-        except StoreError as exc:
-            fail(ExitCode.OUTPUT, str(exc))
-    if previous and base_url is None and not previous.info.endpoint.managed:
-        base_url = previous.info.endpoint.base_url
-        if REDACTED in base_url:
-            fail(
-                ExitCode.USAGE,
-                f"the run's base URL carried credentials, which are not stored ({base_url}); "
-                "pass --base-url again",
-            )
-    if previous and model is None:
-        model = previous.info.endpoint.model if not previous.info.endpoint.managed else None
-    if preset:
-        try:
-            chosen = get_preset(preset)
-        except ValueError as exc:
-            fail(ExitCode.USAGE, str(exc))
-        base_url = base_url or chosen.base_url
-        locality = locality or chosen.locality
-        if chosen.needs_api_key and not os.environ.get(api_key_env):
-            fail(
-                ExitCode.UNAUTHORIZED,
-                f"{preset} needs an API key: set {api_key_env} (or choose --api-key-env)",
-            )
-    if gguf and base_url:
-        fail(ExitCode.USAGE, "--gguf starts a local server; it cannot be combined with --base-url/--preset")
-
-    bench = _load_benchmark_or_exit(suites_dir)
-    try:
-        bench.select(suite, test)
-    except UnknownSelectionError as exc:
-        fail(ExitCode.UNKNOWN_SELECTION, str(exc))
-
-    def make_config(url: str, served_model: str | None) -> RunConfig:
-        vision = (
-            EndpointConfig(base_url=vlm_base_url, model=vlm_model, api_key_env=vlm_api_key_env)
-            if vlm_base_url
-            else None
-        )
-        return RunConfig(
-            endpoint=EndpointConfig(
-                base_url=url, model=served_model, api_key_env=api_key_env, preset=preset, locality=locality
-            ),
-            vision_endpoint=vision,
-            suites=suite,
-            test_ids=test,
-            out_dir=out,
-            concurrency=concurrency,
-            repeat=repeat,
-            warmup=warmup,
-            total_timeout_s=timeout,
-            idle_timeout_s=idle_timeout,
-            max_retries=retries,
-            max_output_chars=max_output_chars,
-            vlm_image_size=vlm_image_size,
-            blind=blind,
-            fixtures_dir=fixtures,
-            resume_dir=continue_dir,
-            retry_errors=retry_errors is not None,
-            server_pid=server_pid,
-        )
+    vision = (
+        EndpointConfig(base_url=vlm_base_url, model=vlm_model, api_key_env=vlm_api_key_env)
+        if vlm_base_url
+        else None
+    )
+    config = RunConfig(
+        endpoint=EndpointConfig(
+            base_url=base_url, model=model, api=api, api_key_env=api_key_env, preset=preset, locality=locality
+        ),
+        vision_endpoint=vision,
+        suites=suite,
+        test_ids=test,
+        out_dir=out,
+        concurrency=concurrency,
+        repeat=repeat,
+        warmup=warmup,
+        total_timeout_s=timeout,
+        idle_timeout_s=idle_timeout,
+        max_retries=retries,
+        max_output_chars=max_output_chars,
+        vlm_image_size=vlm_image_size,
+        blind=blind,
+        fixtures_dir=fixtures,
+        resume_dir=continue_dir,
+        retry_errors=retry_errors is not None,
+        server_pid=server_pid,
+    )
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -552,13 +472,10 @@ def run_command(
         transient=False,
     )
     hooks = _ProgressHooks(progress)
-    managed = base_url is None
+    server = ManagedServerOptions(gguf, llama_server, ctx_size, threads, chat_template, server_arg or [])
     try:
-        loaded = _run_with_server(
-            bench, hooks, progress, make_config, base_url=base_url, model=model, managed=managed, gguf=gguf,
-            server_options=(llama_server, ctx_size, threads, chat_template, server_arg or []),
-        )  # fmt: skip
-        _print_summary(loaded, embedded=managed and gguf is None)
+        loaded = _launch(config, server, suites_dir, hooks, progress)
+        _print_summary(loaded, embedded=loaded.info.endpoint.managed and gguf is None)
     except KeyboardInterrupt:
         _interrupted(hooks.run_dir)
     failed = [r for r in loaded.final_results() if r.outcome == "error"]
@@ -591,34 +508,6 @@ def _check_fail_under(loaded, fail_under: float | None) -> None:
             f"pass rate {fmt.pct(overall.pass_rate)} ({overall.passed} of {overall.passed + overall.failed} "
             f"graded attempts) is below --fail-under {fail_under:g}",
         )
-
-
-def _run_with_server(
-    bench,
-    hooks: _ProgressHooks,
-    progress: Progress,
-    make_config: Callable[[str, str | None], RunConfig],
-    *,
-    base_url: str | None,
-    model: str | None,
-    managed: bool,
-    gguf: Path | None,
-    server_options: tuple[str | None, int, int | None, str | None, list[str]],
-):
-    with contextlib.ExitStack() as stack:
-        server_control = None
-        if managed:
-            url, served_model, server_control = stack.enter_context(_managed_server(gguf, *server_options))
-            if gguf is None:
-                err_console.print(f"[yellow]note:[/] {EMBEDDED_NOTE}")
-            config = make_config(url, served_model)
-            # A managed server is llama-server: measure it the way its preset says.
-            config.endpoint.preset = "llama-server"
-            config.endpoint.locality = "local"
-        else:
-            assert base_url is not None
-            config = make_config(base_url, model)
-        return _execute(config, bench, hooks, progress, server_control)
 
 
 def _interrupted(run_dir: Path | None) -> NoReturn:
@@ -657,12 +546,28 @@ def _check_base_url(flag: str, url: str) -> None:
         fail(ExitCode.USAGE, f"{flag} {shown!r} names port 0")
 
 
-def _execute(config: RunConfig, bench, hooks: _ProgressHooks, progress: Progress, server_control):
+def _launch(
+    config: RunConfig,
+    server: ManagedServerOptions,
+    suites_dir: Path | None,
+    hooks: _ProgressHooks,
+    progress: Progress,
+) -> LoadedRun:
+    """runner.launch, with each way it can fail mapped to its exit code."""
     from homesec_bench.client import EndpointError
+    from homesec_bench.server import ServerSetupError
 
     try:
-        with progress:
-            return asyncio.run(run_benchmark(config, bench=bench, hooks=hooks, server=server_control))
+        return launch(
+            config,
+            server=server,
+            suites_dir=suites_dir,
+            hooks=hooks,
+            log=lambda line: err_console.print(f"[dim]{line}[/dim]"),
+            around_run=progress,
+        )
+    except ServerSetupError as exc:
+        fail(ExitCode.LOCAL_SERVER, str(exc))
     except KeyboardInterrupt:
         _interrupted(hooks.run_dir)
     except EndpointError as exc:
