@@ -102,6 +102,7 @@ def test_console_table_says_everything_the_issue_lists(hand_run) -> None:
     text = console.export_text()
     assert "security_classification" in text  # the longest suite name is not cut at 80 columns
     assert re.search(r"tool_use\s+3\s+3\s+3\s+0\s+50\.0%", text)
+    assert "Pass, Fail, Err count attempts (6 tests × 2 = 12 attempts)" in text
     assert "pass^2" in text
     assert "overall" in text and "66.7%" in text
     assert "Total time: 2m 0s" in text

@@ -7,6 +7,7 @@ charting library, no network: the report must open anywhere, offline.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -172,31 +173,178 @@ def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> C
 
 
 def suite_chart(summaries: Sequence[RunSummary], labels: Sequence[str], suites: Sequence[str]) -> Chart:
-    """Per-suite pass rate: one group per suite, one bar per model."""
+    """Per-suite pass rate: one group per suite, one bar per model, with its value and 95% interval;
+    a suite a model did not run says so instead of looking like 0%."""
     n = max(1, len(summaries))
-    bar_h = max(3.0, min(12.0, 48.0 / n))
+    bar_h = max(9.0, min(14.0, 80.0 / n))
     group_h = bar_h * n + 10
     axis = _Axis(0.0, 1.0)
     bottom = TOP + group_h * len(suites)
     shapes = _axis_shapes(axis, TOP, bottom, 0.2, lambda v: f"{v * 100:.0f}%")
+    size = 10 if bar_h >= 11 else 9
     for g, suite in enumerate(suites):
         top = TOP + group_h * g
         shapes.append(_text(LABEL_W - 8, top + group_h / 2 + 2, short(suite), anchor="end", title=suite))
         for i, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
             stats = next((s for s in summary.suites if s.suite == suite), None)
             y = round(top + 5 + bar_h * i, 1)
-            if stats is None or stats.pass_rate is None:
+            mid = y + bar_h / 2
+            if stats is None:
+                shapes.append(_text(LABEL_W + 4, mid + 3, "not run", size=size, fill="#777", cls="not-run"))
+                continue
+            if stats.pass_rate is None:
+                shapes.append(_text(LABEL_W + 4, mid + 3, "errors only", size=size, fill="#9a6700"))
                 continue
             counts = f"{stats.passed}/{stats.passed + stats.failed}"
-            tip = f"{label} — {suite}: {fmt.pct(stats.pass_rate)} ({counts})"
+            ci = fmt.ci(stats.ci_low, stats.ci_high)
+            tip = f"{label} — {suite}: {fmt.pct(stats.pass_rate)} ({counts}), 95% CI {ci}"
             width = axis.x(stats.pass_rate) - LABEL_W
-            shapes.append(_rect(LABEL_W, y, width, bar_h - 1, colour(i), title=tip, cls="bar"))
+            shapes.append(_rect(LABEL_W, y, width, bar_h - 1, colour(i), title=tip, cls="bar", opacity=0.75))
+            if stats.ci_low is not None and stats.ci_high is not None:
+                shapes.append(
+                    _line(axis.x(stats.ci_low), mid, axis.x(stats.ci_high), mid, stroke="#000", sw=1)
+                )
+            shapes.append(
+                _text(LABEL_W + PLOT_W + 6, mid + 3, f"{fmt.pct(stats.pass_rate, 0)} ({counts})", size=size)
+            )
     return Chart(
         id="chart-suites",
         title="Pass rate per suite",
-        caption="Errors are not counted. Hover a bar for its numbers.",
+        caption="Bar: pass rate (value and passed/graded at the right); black line: 95% Wilson interval, "
+        "wide on a 3–16-test suite. 'not run': the run did not include that suite. Errors are not counted.",
         width=LABEL_W + PLOT_W + RIGHT_W,
         height=bottom + AXIS_H,
+        shapes=shapes,
+        legend=[(label, colour(i)) for i, label in enumerate(labels)],
+    )
+
+
+def pareto_front(points: Sequence[tuple[float, float]]) -> list[int]:
+    """Indexes of the points no other point beats: lower cost (x) and higher rate (y), or equal on one
+    and better on the other."""
+    front = []
+    for i, (x, y) in enumerate(points):
+        dominated = any(
+            (x2 <= x and y2 >= y) and (x2 < x or y2 > y) for j, (x2, y2) in enumerate(points) if j != i
+        )
+        if not dominated:
+            front.append(i)
+    return front
+
+
+def tradeoff_chart(summaries: Sequence[RunSummary], labels: Sequence[str], against: str) -> Chart:
+    """Pass rate (with its interval) against time per test or against memory; the Pareto front (no
+    other model is both cheaper and better) is joined by a line and its points ringed."""
+    if against == "time":
+        cost = [s.time_per_test_s for s in summaries]
+        unit, name = "s per test", "time per test"
+        chart_id, label_fn = "chart-rate-vs-time", lambda v: f"{v:.2g}s"
+    else:
+        cost = [
+            (s.memory.gpu_bytes or s.memory.rss_bytes) / 2**30
+            if s.memory and (s.memory.gpu_bytes or s.memory.rss_bytes)
+            else None
+            for s in summaries
+        ]
+        unit, name = "GiB", "peak memory"
+        chart_id, label_fn = "chart-rate-vs-memory", lambda v: f"{v:.3g} GiB"
+    points = [
+        (i, c, s.overall)
+        for i, (s, c) in enumerate(zip(summaries, cost, strict=True))
+        if c is not None and s.overall.pass_rate is not None
+    ]
+    height = 300
+    plot_top, plot_bottom = TOP, height - AXIS_H - 8
+    shapes: list[dict[str, Any]] = []
+    missing = [labels[i] for i in range(len(summaries)) if i not in {p[0] for p in points}]
+    if points:
+        hi = max(c for _, c, _ in points) * 1.15 or 1.0
+        axis = _Axis(0.0, hi)
+        lows = [o.ci_low for _, _, o in points if o.ci_low is not None]
+        y_lo = max(0.0, math.floor((min(lows) if lows else 0.0) * 10) / 10)
+
+        def y_of(rate: float) -> float:
+            return round(plot_bottom - (rate - y_lo) / (1.0 - y_lo or 1.0) * (plot_bottom - plot_top), 1)
+
+        shapes += _axis_shapes(axis, plot_top, plot_bottom, nice_step(hi), label_fn)
+        for tick in (y_lo, (y_lo + 1.0) / 2, 1.0):
+            shapes.append(_line(LABEL_W, y_of(tick), LABEL_W + PLOT_W, y_of(tick), stroke="#eee"))
+            shapes.append(_text(LABEL_W - 6, y_of(tick) + 4, fmt.pct(tick, 0), anchor="end", size=11))
+        shapes.append(_text(LABEL_W - 6, plot_top - 8, "pass rate", anchor="end", size=11, fill="#555"))
+        front = [points[k] for k in pareto_front([(c, o.pass_rate or 0.0) for _, c, o in points])]
+        front.sort(key=lambda p: p[1])
+        for (_, c1, o1), (_, c2, o2) in itertools.pairwise(front):
+            shapes.append(
+                _line(
+                    axis.x(c1),
+                    y_of(o1.pass_rate or 0),
+                    axis.x(c2),
+                    y_of(o2.pass_rate or 0),
+                    stroke="#1a7f37",
+                    sw=2,
+                    cls="pareto",
+                )
+            )
+        on_front = {p[0] for p in front}
+        for i, c, o in points:
+            x = axis.x(c)
+            if o.ci_low is not None and o.ci_high is not None:
+                shapes.append(_line(x, y_of(o.ci_low), x, y_of(o.ci_high), stroke=colour(i), sw=2))
+            tip = (
+                f"{labels[i]}: {fmt.pct(o.pass_rate)} (95% CI {fmt.ci(o.ci_low, o.ci_high)}), "
+                f"{label_fn(c)} {name}" + (" — on the Pareto front" if i in on_front else "")
+            )
+            if i in on_front:
+                shapes.append(
+                    {
+                        "k": "circle",
+                        "cx": x,
+                        "cy": y_of(o.pass_rate or 0),
+                        "r": 8,
+                        "fill": "#1a7f37",
+                        "cls": "front",
+                        "title": "",
+                    }
+                )
+            shapes.append(
+                {
+                    "k": "circle",
+                    "cx": x,
+                    "cy": y_of(o.pass_rate or 0),
+                    "r": 5,
+                    "fill": colour(i),
+                    "title": tip,
+                    "cls": "point",
+                }
+            )
+            shapes.append(
+                _text(x + 9, y_of(o.pass_rate or 0) - 6, short(labels[i]), size=10, title=labels[i])
+            )
+    else:
+        shapes.append(_text(LABEL_W, plot_top + 40, f"No run recorded its {name}.", fill="#777"))
+    if missing:
+        shapes.append(
+            _text(
+                8,
+                height - 4,
+                short("not shown (no " + name + "): " + ", ".join(missing)),
+                size=10,
+                fill="#777",
+                title="not shown: " + ", ".join(missing),
+            )
+        )
+    return Chart(
+        id=chart_id,
+        title=f"Pass rate vs {name}",
+        caption=f"Dot: pass rate; vertical line: its 95% interval; x: {name} ({unit})"
+        + (
+            ", at each run's own concurrency (see the speed table)"
+            if against == "time"
+            else ", of the serving process"
+        )
+        + ". Ringed and joined in green: the Pareto front — no other model is both cheaper and better.",
+        width=LABEL_W + PLOT_W + RIGHT_W,
+        height=height,
         shapes=shapes,
         legend=[(label, colour(i)) for i, label in enumerate(labels)],
     )

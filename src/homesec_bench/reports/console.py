@@ -26,25 +26,28 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
     )
     table.add_column("Suite", no_wrap=True)
     table.add_column("Tests", justify="right", no_wrap=True)
-    if repeat > 1:
-        # Attempts and tests are different things: with --repeat N, Pass/Fail/Err count attempts.
-        table.add_column(f"Attempts (×{repeat})", justify="right", no_wrap=True)
-        table.add_column("Att. pass", justify="right", no_wrap=True)
-        table.add_column("Att. fail", justify="right", no_wrap=True)
-        table.add_column("Att. err", justify="right", no_wrap=True)
-    else:
-        table.add_column("Pass", justify="right", no_wrap=True)
-        table.add_column("Fail", justify="right", no_wrap=True)
-        table.add_column("Err", justify="right", no_wrap=True)
+    table.add_column("Pass", justify="right", no_wrap=True)
+    table.add_column("Fail", justify="right", no_wrap=True)
+    table.add_column("Err", justify="right", no_wrap=True)
     table.add_column("Rate", justify="right", no_wrap=True)
     table.add_column("95% CI", justify="right", no_wrap=True)
     if repeat > 1:
-        table.add_column(f"pass^{repeat}", justify="right", no_wrap=True)
+        table.add_column(f"pass^{repeat}", justify="right", no_wrap=True, min_width=len(f"pass^{repeat}"))
     for suite in summary.suites:
         table.add_row(*_row(suite, repeat))
     table.add_section()
     table.add_row(*_row(summary.overall, repeat, bold=True))
     console.print(table)
+    if repeat > 1:
+        # Tests and attempts are different counts: say which column holds which.
+        overall = summary.overall
+        attempts = overall.passed + overall.failed + overall.errors
+        console.print(
+            escape(
+                f"Tests counts tests; Pass, Fail, Err count attempts ({overall.tests} tests × {repeat} = "
+                f"{attempts} attempts)"
+            )
+        )
 
     ttft, first, decode = summary.ttft, summary.first_output, summary.decode_tps
     lines = [
@@ -102,8 +105,6 @@ def _listed(items: list[str], limit: int = 8) -> str:
 
 def _row(stats: PassStats, repeat: int, bold: bool = False) -> list[str]:
     cells = [stats.suite, str(stats.tests)]
-    if repeat > 1:
-        cells.append(str(stats.passed + stats.failed + stats.errors))
     cells += [
         str(stats.passed),
         str(stats.failed),

@@ -29,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from homesec_bench import __version__
-from homesec_bench.models import TestResult
+from homesec_bench.models import GraderSpec, ModelAnswer, TestResult
 from homesec_bench.reports import charts, fmt
 from homesec_bench.reports.leaderboard import build_leaderboard, rank_order
 from homesec_bench.reports.redact import Redactor
@@ -40,6 +40,7 @@ from homesec_bench.store.files import write_text_atomic
 TEMPLATE_DIR = Path(str(resources.files("homesec_bench.reports") / "templates"))
 _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+")
 _ROLES = {"system", "user", "assistant", "tool"}
+_NOT_SETTINGS = {"messages", "tools", "stream", "stream_options"}
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -122,6 +123,9 @@ class _DataBuilder:
 
     def result(self, run_index: int, result: TestResult, flaky: bool) -> dict[str, Any]:
         rq = result.request
+        body = rq.request_body or {}
+        settings = {k: v for k, v in body.items() if k not in _NOT_SETTINGS}
+        tools = body.get("tools")
         row: dict[str, Any] = {
             "r": run_index,
             "t": result.test_id,
@@ -146,9 +150,57 @@ class _DataBuilder:
             "ot": rq.output_tokens,
             "dp": rq.dropped_params or None,
             "err": self.s(rq.error),
+            # What the model was offered and how it was asked: stored once per distinct value.
+            "rq": self.s(json.dumps(settings, ensure_ascii=False, sort_keys=True)) if settings else None,
+            "tl": self.s(json.dumps(tools, ensure_ascii=False, indent=1)) if tools else None,
+            "th": self.s(result.test_hash),
         }
         row.update({k: v for k, v in optional.items() if v is not None})
         return row
+
+
+def _answer_text(answer: ModelAnswer) -> str:
+    parts = [answer.content] if answer.content else []
+    for call in answer.tool_calls:
+        args = (
+            call.arguments
+            if isinstance(call.arguments, str)
+            else json.dumps(call.arguments, ensure_ascii=False)
+        )
+        parts.append(f"\u2192 {call.name}({args})")
+    return "\n".join(parts) or "(no content)"
+
+
+def grader_in_words(spec: GraderSpec) -> str:
+    """The grader and its checks, one line per parameter: what an answer must satisfy to pass."""
+    lines = [f"grader: {spec.type}"]
+    for key, value in spec.params.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        lines.append(f"{key}: {text if len(text) <= 600 else text[:599] + '…'}")
+    return "\n".join(lines)
+
+
+def expected_answers(builder: _DataBuilder, test_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """What each test expects, from the benchmark's definitions: purpose, reference answer(s), the
+    grader's checks and the definition's hash (the page says when a run used another definition)."""
+    from homesec_bench.suites.loader import load_benchmark, test_hash
+
+    try:
+        bench = load_benchmark()
+    except Exception:  # a report must still render without the packaged suites
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for test in bench.all_tests():
+        if test.id not in test_ids:
+            continue
+        out[test.id] = {
+            "ti": builder.s(test.title),
+            "p": builder.s(test.purpose),
+            "ref": [builder.s(_answer_text(a)) for a in test.reference],
+            "g": builder.s(grader_in_words(test.grader)),
+            "h": builder.s(test_hash(test)),
+        }
+    return out
 
 
 def _without_reply(result: TestResult) -> list[dict[str, Any]]:
@@ -186,7 +238,16 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=fmt.pct, ci=fmt.ci, duration=fmt.duration, ms=fmt.ms, tps=fmt.tps)
+    env.filters.update(
+        pct=fmt.pct,
+        ci=fmt.ci,
+        duration=fmt.duration,
+        ms=fmt.ms,
+        tps=fmt.tps,
+        per_test=fmt.duration_short,
+        p=fmt.p_value,
+        heat=_heat_colour,
+    )
     return env
 
 
@@ -211,11 +272,14 @@ def build_report(
         flaky = _flaky_tests(results)
         rows.extend(builder.result(index, r, r.test_id in flaky) for r in results)
     suites = sorted({s.suite for summary in ordered for s in summary.suites}, key=suite_rank)
+    expected = expected_answers(builder, {r["t"] for r in rows})
     data = {
         "runs": [
             {"label": label, "locality": s.locality, "run_id": s.run_id, "repeat": s.repeat}
             for label, s in zip(labels, ordered, strict=True)
         ],
+        "expected": expected,
+        "suites": suites,
         "strings": builder.strings.items,
         "images": builder.images.items,
         "transcripts": builder.transcripts.items,
@@ -224,8 +288,14 @@ def build_report(
     chart_list = [
         charts.pass_rate_chart(ordered, labels),
         charts.suite_chart(ordered, labels, suites),
+        charts.tradeoff_chart(ordered, labels, "time"),
+        charts.tradeoff_chart(ordered, labels, "memory"),
         charts.ttft_chart(ordered, labels),
         charts.decode_chart(ordered, labels),
+    ]
+    heatmap = [
+        (suite, [next((st for st in s.suites if st.suite == suite), None) for s in ordered])
+        for suite in suites
     ]
     script = (TEMPLATE_DIR / "report.js").read_text(encoding="utf-8")
     style = (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
@@ -237,6 +307,10 @@ def build_report(
             generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             version=__version__,
             board=board,
+            ranked_rows=[r for r in board.rows if r.ranked],
+            partial_rows=[r for r in board.rows if not r.ranked],
+            pairwise=list(zip(labels, board.pairwise_p, strict=True)),
+            heatmap=heatmap,
             summaries=list(zip(labels, ordered, strict=True)),
             charts=chart_list,
             suites=suites,
@@ -249,6 +323,14 @@ def build_report(
         )
     )
     return _clean_outside(html, (script, style), redactor or Redactor())
+
+
+def _heat_colour(rate: float | None) -> str:
+    """Background for a heatmap cell: red (0%) through yellow to green (100%); grey when not run."""
+    if rate is None:
+        return "#eeeeee"
+    hue = round(120 * max(0.0, min(1.0, rate)))
+    return f"hsl({hue}, 70%, 80%)"
 
 
 def _sha256(text: str) -> str:

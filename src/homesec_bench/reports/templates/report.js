@@ -4,6 +4,7 @@
   // checked data: image URL, never through innerHTML.
   var D = JSON.parse(document.getElementById("report-data").textContent);
   var S = D.strings, IMAGES = D.images, TRANSCRIPTS = D.transcripts, R = D.results, RUNS = D.runs;
+  var EXPECTED = D.expected || {}, SUITES = D.suites || [];
   var PAGE_SIZE = 50;
   var IMAGE_URL = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+\/=]+$/;
   var state = { filter: "all", run: "", suite: "", q: "", page: 0 };
@@ -110,6 +111,41 @@
     return box;
   }
 
+  function renderExpected(r) {
+    // What the test expected, so a failure can be checked from the report alone.
+    var box = el("div", "expected");
+    box.appendChild(el("div", "role", "what the test expects"));
+    var e = EXPECTED[r.t];
+    if (e) {
+      box.appendChild(el("div", "purpose", str(e.ti) + ": " + str(e.p)));
+      if (r.th !== undefined && str(r.th) && str(r.th) !== str(e.h)) {
+        box.appendChild(el("div", "timings", "Note: this run used another version of the test's definition; " +
+          "shown here is the current one."));
+      }
+      (e.ref || []).forEach(function (ref, n) {
+        box.appendChild(el("div", "role", "reference answer" + (e.ref.length > 1 ? " " + (n + 1) : "")));
+        box.appendChild(el("pre", "text reference", str(ref)));
+      });
+      box.appendChild(el("div", "role", "grader's checks"));
+      box.appendChild(el("pre", "text grader", str(e.g)));
+    } else {
+      box.appendChild(el("div", "timings", "This test is not in the installed benchmark; its expected answer is unknown."));
+    }
+    if (r.tl !== undefined) {
+      var tools = el("details", "tools");
+      var names = [];
+      try { names = JSON.parse(str(r.tl)).map(function (t) { return (t["function"] || t).name; }); } catch (err) { names = []; }
+      tools.appendChild(el("summary", null, "tool schemas offered (" + names.join(", ") + ")"));
+      tools.appendChild(el("pre", "text", str(r.tl)));
+      box.appendChild(tools);
+    }
+    if (r.rq !== undefined) {
+      box.appendChild(el("div", "role", "request settings"));
+      box.appendChild(el("pre", "text settings", str(r.rq)));
+    }
+    return box;
+  }
+
   function renderDetail(r) {
     var detail = el("div", "detail");
     var images = [];
@@ -129,6 +165,7 @@
     }
     var right = el("div");
     right.appendChild(renderAnswer(r));
+    right.appendChild(renderExpected(r));
     var folded = el("details", "transcript");
     folded.open = true;
     folded.appendChild(el("summary", null, "transcript sent (" + (TRANSCRIPTS[r.m] || []).length + " messages)"));
@@ -224,6 +261,103 @@
     if (open[i]) delete open[i]; else open[i] = true;
     render();
   });
+  // ------------------------------------------------------------------ models x tests matrix
+  var byTest = {};  // test id -> {suite, runs: {runIndex: [result indexes]}}
+  var testOrder = [];
+  for (var k = 0; k < R.length; k++) {
+    var rr = R[k];
+    if (!byTest[rr.t]) { byTest[rr.t] = { s: rr.s, runs: {} }; testOrder.push(rr.t); }
+    (byTest[rr.t].runs[rr.r] = byTest[rr.t].runs[rr.r] || []).push(k);
+  }
+  testOrder.sort(function (a, b) {
+    var sa = SUITES.indexOf(byTest[a].s), sb = SUITES.indexOf(byTest[b].s);
+    return sa !== sb ? sa - sb : (a < b ? -1 : a > b ? 1 : 0);
+  });
+
+  function cellState(indexes) {
+    if (!indexes || !indexes.length) return "none";
+    var seen = {};
+    indexes.forEach(function (i) { seen[R[i].o] = true; });
+    if (seen.pass && seen.fail) return "flaky";
+    if (seen.pass) return "pass";
+    if (seen.fail) return "fail";
+    return "error";
+  }
+  var SYMBOL = { pass: "\u2713", fail: "\u2717", error: "!", flaky: "~", none: "\u00b7" };
+  var matrixState = { disagree: false, suite: "" };
+
+  function disagrees(states) {
+    var graded = states.filter(function (x) { return x !== "none" && x !== "error"; });
+    for (var i = 1; i < graded.length; i++) if (graded[i] !== graded[0]) return true;
+    return graded.length > 0 && graded[0] === "flaky";
+  }
+
+  function renderMatrix() {
+    var body = document.getElementById("matrix-body");
+    var fragment = document.createDocumentFragment();
+    var shown = 0, lastSuite = null;
+    testOrder.forEach(function (t) {
+      var info = byTest[t];
+      if (matrixState.suite && info.s !== matrixState.suite) return;
+      var states = RUNS.map(function (_, r) { return cellState(info.runs[r]); });
+      if (matrixState.disagree && !disagrees(states)) return;
+      if (info.s !== lastSuite) {
+        var head = el("tr", "suite-row");
+        var hc = el("th", null, info.s);
+        hc.colSpan = RUNS.length + 1;
+        head.appendChild(hc);
+        fragment.appendChild(head);
+        lastSuite = info.s;
+      }
+      var tr = el("tr");
+      tr.appendChild(el("td", "test-id", t));
+      states.forEach(function (st, r) {
+        var td = el("td", "cell c-" + st, SYMBOL[st]);
+        td.dataset.test = t;
+        td.title = RUNS[r].label + ": " + st;
+        tr.appendChild(td);
+      });
+      fragment.appendChild(tr);
+      shown += 1;
+    });
+    body.replaceChildren(fragment);
+    document.getElementById("matrix-count").textContent = shown + " of " + testOrder.length + " tests";
+  }
+
+  function showSideBySide(t) {
+    var box = document.getElementById("side-by-side");
+    var info = byTest[t];
+    var wrap = el("div", "sbs");
+    wrap.appendChild(el("h3", null, t));
+    var cols = el("div", "sbs-cols");
+    RUNS.forEach(function (run, r) {
+      var col = el("div", "sbs-col");
+      col.appendChild(el("div", "role", run.label));
+      var indexes = info.runs[r] || [];
+      if (!indexes.length) col.appendChild(el("div", "timings", "not run"));
+      indexes.forEach(function (i) { col.appendChild(renderAnswer(R[i])); });
+      cols.appendChild(col);
+    });
+    wrap.appendChild(cols);
+    var first = info.runs[Object.keys(info.runs)[0]];
+    if (first && first.length) wrap.appendChild(renderExpected(R[first[0]]));
+    box.replaceChildren(wrap);
+  }
+
+  document.getElementById("disagree").addEventListener("change", function (e) {
+    matrixState.disagree = e.target.checked;
+    renderMatrix();
+  });
+  document.getElementById("matrix-suite").addEventListener("change", function (e) {
+    matrixState.suite = e.target.value;
+    renderMatrix();
+  });
+  document.getElementById("matrix-body").addEventListener("click", function (e) {
+    var td = e.target.closest("td.cell");
+    if (td) showSideBySide(td.dataset.test);
+  });
+  renderMatrix();
+
   refilter();
   document.documentElement.dataset.ready = "1";
 })();
