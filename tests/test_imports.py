@@ -25,7 +25,7 @@ def _python(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         env={**os.environ, **(env or {})},
     )
     assert done.returncode == 0, done.stderr[-2000:]

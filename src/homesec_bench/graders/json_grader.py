@@ -139,9 +139,11 @@ def grade_json(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -
         if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
             allowed |= set(schema["properties"])
         if isinstance(value, dict):
-            extra = [k for k in value if k not in allowed]
-            if extra:
-                return fail(f"the JSON has keys that were not asked for: {short(extra)}", "schema_violation")
+            extra_keys = [k for k in value if k not in allowed]
+            if extra_keys:
+                return fail(
+                    f"the JSON has keys that were not asked for: {short(extra_keys)}", "schema_violation"
+                )
     offset = world_offset(ctx.world)
     for path, spec in fields.items():
         for where, field_value in expand(value, str(path)):

@@ -47,7 +47,7 @@ def _from_json(value: Any) -> str | None:
     if isinstance(value, dict):
         for key in value:
             if isinstance(key, str) and label_key(key) in LABEL_KEYS and isinstance(value[key], str):
-                return value[key]
+                return str(value[key])
         strings = [v for v in value.values() if isinstance(v, str)]
         if len(value) == 1 and len(strings) == 1:
             return strings[0]

@@ -220,7 +220,7 @@ def canonical(spec: Any) -> dict[str, Any]:
     """An expectation as a mapping of canonical condition names; a bare value means `equals`."""
     if not isinstance(spec, dict):
         return {"equals": spec}
-    return {ALIASES.get(k, k): v for k, v in spec.items()}
+    return {ALIASES.get(k, k): v for k, v in spec.items()}  # type: ignore[misc]  # keys as given
 
 
 def may_be_absent(spec: Any) -> bool:

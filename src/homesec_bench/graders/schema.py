@@ -96,7 +96,7 @@ def coerce(instance: Any, schema: Any, depth: int = 0, strict: bool = False) -> 
                     return int(number)
                 return number
     if isinstance(instance, dict):
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        props: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
         extra = schema.get("additionalProperties")
         out = {}
         for key, value in instance.items():
@@ -105,7 +105,7 @@ def coerce(instance: Any, schema: Any, depth: int = 0, strict: bool = False) -> 
         return out
     if isinstance(instance, list):
         items = schema.get("items")
-        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        prefix: list[Any] = schema["prefixItems"] if isinstance(schema.get("prefixItems"), list) else []
         out_list = []
         for i, value in enumerate(instance):
             sub = prefix[i] if i < len(prefix) else items

@@ -313,7 +313,7 @@ def load_suite_file(path: Path, world: dict[str, Any], tools: dict[str, dict[str
     try:
         suite = Suite(
             name=suite_name,
-            title=data.get("title", suite_name),
+            title=data.get("title", suite_name),  # type: ignore[arg-type]  # validated by the model
             description=data.get("description", ""),
             version=str(data.get("version", "1")),
             modality=data.get("modality", "text"),

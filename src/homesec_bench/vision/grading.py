@@ -157,6 +157,7 @@ def _time(value: Any) -> str:
 def _check_field(name: str, expect: Any, got: Any, either: bool = False) -> tuple[bool, str, str]:
     """(ok, what was expected, what was found) for one field; raises _Bad for a malformed value.
     `either`: the frame cannot decide this field, so any well-formed value is right."""
+    value: Any
     if name == "level":
         value = _level(got)
         return value in expect, " or ".join(expect), value
@@ -254,7 +255,7 @@ def grade_vision(answer: ModelAnswer, params: dict[str, Any]) -> Verdict:
         if not ok:
             failed.append(name)
             first = first or (f"`{name}` is {got}, expected {want}.", _ERROR_TYPES[name])
-    details = {"image": params.get("image"), "fields": fields, "failed": failed}
+    details: dict[str, Any] = {"image": params.get("image"), "fields": fields, "failed": failed}
     if first is not None:
         more = f" ({len(failed) - 1} more field(s) wrong)" if len(failed) > 1 else ""
         return _verdict(False, first[0] + more, first[1], **details)

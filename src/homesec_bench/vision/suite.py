@@ -21,6 +21,7 @@ from homesec_bench.models import (
     Sampling,
     Suite,
     TestCase,
+    TextPart,
 )
 from homesec_bench.vision.expect import expectation, truth_answer
 from homesec_bench.vision.grading import grade_vision
@@ -91,7 +92,7 @@ def _test(image: FixtureImage, manifest: Manifest, folder: Path) -> TestCase:
         purpose=f"{image.camera}: {image.description}",
         messages=[
             Message(role="system", content=SYSTEM_PROMPT),
-            Message(role="user", content=[{"type": "text", "text": QUESTION}, ImagePart(fixture=image.id)]),
+            Message(role="user", content=[TextPart(text=QUESTION), ImagePart(fixture=image.id)]),
         ],
         sampling=SAMPLING,
         grader=GraderSpec(type="vision", params=params),
