@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from homesec_bench.cli.exit_codes import ExitCode
 from homesec_bench.client import Backend, backend_names, get_backend
 from homesec_bench.client.anthropic import AnthropicClient
 from homesec_bench.runner import EndpointConfig, RunConfig, run_benchmark
@@ -124,8 +128,6 @@ async def test_a_suite_runs_end_to_end(make_fake_server: Any, tmp_path: Path) ->
         out_dir=tmp_path / "run",
         sample_memory=False,
     )
-    import os
-
     os.environ["HSB_TEST_ANTHROPIC_KEY"] = KEY
     try:
         loaded = await run_benchmark(config, bench=bench)
@@ -148,3 +150,27 @@ async def test_a_suite_runs_end_to_end(make_fake_server: Any, tmp_path: Path) ->
     last = with_calls[0].messages[-1]
     assert last["role"] == "assistant" and "function" not in json.dumps(last["tool_calls"])
     assert loaded.info.parameters["api_key_env"] == "HSB_TEST_ANTHROPIC_KEY"
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    full_env.update({"COLUMNS": "160", **env})
+    command = [sys.executable, "-m", "homesec_bench", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=300)
+
+
+def test_cli_api_anthropic_reads_its_own_key(make_fake_server: Any, tmp_path: Path) -> None:
+    server = make_fake_server(reference_responder(load_benchmark()), api_key=KEY)
+    out = tmp_path / "run"
+    args = ("run", "--api", "anthropic", "--base-url", server.base_url, "--suite", "topic_classification")
+    proc = _cli(*args, "--out", str(out), env={"ANTHROPIC_API_KEY": KEY})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert server.requests and all("stream_options" not in b for b in server.requests)
+    run = json.loads((out / "run.json").read_text())
+    assert run["parameters"]["api_key_env"] == "ANTHROPIC_API_KEY"
+    # The anthropic preset refuses to start without its key, naming the variable.
+    proc = _cli("run", "--preset", "anthropic", "--out", str(tmp_path / "other"), env={})
+    assert proc.returncode == int(ExitCode.UNAUTHORIZED), proc.stderr
+    assert "ANTHROPIC_API_KEY" in proc.stderr
+    proc = _cli("run", "--api", "smoke-signals", "--base-url", server.base_url, env={})
+    assert proc.returncode == int(ExitCode.USAGE) and "--api must be one of" in proc.stderr
