@@ -89,20 +89,6 @@ class Benchmark:
                 return t
         raise KeyError(test_id)
 
-    def tool_schemas(self, names: list[str]) -> list[dict[str, Any]]:
-        """The `tools` array of an OpenAI chat request for these catalogue names."""
-        return [
-            {
-                "type": "function",
-                "function": {
-                    "name": name,
-                    "description": self.tools[name]["description"],
-                    "parameters": self.tools[name]["parameters"],
-                },
-            }
-            for name in names
-        ]
-
     def select(self, suites: list[str] | None = None, test_ids: list[str] | None = None) -> list[TestCase]:
         """Tests chosen by suite name and/or test id, in benchmark order; unknown names are errors."""
         if suites:
