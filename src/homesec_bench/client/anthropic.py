@@ -95,9 +95,10 @@ class AnthropicAccumulator(Accumulator):
             self._read_delta({"reasoning_content": block.get("thinking")}, now)
         elif kind == "tool_use":
             given = block.get("input")
-            call = {"index": index, "id": block.get("id"), "function": {"name": block.get("name")}}
+            function: dict[str, Any] = {"name": block.get("name")}
+            call = {"index": index, "id": block.get("id"), "function": function}
             if isinstance(given, dict) and given:  # a whole message: the input is here
-                call["function"]["arguments"] = given
+                function["arguments"] = given
                 self._read_delta({"tool_calls": [call]}, now)
             else:
                 # Streamed, the block opens with the name only (no token yet); the input follows

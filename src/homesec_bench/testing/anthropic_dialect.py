@@ -227,7 +227,7 @@ async def _stream(
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
     writer = _Writer(response, request, faults)
-    message = {
+    message: dict[str, Any] = {
         "id": f"msg_fake_{ident}",
         "type": "message",
         "role": "assistant",
