@@ -18,21 +18,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-import jinja2.sandbox
-import yaml
 from pydantic import ValidationError
 
 from homesec_bench.hashing import stable_hash, test_hash
 from homesec_bench.models import Suite, TestCase
 
+if TYPE_CHECKING:
+    import jinja2
+
 BENCHMARK_VERSION = "1.0"
 DATA_DIR = Path(str(resources.files("homesec_bench.suites") / "data"))
 RESERVED_FILES = {"world.yaml", "tools.yaml"}
-# libyaml parses the suites about 30x faster than pure Python, which every CLI start pays for.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Far beyond any real suite file (the largest is 12 levels deep and about 2,000 values).
 _MAX_DEPTH = 64
 _MAX_VALUES = 200_000
@@ -111,12 +109,16 @@ class Benchmark:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when the packaged benchmark is not in the cache, or for a --suites-dir
+
+    # libyaml parses the suites about 30x faster than pure Python, which every cache miss pays for.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SuiteError(f"{path}: cannot read the file ({exc}); check it exists and is UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -181,21 +183,28 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-class _Templates(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """Placeholders that cannot reach Python internals, nor build a gigabyte with `"a" * 10**9`."""
+@lru_cache(maxsize=1)
+def _templates_class() -> type[jinja2.Environment]:
+    """The sandboxed environment, built on first use so that a start that hits the cache skips Jinja."""
+    import jinja2.sandbox
 
-    intercepted_binops = frozenset({"*", "**"})
+    class _Templates(jinja2.sandbox.ImmutableSandboxedEnvironment):
+        """Placeholders that cannot reach Python internals, nor build a gigabyte with `"a" * 10**9`."""
 
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        ints = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
-        sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
-        if operator == "**":
-            too_big = len(ints) == 2 and right > 0 and left.bit_length() * right > _MAX_POWER_BITS
-        else:
-            too_big = bool(sized and ints) and len(sized[0]) * max(ints[0], 0) > _MAX_RENDERED_CHARS
-        if too_big:
-            raise jinja2.sandbox.SecurityError(f"`{operator}` would build too large a value")
-        return super().call_binop(context, operator, left, right)
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            ints = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+            sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
+            if operator == "**":
+                too_big = len(ints) == 2 and right > 0 and left.bit_length() * right > _MAX_POWER_BITS
+            else:
+                too_big = bool(sized and ints) and len(sized[0]) * max(ints[0], 0) > _MAX_RENDERED_CHARS
+            if too_big:
+                raise jinja2.sandbox.SecurityError(f"`{operator}` would build too large a value")
+            return super().call_binop(context, operator, left, right)
+
+    return _Templates
 
 
 _JINJA_MARKS = ("{{", "{%", "{#")
@@ -211,6 +220,8 @@ def _render(template: str, env: jinja2.Environment, variables: dict[str, Any], w
         if lines[-1] == "":
             del lines[-1]
         return "\n".join(lines)
+    import jinja2
+
     try:
         return env.from_string(template).render(**variables)
     except jinja2.TemplateError as exc:
@@ -264,7 +275,9 @@ def load_suite_file(path: Path, world: dict[str, Any], tools: dict[str, dict[str
     if not isinstance(data, dict) or "suite" not in data or "tests" not in data:
         raise SuiteError(f"{path}: a suite file needs `suite`, `title`, `version` and `tests`")
     # Sandboxed: a suite file is data, and its placeholders must not reach Python internals.
-    env = _Templates(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    import jinja2
+
+    env = _templates_class()(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
     variables = {"world": world, "blocks": world.get("blocks", {})}
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
