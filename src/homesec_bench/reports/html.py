@@ -15,6 +15,7 @@ results is filtered and paged in the browser, so only one page of rows is ever i
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -230,7 +231,9 @@ def _flaky_tests(results: Sequence[TestResult]) -> set[str]:
     return {test for test, seen in outcomes.items() if {"pass", "fail"} <= seen}
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One environment per process: compiling the template costs more than rendering it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=True,
