@@ -291,6 +291,15 @@ def run_command(
             help="Abort an answer longer than this (characters).",
         ),
     ] = 200_000,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream/--no-stream",
+            rich_help_panel="Sampling and timing",
+            help="--no-stream: ask for whole JSON answers, for servers that do some things (tool calls) "
+            "only unstreamed; TTFT is then the total time and decode speed is not measured.",
+        ),
+    ] = True,
     locality: Annotated[
         str | None,
         typer.Option(
@@ -453,6 +462,7 @@ def run_command(
         idle_timeout_s=idle_timeout,
         max_retries=retries,
         max_output_chars=max_output_chars,
+        stream=stream,
         vlm_image_size=vlm_image_size,
         blind=blind,
         fixtures_dir=fixtures,

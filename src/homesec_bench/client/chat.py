@@ -300,6 +300,13 @@ class ChatClient:
         end = acc.done_at if acc.done_at is not None else time.perf_counter()
         acc.fill(record)
         record.total_s = end - t0
+        if not record.streamed and record.ttft_s is not None:
+            # One JSON body: the first token arrives with the last, so TTFT is the total time and
+            # there is no decode speed to measure (decode_tps stays None, never a made-up figure).
+            record.ttft_s = record.total_s
+            record.first_output_s = record.total_s if record.first_output_s is not None else None
+            record.last_token_s = record.total_s
+            record.decode_tps = None
         return self._fail(record, failure) if failure else (record, None)
 
     def _fail(self, record: RequestRecord, failure: _Failure) -> tuple[RequestRecord, _Failure]:
@@ -541,7 +548,8 @@ class ChatClient:
         props: Any = None
         show: Any = None
         with contextlib.suppress(aiohttp.ClientError, ValueError, TimeoutError):
-            async with session.get(endpoint_url(root, "/props"), timeout=timeout, proxy=self._proxy) as response:
+            props_url = endpoint_url(root, "/props")
+            async with session.get(props_url, timeout=timeout, proxy=self._proxy) as response:
                 if response.status == 200:
                     props = json.loads(await _read_limited(response, 4 * 1024 * 1024))
         if not isinstance(props, dict):

@@ -53,6 +53,9 @@ class RunConfig(BaseModel):
     # First retry waits up to this long, doubling each time (a server's Retry-After wins).
     retry_backoff_s: float = Field(default=0.5, gt=0, le=60)
     max_output_chars: int = 200_000
+    # False (--no-stream): ask for one JSON completion, for servers that can do some things (tool calls)
+    # only unstreamed; TTFT is then the total time and decode speed is not measured.
+    stream: bool = True
     # Vision
     vlm_image_size: int | None = None
     blind: bool = False

@@ -261,12 +261,23 @@ async def _check_fidelity(info: EndpointInfo, config: RunConfig) -> str | None:
         return f"prompt check failed: {exc}; JSON and tool tests may fail for the server's sake"
     except Exception as exc:  # best effort: a check that cannot run is recorded, never fatal
         info.server_props["prompt_fidelity"] = f"not checked ({type(exc).__name__})"
-        return None
+        return f"prompt not checked ({type(exc).__name__}): {_UNCAUGHT}"
     if all(value is None for value in report.values()):
         info.server_props["prompt_fidelity"] = "not checked: no tokenize or template endpoint"
-        return None
+        return f"prompt not checked: the server offers no tokenize or template endpoint; {_UNCAUGHT}"
     info.server_props["prompt_fidelity"] = report
+    if report.get("chat_template") is None and report.get("model_prompt") is None:
+        # llama-cpp-python: the tokenizer round trip is all it shows; its chat formats are applied
+        # inside the chat request, out of sight.
+        return f"prompt checked through the tokenizer only, the chat template not checked; {_UNCAUGHT}"
     return None
+
+
+# Said wherever the prompt check could not see the chat template.
+_UNCAUGHT = (
+    "a chat template that alters prompts (llama-cpp-python's HTML-escaping chatml-function-calling) "
+    "would not be caught"
+)
 
 
 def _image_resolver(config: RunConfig) -> Callable[[str], str]:
@@ -307,6 +318,7 @@ class _Runner:
             model=endpoint.info.model,
             attempt=job.attempt,
             resolve_image=self._resolve_image or (lambda f: ""),
+            stream=self.config.stream,
         )
         body.update(endpoint.extra_body)
         try:
@@ -469,6 +481,11 @@ async def run_benchmark(
         vision_tests = []
     if not text_tests and not vision_tests:
         raise RunSetupError("nothing to run: the selection has no test this run can send")
+    if not config.stream:
+        notes.append(
+            "unstreamed (--no-stream): each answer arrives whole, so TTFT is the total time and decode "
+            "speed is not measured"
+        )
 
     async with _make_client(config.endpoint, config) as text_client:
         text_info = await _resolve_endpoint(config.endpoint, text_client)
@@ -550,6 +567,7 @@ async def run_benchmark(
                 if config.warmup and (text_jobs or vision_jobs):
                     warm = await text_client.complete(
                         {**text_ep.backend.warmup_request(text_info.model), **text_ep.extra_body}
+                        | ({} if config.stream else {"stream": False})
                     )
                     info.warmup = warm
                     if warm.error_kind == "auth":
@@ -614,6 +632,7 @@ def _public_parameters(config: RunConfig) -> dict[str, Any]:
             "max_retries",
             "retry_backoff_s",
             "max_output_chars",
+            "stream",
             "vlm_image_size",
             "blind",
             "fixtures_dir",

@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -166,6 +167,9 @@ def load_run(path: str | Path) -> LoadedRun:
     dropped = 0
     warnings: list[str] = []
     results_path = path / RESULTS_FILE
+    # Read line by line; the long strings every attempt of a test repeats (system prompt, messages,
+    # tool schemas, in the transcript and again in the request body) are kept once, not per line.
+    shared: dict[Any, Any] = {}
     if results_path.exists():
         try:
             # Binary, so that only "\n" ends a line: the writer's own rule for a complete line.
@@ -173,7 +177,7 @@ def load_run(path: str | Path) -> LoadedRun:
                 for number, raw in enumerate(handle, start=1):
                     if not raw.strip():
                         continue
-                    result = _parse_line(raw)
+                    result = _parse_line(raw, shared)
                     if result is None:
                         dropped += 1
                         warnings.append(f"{results_path} line {number}: torn or invalid result dropped")
@@ -192,15 +196,80 @@ def load_run(path: str | Path) -> LoadedRun:
     return loaded
 
 
-def _parse_line(raw: bytes) -> TestResult | None:
+def _parse_line(raw: bytes, shared: dict[Any, Any] | None = None) -> TestResult | None:
     """A result, or None for a line that is not one.
 
     A last line without its newline is torn even when it happens to parse: RunWriter cuts such a
-    tail before appending, so counting it as done here would lose that test on resume.
+    tail before appending, so counting it as done here would lose that test on resume. With `shared`,
+    long strings equal to one seen before are replaced by that one (pydantic keeps str objects as
+    given), so a run's repeated prompts cost their memory once.
     """
     if not raw.endswith(b"\n"):
         return None
     try:
-        return TestResult.model_validate(loads_storable(raw))
+        data = loads_storable(raw)
+        if shared is not None:
+            data = _share(data, shared)
+        return TestResult.model_validate(data)
     except (ValueError, ValidationError, RecursionError):
         return None
+
+
+# Shorter strings are not worth a lookup.
+_SHARE_MIN_CHARS = 24
+
+
+def _share(data: Any, shared: dict[Any, Any]) -> Any:
+    """`data` (a decoded result line) with long strings, and the message and request-body parts that
+    equal ones already read, replaced by those: the typed levels pydantic rebuilds anyway (the result,
+    its request record, each transcript message) are walked, the free-form parts below them shared."""
+    if not isinstance(data, dict):
+        return data
+    out = _share_fields(data, shared, skip=("messages", "request"))
+    messages = data.get("messages")
+    if isinstance(messages, list):
+        out["messages"] = [_share_fields(m, shared) if isinstance(m, dict) else m for m in messages]
+    request = data.get("request")
+    if isinstance(request, dict):
+        out["request"] = _share_fields(request, shared, skip=("request_body",))
+        body = request.get("request_body")
+        if isinstance(body, dict):
+            # The body differs per attempt (its seed), its messages and tools do not.
+            out["request"]["request_body"] = _share_fields(body, shared)
+    return out
+
+
+def _share_fields(data: dict[str, Any], shared: dict[Any, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v if k in skip else _share_value(v, shared) for k, v in data.items()}
+
+
+def _share_value(value: Any, shared: dict[Any, Any]) -> Any:
+    """The one copy of `value` kept in `shared` (built from the shared copies of its parts, so a key
+    names them by identity and stays shallow to hash)."""
+    if isinstance(value, str):
+        return shared.setdefault(value, value) if len(value) >= _SHARE_MIN_CHARS else value
+    if isinstance(value, dict):
+        items = [(k, _share_value(v, shared)) for k, v in value.items()]
+        key: Any = ("{", *(k for k, _ in items), *(_ident(v) for _, v in items))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = dict(items)
+        return found
+    if isinstance(value, list):
+        parts = [_share_value(v, shared) for v in value]
+        key = ("[", *(_ident(v) for v in parts))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = parts
+        return found
+    return value
+
+
+def _ident(value: Any) -> Any:
+    """What names a shared part in its parent's key: a container by identity (it is the one copy),
+    a string by itself, another scalar with its type (1, 1.0 and True are equal in Python)."""
+    if isinstance(value, dict | list):
+        return id(value)
+    if isinstance(value, str):
+        return value
+    return (type(value), value)
