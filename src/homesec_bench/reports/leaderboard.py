@@ -326,9 +326,9 @@ def _notes(
         "Pass rate = passed / (passed + failed); infrastructure errors are listed apart and not counted.",
         f"Ranked on the {common} tests every ranked run graded (the common set); 95% CI: Wilson score "
         "interval over the distinct tests graded.",
-        "vs leader: exact McNemar test on the tests both runs graded (the paired test `compare` uses); "
-        "'behind' means p < 0.05, 'not separable' means the gap may be chance. Overlapping 95% intervals "
-        "(ci_overlaps_leader) is a weaker, unpaired rule, shown for reference only.",
+        "vs leader: exact McNemar test on the tests both runs graded (the paired test the compare command "
+        "uses); 'behind' means p below 0.05, 'not separable' means the gap may be chance. Overlapping 95% "
+        "intervals (ci_overlaps_leader) is a weaker, unpaired rule, shown for reference only.",
     ]
     if none_complete:
         notes.append(
