@@ -10,8 +10,9 @@ Layout of an audit folder:
 
 A label is written before grading and never changed. When the grader and the label disagree, the case is
 settled in decisions.yaml: `label_wrong` (the answer's label was a mistake; the audit counts the other
-label), `grader_wrong` (the grader must be fixed; the case stays a disagreement until it is), or `void`
-(the test was changed so that the answer no longer answers it; the case is left out and said so).
+label), `grader_wrong` (the grader must be fixed; the case stays a disagreement until it is),
+`grader_fixed` (the grader was wrong on it and has been fixed; counted as usual, so a regression shows),
+or `void` (the test was changed so that the answer no longer answers it; the case is left out).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ import yaml
 from homesec_bench.models import ModelAnswer, ToolCall
 
 Label = Literal["right", "wrong"]
-DecisionKind = Literal["grader_wrong", "label_wrong", "void"]
+DecisionKind = Literal["grader_wrong", "grader_fixed", "label_wrong", "void"]
+
+
+DECISIONS = ("grader_wrong", "grader_fixed", "label_wrong", "void")
 
 
 class AuditFormatError(ValueError):
@@ -107,8 +111,8 @@ def _read_decisions(path: Path) -> dict[str, Decision]:
         raise AuditFormatError(f"{path}: expected a list of decisions")
     out = {}
     for i, raw in enumerate(data):
-        if not isinstance(raw, dict) or raw.get("decision") not in ("grader_wrong", "label_wrong", "void"):
-            raise AuditFormatError(f"{path}: entry {i}: decision must be grader_wrong, label_wrong or void")
+        if not isinstance(raw, dict) or raw.get("decision") not in DECISIONS:
+            raise AuditFormatError(f"{path}: entry {i}: decision must be one of {', '.join(DECISIONS)}")
         if not str(raw.get("why") or "").strip():
             raise AuditFormatError(f"{path}: entry {i}: a decision needs its why")
         key = str(raw.get("answer"))

@@ -36,7 +36,8 @@ def render_audit(report: AuditReport, *, show_disagreements: bool = False) -> st
     kinds = [c.decision.decision for c in report.cases if c.decision is not None]
     lines.append(
         f"settled by decisions.yaml: {kinds.count('label_wrong')} label wrong, "
-        f"{kinds.count('grader_wrong')} grader wrong, {kinds.count('void')} void"
+        f"{kinds.count('grader_wrong')} grader wrong, {kinds.count('void')} void; "
+        f"{kinds.count('grader_fixed')} graded wrongly before the grader was fixed"
     )
     for key in report.unknown_tests:
         lines.append(f"unknown test: {key}")
