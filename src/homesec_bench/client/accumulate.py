@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from homesec_bench.models import RequestRecord, ToolCall
+from homesec_bench.models import RequestRecord, TokenCountSource, ToolCall
 
 # Field names servers use for the model's thinking, kept apart from the answer.
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
@@ -191,7 +191,7 @@ class Accumulator:
             calls.append(ToolCall(id=partial.id, name=partial.name, arguments=arguments))
         return calls
 
-    def output_tokens(self) -> tuple[int | None, str]:
+    def output_tokens(self) -> tuple[int | None, TokenCountSource]:
         if self.usage is not None:
             count = _as_int(self.usage.get("completion_tokens"))
             if count is not None:

@@ -43,7 +43,7 @@ class Chart:
     title: str
     caption: str
     width: int
-    height: int
+    height: float
     shapes: list[dict[str, Any]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
 
@@ -241,7 +241,7 @@ def tradeoff_chart(summaries: Sequence[RunSummary], labels: Sequence[str], again
         chart_id, label_fn = "chart-rate-vs-time", lambda v: f"{v:.2g}s"
     else:
         cost = [
-            (s.memory.gpu_bytes or s.memory.rss_bytes) / 2**30
+            (s.memory.gpu_bytes or s.memory.rss_bytes) / 2**30  # type: ignore[operator]  # not None here
             if s.memory and (s.memory.gpu_bytes or s.memory.rss_bytes)
             else None
             for s in summaries
