@@ -180,6 +180,7 @@ def _side(results: list[TestResult] | None) -> TestSide | None:
     passed = sum(r.outcome == "pass" for r in results)
     failed = sum(r.outcome == "fail" for r in results)
     errors = sum(r.outcome == "error" for r in results)
+    outcome: str
     if len(results) == 1:
         outcome = results[0].outcome
     else:

@@ -197,6 +197,8 @@ def rank_order(summaries: Sequence[RunSummary]) -> list[int]:
 
 def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
     """Rows in `rank_order`; row i describes `summaries[rank_order(summaries)[i]]`."""
+    if not summaries:
+        return Leaderboard(rows=[])
     ranked_idx, common = ranked_set(summaries)
     order = rank_order(summaries)
     ordered = [summaries[i] for i in order]
