@@ -164,8 +164,9 @@ def pass_rate_chart(summaries: Sequence[RunSummary], labels: Sequence[str]) -> C
     return Chart(
         id="chart-pass-rate",
         title="Pass rate with 95% interval",
-        caption="Dot: pass rate; line: 95% Wilson interval; shaded: the leader's interval. Overlapping "
-        "intervals mean this benchmark cannot separate the models.",
+        caption="Dot: pass rate over the run's own tests; line: 95% Wilson interval; shaded: the leader's "
+        "interval. Intervals are per model and overlap even when the paired test separates two models: "
+        "whether a gap is real is the McNemar column and the pairwise matrix above.",
         width=LABEL_W + PLOT_W + RIGHT_W,
         height=bottom + AXIS_H,
         shapes=shapes,
