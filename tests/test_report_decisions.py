@@ -63,6 +63,14 @@ def test_tradeoff_charts_mark_the_pareto_front_and_list_what_is_missing(tmp_path
     fronts = [s for s in time_chart.shapes if s.get("cls") == "front"]
     assert len(fronts) == 2  # fast and good; bad is slower and worse than both
     assert any(s.get("cls") == "pareto" for s in time_chart.shapes)
+    # A partial run (a --suite selection) that looks cheaper and better is drawn but never on the front.
+    lucky = make_info("lucky", "lucky", duration_s=10.0)
+    lucky.parameters = {"suites": ["tool_use"]}
+    lucky_path = write_run(tmp_path / "lucky", lucky, [result(f"tool_use.t{i}", "pass") for i in range(10)])
+    with_partial = [*summaries, summarize(load_run(lucky_path))]
+    chart = charts.tradeoff_chart(with_partial, ["fast", "good", "bad", "lucky"], "time")
+    assert len([s for s in chart.shapes if s.get("cls") == "point"]) == 4
+    assert len([s for s in chart.shapes if s.get("cls") == "front"]) == 2
     memory_chart = charts.tradeoff_chart(summaries, ["fast", "good", "bad"], "memory")
     assert len([s for s in memory_chart.shapes if s.get("cls") == "point"]) == 2
     assert any("not shown" in s.get("title", "") and "bad" in s["title"] for s in memory_chart.shapes)

@@ -272,7 +272,9 @@ def tradeoff_chart(summaries: Sequence[RunSummary], labels: Sequence[str], again
             shapes.append(_line(LABEL_W, y_of(tick), LABEL_W + PLOT_W, y_of(tick), stroke="#eee"))
             shapes.append(_text(LABEL_W - 6, y_of(tick) + 4, fmt.pct(tick, 0), anchor="end", size=11))
         shapes.append(_text(LABEL_W - 6, plot_top - 8, "pass rate", anchor="end", size=11, fill="#555"))
-        front = [points[k] for k in pareto_front([(c, o.pass_rate or 0.0) for _, c, o in points])]
+        # A partial run's rate is over a subset: it is drawn, but only complete runs make the front.
+        eligible = [p for p in points if summaries[p[0]].complete] or points
+        front = [eligible[k] for k in pareto_front([(c, o.pass_rate or 0.0) for _, c, o in eligible])]
         front.sort(key=lambda p: p[1])
         for (_, c1, o1), (_, c2, o2) in itertools.pairwise(front):
             shapes.append(
@@ -343,7 +345,8 @@ def tradeoff_chart(summaries: Sequence[RunSummary], labels: Sequence[str], again
             if against == "time"
             else ", of the serving process"
         )
-        + ". Ringed and joined in green: the Pareto front — no other model is both cheaper and better.",
+        + ". Ringed and joined in green: the Pareto front — no other model is both cheaper and better "
+        "(complete runs only; a partial run's rate is over a subset).",
         width=LABEL_W + PLOT_W + RIGHT_W,
         height=height,
         shapes=shapes,
