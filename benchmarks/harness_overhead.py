@@ -47,6 +47,7 @@ from typing import Any
 from _loopback import fake_server_process
 
 from homesec_bench.client import ChatClient
+from homesec_bench.client.openai_chat import OpenAIChatBackend
 from homesec_bench.models import TestResult
 from homesec_bench.runner import EndpointConfig, RunConfig, engine, run_benchmark
 from homesec_bench.stats import percentile
@@ -132,18 +133,20 @@ def store_fsync(stages: Stages | None, *, fsync: bool) -> Iterator[None]:
 
 @contextlib.contextmanager
 def instrumented(stages: Stages) -> Iterator[None]:
-    """Time the runner's stages by wrapping the names engine.py calls them by (this process only)."""
-    names = {
-        "build_chat_request": "request building",
-        "grade_answer": "grading",
-        "_transcript": "transcript + record",
+    """Time the runner's stages by wrapping the names engine.py and the OpenAI backend call them by
+    (this process only)."""
+    names = {"grade_answer": "grading", "TestResult": "transcript + record"}
+    methods = {
+        "build_request": "request building",
+        "transcript": "transcript + record",
         "redact_images": "transcript + record",
-        "TestResult": "transcript + record",
     }
     missing = [n for n in names if not hasattr(engine, n)]
+    missing += [m for m in methods if not hasattr(OpenAIChatBackend, m)]
     if missing:
-        raise SystemExit(f"engine.py no longer has {', '.join(missing)}; update this benchmark's timers")
+        raise SystemExit(f"the runner no longer has {', '.join(missing)}; update this benchmark's timers")
     saved = {n: getattr(engine, n) for n in names}
+    saved_methods = {m: getattr(OpenAIChatBackend, m) for m in methods}
     original_complete = ChatClient.complete
     original_append = RunWriter.append
 
@@ -172,12 +175,16 @@ def instrumented(stages: Stages) -> Iterator[None]:
     try:
         for name, stage in names.items():
             setattr(engine, name, stages.wrap(stage, saved[name]))
+        for name, stage in methods.items():
+            setattr(OpenAIChatBackend, name, stages.wrap(stage, saved_methods[name]))
         ChatClient.complete = complete  # type: ignore[method-assign]
         RunWriter.append = append  # type: ignore[method-assign]
         yield
     finally:
         for name, fn in saved.items():
             setattr(engine, name, fn)
+        for name, fn in saved_methods.items():
+            setattr(OpenAIChatBackend, name, fn)
         ChatClient.complete = original_complete  # type: ignore[method-assign]
         RunWriter.append = original_append  # type: ignore[method-assign]
 
