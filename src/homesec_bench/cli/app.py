@@ -97,7 +97,7 @@ def main() -> None:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     args = sys.argv[1:]
-    if not args or args[0] in ("--help", "-h"):
+    if not args or args[0] == "--help":
         _help_app()()
         return
     load_commands(args[0])

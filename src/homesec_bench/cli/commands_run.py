@@ -449,7 +449,12 @@ def run_command(
     )
     config = RunConfig(
         endpoint=EndpointConfig(
-            base_url=base_url, model=model, api=api, api_key_env=api_key_env, preset=preset, locality=locality
+            base_url=base_url,
+            model=model,
+            api=api,
+            api_key_env=api_key_env,
+            preset=preset,
+            locality=locality,  # type: ignore[arg-type]  # checked to be local, cloud or None above
         ),
         vision_endpoint=vision,
         suites=suite,

@@ -94,7 +94,7 @@ class LeaderboardRow(BaseModel):
 
 class Leaderboard(BaseModel):
     rows: list[LeaderboardRow]
-    common_tests: int = Field(0, description="Size of the common set the ranked runs are ranked on.")
+    common_tests: int = Field(default=0, description="Size of the common set the ranked runs are ranked on.")
     pairwise_p: list[list[float | None]] = Field(
         default_factory=list, description="Exact McNemar p between rows i and j on their shared tests."
     )

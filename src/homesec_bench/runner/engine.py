@@ -31,6 +31,7 @@ from homesec_bench.graders import grade_answer
 from homesec_bench.models import (
     EndpointInfo,
     MemoryPeak,
+    Outcome,
     RequestRecord,
     RunInfo,
     TestCase,
@@ -327,6 +328,7 @@ class _Runner:
             record = RequestRecord(
                 request_body=body, error=f"client failure: {type(exc).__name__}", error_kind="client"
             )
+        outcome: Outcome
         if record.error:
             outcome, reason, error_type, details = (
                 "error",
