@@ -118,3 +118,17 @@ def test_the_command_table_matches_the_commands():
         assert callback is not None and callback.__module__ == f"homesec_bench.cli.{module}"
         doc = inspect.getdoc(callback) or ""
         assert " ".join(doc.split("\n\n")[0].split()) == text, name
+
+
+def test_the_public_api_resolves_and_import_homesec_bench_is_cheap():
+    seen = _python(
+        """
+        import json, sys
+        import homesec_bench as hb
+        cheap = [m for m in ("pydantic", "typer", "aiohttp", "homesec_bench.runner") if m in sys.modules]
+        missing = [n for n in hb.__all__ if getattr(hb, n, None) is None]
+        extra = sorted(set(hb.__all__) - set(hb._EXPORTS))
+        print(json.dumps({"cheap": cheap, "missing": missing, "all": extra}))
+        """
+    )
+    assert seen == {"cheap": [], "missing": [], "all": ["__version__"]}

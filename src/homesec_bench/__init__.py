@@ -7,7 +7,7 @@ and may change without notice. Names load on first use, so `import homesec_bench
 
     bench = hb.load_benchmark()                       # the packaged suites (a Benchmark)
     config = hb.RunConfig(endpoint=hb.EndpointConfig(base_url="http://127.0.0.1:8080/v1"))
-    run = hb.run_sync(config)                          # a LoadedRun: run.info, run.results
+    run = hb.run(config)                               # a LoadedRun: run.info, run.results
     verdict = hb.grade_answer(test, hb.ModelAnswer(content="..."), bench)
 """
 
@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# Public name -> the module defining it.
+# Public name -> the module defining it ("module:attribute" where the name differs).
 _EXPORTS: dict[str, str] = {
-    # running
+    # running: `run` is the call the CLI makes (no base URL: the embedded default is started)
+    "run": "homesec_bench.runner.launch:launch",
     "run_benchmark": "homesec_bench.runner",
     "run_sync": "homesec_bench.runner",
     "RunConfig": "homesec_bench.runner",
@@ -32,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "Benchmark": "homesec_bench.suites",
     "SuiteError": "homesec_bench.suites",
     "grade_answer": "homesec_bench.graders",
+    "Backend": "homesec_bench.client.backend",
     # results
     "load_run": "homesec_bench.store",
     "LoadedRun": "homesec_bench.store",
@@ -46,6 +48,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "Backend",
     "Benchmark",
     "EndpointConfig",
     "EndpointInfo",
@@ -65,11 +68,13 @@ __all__ = [
     "grade_answer",
     "load_benchmark",
     "load_run",
+    "run",
     "run_benchmark",
     "run_sync",
 ]
 
 if TYPE_CHECKING:
+    from homesec_bench.client.backend import Backend
     from homesec_bench.graders import grade_answer
     from homesec_bench.models import (
         EndpointInfo,
@@ -89,6 +94,7 @@ if TYPE_CHECKING:
         run_benchmark,
         run_sync,
     )
+    from homesec_bench.runner.launch import launch as run
     from homesec_bench.store import LoadedRun, load_run
     from homesec_bench.suites import Benchmark, SuiteError, load_benchmark
 
@@ -97,7 +103,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    module, _, attribute = module.partition(":")
+    value = getattr(import_module(module), attribute or name)
     globals()[name] = value
     return value
 
