@@ -132,3 +132,20 @@ def test_the_public_api_resolves_and_import_homesec_bench_is_cheap():
         """
     )
     assert seen == {"cheap": [], "missing": [], "all": ["__version__"]}
+
+
+def test_the_cached_benchmark_is_the_benchmark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from homesec_bench.suites import loader
+
+    monkeypatch.setenv("HOMESEC_BENCH_CACHE", str(tmp_path))
+    monkeypatch.delenv("HOMESEC_BENCH_NO_CACHE", raising=False)
+    fresh = loader._load(loader.DATA_DIR.resolve())
+    key = loader._packaged_key()
+    loader._write_cache(key, fresh)
+    cached = loader._read_cache(key)
+    assert cached is not None and cached is not fresh
+    assert cached.content_hash == fresh.content_hash and cached.suites == fresh.suites
+    assert cached.world == fresh.world and cached.tools == fresh.tools
+    assert loader._read_cache("another key") is None  # changed code, data or frames: loaded again
+    (tmp_path / "benchmark.pickle").write_bytes(b"not a pickle")
+    assert loader._read_cache(key) is None

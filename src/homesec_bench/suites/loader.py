@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
 from homesec_bench.hashing import stable_hash, test_hash
 from homesec_bench.models import Suite, TestCase
@@ -364,7 +365,7 @@ def _cache_path() -> Path:
 def _packaged_key() -> str:
     """A digest of everything a packaged load depends on: the data, the frames and the package's code."""
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{BENCHMARK_VERSION}|{sys.version}".encode())
+    digest = hashlib.sha256(f"{BENCHMARK_VERSION}|{sys.version}|pydantic {PYDANTIC_VERSION}".encode())
     for path in sorted(DATA_DIR.rglob("*.yaml")):
         digest.update(f"{path.relative_to(DATA_DIR)}|".encode())
         digest.update(path.read_bytes())
