@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commands_reports",
         "One self-contained HTML report: leaderboard, charts, and every transcript with filters.",
     ),
-    "list": ("commands_run", "List the suites, their test counts, and each test's id and purpose."),
+    "list": ("commands_list", "List the suites, their test counts, and each test's id and purpose."),
     "run": (
         "commands_run",
         "Run the benchmark against an endpoint (or the embedded default) and print the results.",

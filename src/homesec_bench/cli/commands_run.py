@@ -1,8 +1,7 @@
-"""`homesec-bench run` and `homesec-bench list`."""
+"""`homesec-bench run` and `homesec-bench setup`."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from pathlib import Path
@@ -19,7 +18,6 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
@@ -56,70 +54,6 @@ def _load_benchmark_or_exit(suites_dir: Path | None = None):
         return load_benchmark(suites_dir)
     except SuiteError as exc:
         fail(ExitCode.BAD_TEST_FILE, str(exc))
-
-
-@app.command("list")
-def list_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    ids: Annotated[bool, typer.Option("--ids", help="Only the test ids, one a line (for --test).")] = False,
-    suite: Annotated[
-        list[str] | None, typer.Option("--suite", help="Show the tests of these suites.")
-    ] = None,
-    suites_dir: SuitesDirOption = None,
-) -> None:
-    """List the suites, their test counts, and each test's id and purpose."""
-    bench = _load_benchmark_or_exit(suites_dir)
-    if suite:
-        unknown = [s for s in suite if s not in bench.suites]
-        if unknown:
-            fail(ExitCode.UNKNOWN_SELECTION, f"unknown suite {', '.join(unknown)}; run `homesec-bench list`")
-    chosen = [s for s in bench.suites.values() if not suite or s.name in suite]
-    if as_json:
-        payload = {
-            "benchmark_version": bench.version,
-            "benchmark_hash": bench.content_hash,
-            "total_tests": sum(len(s.tests) for s in chosen),
-            "suites": [
-                {
-                    "name": s.name,
-                    "title": s.title,
-                    "modality": s.modality,
-                    "version": s.version,
-                    "hash": s.content_hash,
-                    "count": len(s.tests),
-                    "tests": [{"id": t.id, "title": t.title, "purpose": t.purpose} for t in s.tests],
-                }
-                for s in chosen
-            ],
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    if ids:
-        print("\n".join(t.id for s in chosen for t in s.tests))
-        return
-    if not console.is_terminal:
-        # A pipe or a file: whole ids (the ones --test needs), never cut to a terminal's width.
-        for s in chosen:
-            kind = " (vision)" if s.modality == "vision" else ""
-            print(f"{s.name}{kind}\t{len(s.tests)}\t{s.title}")
-            for t in s.tests:
-                print(f"  {t.id}\t\t{t.purpose}")
-        return
-    table = Table(title=f"homesec-bench {bench.version} ({bench.content_hash})")
-    table.add_column("suite")
-    table.add_column("tests", justify="right")
-    table.add_column("what it checks")
-    for s in chosen:
-        table.add_row(f"{s.name}{' (vision)' if s.modality == 'vision' else ''}", str(len(s.tests)), s.title)
-        for t in s.tests:
-            table.add_row(f"  [dim]{t.id}[/dim]", "", f"[dim]{t.purpose}[/dim]")
-    text = [s for s in chosen if s.modality == "text"]
-    vision = [s for s in chosen if s.modality == "vision"]
-    table.caption = (
-        f"{len(text)} text suites, {sum(len(s.tests) for s in text)} tests; "
-        f"{sum(len(s.tests) for s in vision)} vision tests"
-    )
-    console.print(table)
 
 
 class _ProgressHooks(RunHooks):
