@@ -107,11 +107,41 @@ def is_local_address(base_url: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
+def _cpu_model() -> str | None:
+    """The CPU's model name (Linux /proc/cpuinfo; platform.processor() is often empty there)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip() or None
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _gpu_names() -> str | None:
+    """The NVIDIA GPUs NVML reports, e.g. "NVIDIA H200"; None where there is no NVML or no GPU."""
+    try:
+        import pynvml  # from nvidia-ml-py, an optional dependency
+    except ImportError:
+        return None
+    try:
+        pynvml.nvmlInit()
+        names = []
+        for index in range(pynvml.nvmlDeviceGetCount()):
+            name = pynvml.nvmlDeviceGetName(pynvml.nvmlDeviceGetHandleByIndex(index))
+            names.append(name.decode() if isinstance(name, bytes) else str(name))
+        return ", ".join(names) or None
+    except Exception:  # NVML errors are many and varied; no GPU name is then recorded
+        return None
+
+
 def machine_info() -> dict[str, Any]:
     return {
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "processor": platform.processor() or None,
+        "processor": _cpu_model(),
+        "gpu": _gpu_names(),
         "cpu_count": os.cpu_count(),
         "memory_bytes": psutil.virtual_memory().total,
         "python": platform.python_version(),
