@@ -8,49 +8,24 @@ import json
 from typing import Any
 
 import pytest
-import yaml
+from test_graders import BENCH, assert_fail, assert_pass
+from test_graders import make_test as base_make_test
 
 from homesec_bench.graders import grade_answer, validate_grader_spec
 from homesec_bench.graders.match import MISSING, check, spec_problems
-from homesec_bench.models import GraderSpec, Message, ModelAnswer, NearMiss, TestCase, ToolCall, Verdict
-from homesec_bench.suites.loader import DATA_DIR, Benchmark
+from homesec_bench.models import ModelAnswer, TestCase, ToolCall, Verdict
 
-BENCH = Benchmark(
-    world=yaml.safe_load((DATA_DIR / "world.yaml").read_text(encoding="utf-8")),
-    tools=yaml.safe_load((DATA_DIR / "tools.yaml").read_text(encoding="utf-8")),
-    suites={},
-)
 TOOLS = ["search_events", "create_alert_rule", "schedule_report", "get_system_status", "delete_recordings"]
 
 
 def make_test(kind: str, params: dict[str, Any]) -> TestCase:
-    return TestCase(
-        id="unit.case",
-        suite="unit",
-        title="unit",
-        purpose="unit",
-        messages=[Message(role="user", content="hi")],
-        tools=TOOLS if kind == "tool_calls" else [],
-        grader=GraderSpec(type=kind, params=params),
-        reference=[ModelAnswer(content="x")],
-        near_misses=[NearMiss(content="a", why="a"), NearMiss(content="b", why="b")],
-    )
+    return base_make_test(kind, params, tools=TOOLS if kind == "tool_calls" else None)
 
 
 def grade(
     kind: str, params: dict[str, Any], content: str = "", calls: list[ToolCall] | None = None
 ) -> Verdict:
     return grade_answer(make_test(kind, params), ModelAnswer(content=content, tool_calls=calls or []), BENCH)
-
-
-def assert_pass(verdict: Verdict) -> None:
-    assert verdict.passed, verdict.reason
-
-
-def assert_fail(verdict: Verdict, error_type: str) -> None:
-    assert not verdict.passed, verdict.reason
-    assert verdict.error_type == error_type, verdict.reason
-    assert "\n" not in verdict.reason and verdict.reason
 
 
 # ------------------------------------------------------------------ times: text, json, tool arguments
