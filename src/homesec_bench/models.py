@@ -219,6 +219,15 @@ class MemoryPeak(BaseModel):
     note: str | None = Field(default=None, description="Why a figure could not be read, when it could not.")
 
 
+class EnergyUse(BaseModel):
+    """Energy this machine used while the run's requests ran (server/energy.py says what is counted)."""
+
+    seconds: float = 0.0
+    gpu_wh: float | None = Field(default=None, description="All NVIDIA GPUs, from NVML's energy counter.")
+    cpu_wh: float | None = Field(default=None, description="All CPU packages, from powercap (RAPL).")
+    notes: list[str] = Field(default_factory=list, description="Why a part was not measured.")
+
+
 class RunInfo(BaseModel):
     """run.json: what was run, against what, on what, and when."""
 
@@ -239,4 +248,5 @@ class RunInfo(BaseModel):
     resumed_at: list[str] = Field(default_factory=list)
     warmup: RequestRecord | None = None
     memory: MemoryPeak | None = None
+    energy: EnergyUse | None = None
     notes: list[str] = Field(default_factory=list)

@@ -13,6 +13,7 @@ from rich.console import Console
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
 from homesec_bench.reports.compare import ALPHA, CompareError, compare_runs, print_comparison
+from homesec_bench.reports.cost import PriceBook, PriceError, load_prices
 from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, render
 from homesec_bench.reports.redact import Redactor
@@ -25,6 +26,23 @@ class BoardFormat(StrEnum):
     md = "md"
     json = "json"
     csv = "csv"
+
+
+PricesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--prices",
+        help="A price file (USD per million tokens; format as the shipped reports/prices.yaml) laid over "
+        "the shipped prices, for the cost column.",
+    ),
+]
+
+
+def _prices(path: Path | None) -> PriceBook:
+    try:
+        return load_prices(path)
+    except PriceError as exc:
+        fail(ExitCode.USAGE, str(exc))
 
 
 RunsArg = Annotated[
@@ -72,10 +90,12 @@ def leaderboard_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    prices: PricesOpt = None,
 ) -> None:
     """Rank runs by pass rate, with 95% intervals, ties ranked equal, and a performance table."""
+    book = _prices(prices)
     loaded = _load_all(runs)
-    board = build_leaderboard([summarize(run) for run in loaded])
+    board = build_leaderboard([summarize(run) for run in loaded], book)
     _write(render(board, format.value, Redactor()), out)
 
 
@@ -136,11 +156,13 @@ def report_command(
     runs: RunsArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.", show_default=False)],
     title: Annotated[str, typer.Option("--title", help="The report's title.")] = "homesec-bench report",
+    prices: PricesOpt = None,
 ) -> None:
     """One self-contained HTML report: leaderboard, charts, and every transcript with filters."""
+    book = _prices(prices)
     loaded = _load_all(runs)
     try:
-        path = write_report(loaded, out, title=title)
+        path = write_report(loaded, out, title=title, prices=book)
     except OSError as exc:
         _cannot_write(out, exc)
     typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(loaded)} run(s))", err=True)

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from homesec_bench import __version__
 from homesec_bench.models import GraderSpec, ModelAnswer, TestResult
 from homesec_bench.reports import charts, fmt
+from homesec_bench.reports.cost import PriceBook
 from homesec_bench.reports.leaderboard import build_leaderboard, rank_order
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import suite_rank, summarize
@@ -255,13 +256,16 @@ def _environment() -> jinja2.Environment:
 
 
 def build_report(
-    runs: Sequence[LoadedRun], title: str = "homesec-bench report", redactor: Redactor | None = None
+    runs: Sequence[LoadedRun],
+    title: str = "homesec-bench report",
+    redactor: Redactor | None = None,
+    prices: PriceBook | None = None,
 ) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string; costs use `prices` (default: the shipped price file)."""
     if not runs:
         raise ValueError("no runs to report")
     summaries = [summarize(run) for run in runs]
-    board = build_leaderboard(summaries)
+    board = build_leaderboard(summaries, prices)
     # Everything below follows the leaderboard's order, so colours and rows agree across sections.
     order = rank_order(summaries)
     ordered = [summaries[i] for i in order]
@@ -354,9 +358,10 @@ def write_report(
     out: str | Path,
     title: str = "homesec-bench report",
     redactor: Redactor | None = None,
+    prices: PriceBook | None = None,
 ) -> Path:
     path = Path(out)
-    text = build_report(runs, title=title, redactor=redactor)
+    text = build_report(runs, title=title, redactor=redactor, prices=prices)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, text, fsync=False)
     return path

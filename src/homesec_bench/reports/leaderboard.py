@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from homesec_bench import stats
 from homesec_bench.reports import fmt
+from homesec_bench.reports.cost import PriceBook, load_prices, run_cost
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import RunSummary, summarize
 from homesec_bench.store import LoadedRun, StoreError, load_run
@@ -81,6 +82,13 @@ class LeaderboardRow(BaseModel):
     memory_gpu_bytes: int | None = None
     memory_rss_bytes: int | None = None
     memory_text: str = ""
+    energy_wh: float | None = Field(None, description="GPU + CPU package energy; None: not measured.")
+    energy_per_passed_test_wh: float | None = None
+    energy_text: str = ""
+    cost_usd: float | None = Field(None, description="Tokens x price; None: unknown or not charged.")
+    cost_per_passed_test_usd: float | None = None
+    cost_text: str = ""
+    price_source: str | None = None
     machine: str = ""
     context_size: int | None = None
     server_props: str = ""
@@ -195,10 +203,12 @@ def rank_order(summaries: Sequence[RunSummary]) -> list[int]:
     return first + rest
 
 
-def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
-    """Rows in `rank_order`; row i describes `summaries[rank_order(summaries)[i]]`."""
+def build_leaderboard(summaries: Sequence[RunSummary], prices: PriceBook | None = None) -> Leaderboard:
+    """Rows in `rank_order`; row i describes `summaries[rank_order(summaries)[i]]`. Costs use `prices`
+    (default: the shipped price file)."""
     if not summaries:
         return Leaderboard(rows=[])
+    prices = prices or load_prices()
     ranked_idx, common = ranked_set(summaries)
     order = rank_order(summaries)
     ordered = [summaries[i] for i in order]
@@ -256,6 +266,7 @@ def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
             if j != position and (q := pairwise[position][j]) is not None and q < ALPHA
         ]
         memory = summary.memory
+        cost = run_cost(summary, prices)
         rows.append(
             LeaderboardRow(
                 rank=row_rank,
@@ -295,6 +306,17 @@ def build_leaderboard(summaries: Sequence[RunSummary]) -> Leaderboard:
                 memory_gpu_bytes=memory.gpu_bytes if memory else None,
                 memory_rss_bytes=memory.rss_bytes if memory else None,
                 memory_text=summary.memory_text,
+                energy_wh=summary.energy_wh,
+                energy_per_passed_test_wh=(
+                    summary.energy_wh / overall.passed
+                    if summary.energy_wh is not None and overall.passed
+                    else None
+                ),
+                energy_text=summary.energy_text,
+                cost_usd=cost.usd,
+                cost_per_passed_test_usd=cost.per_passed_test_usd,
+                cost_text=cost.text,
+                price_source=f"{cost.price.source} ({cost.price.as_of})" if cost.price else None,
                 machine=summary.machine_text,
                 context_size=summary.context_size,
                 server_props=summary.server_props_text,
@@ -460,6 +482,8 @@ def to_markdown(board: Leaderboard) -> str:
         "First output avg",
         "Decode speed",
         "Memory",
+        "Energy",
+        "Cost",
         "Context",
         "Machine",
     ]
@@ -477,6 +501,8 @@ def to_markdown(board: Leaderboard) -> str:
                     fmt.ms(row.first_output_avg_s),
                     fmt.tps(row.decode_tps_avg),
                     _md(row.memory_text),
+                    _md(row.energy_text),
+                    _md(row.cost_text),
                     str(row.context_size) if row.context_size else "not reported",
                     _md(row.machine),
                 ]
@@ -525,5 +551,5 @@ def _csv_cell(value: object) -> object:
     return "" if value is None else value
 
 
-def leaderboard_from_paths(paths: Sequence[str | Path]) -> Leaderboard:
-    return build_leaderboard([summarize(run) for run in load_runs(paths)])
+def leaderboard_from_paths(paths: Sequence[str | Path], prices: PriceBook | None = None) -> Leaderboard:
+    return build_leaderboard([summarize(run) for run in load_runs(paths)], prices)

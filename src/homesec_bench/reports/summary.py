@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from homesec_bench import stats
 from homesec_bench.client.text import printable
-from homesec_bench.models import MemoryPeak, RunInfo, TestResult
+from homesec_bench.models import EnergyUse, MemoryPeak, RunInfo, TestResult
 from homesec_bench.reports import fmt
 from homesec_bench.reports.redact import public_url
 from homesec_bench.store import LoadedRun
@@ -134,6 +134,12 @@ class RunSummary(BaseModel):
     output_token_sources: dict[str, int] = Field(default_factory=dict)
     memory: MemoryPeak | None = None
     memory_text: str = ""
+    preset: str | None = None
+    energy: EnergyUse | None = None
+    energy_wh: float | None = Field(
+        default=None, description="GPU + CPU package energy while the run's requests ran; None: not measured."
+    )
+    energy_text: str = ""
     server_defaults: dict[str, list[str]] = Field(
         default_factory=dict, description="Rejected parameter -> tests that ran with the server default."
     )
@@ -196,6 +202,7 @@ def summarize(run: LoadedRun) -> RunSummary:
         per_test[result.test_id] = (passed, graded)
     total_time = wall_clock(info, results)
     concurrency = info.parameters.get("concurrency")
+    overall = pass_stats("overall", results)
     return RunSummary(
         run_id=info.run_id,
         path=str(run.path),
@@ -222,7 +229,7 @@ def summarize(run: LoadedRun) -> RunSummary:
         server_props_text=server_props_text(info),
         per_test=per_test,
         suites=suites,
-        overall=pass_stats("overall", results),
+        overall=overall,
         total_time_s=total_time,
         ttft=Distribution.of(rq.ttft_s for rq in timed),
         first_output=Distribution.of(rq.first_output_s for rq in timed),
@@ -234,6 +241,10 @@ def summarize(run: LoadedRun) -> RunSummary:
         output_token_sources=dict(Counter(rq.output_tokens_source for rq in counted)),
         memory=info.memory,
         memory_text=memory_text(info),
+        preset=info.endpoint.preset,
+        energy=info.energy,
+        energy_wh=energy_wh(info.energy),
+        energy_text=energy_text(info, overall.passed),
         server_defaults=dict(server_defaults),
         errors_by_kind=dict(Counter(e.kind for e in errors).most_common()),
         errors=errors,
@@ -357,6 +368,37 @@ def memory_text(info: RunInfo) -> str:
     if info.endpoint.locality == "cloud":
         return "not known: cloud endpoint"
     return "not known: not measured"
+
+
+def energy_wh(energy: EnergyUse | None) -> float | None:
+    """The measured parts added; None when nothing was measured."""
+    if energy is None or (energy.gpu_wh is None and energy.cpu_wh is None):
+        return None
+    return (energy.gpu_wh or 0.0) + (energy.cpu_wh or 0.0)
+
+
+def energy_text(info: RunInfo, passed: int) -> str:
+    energy = info.energy
+    total = energy_wh(energy)
+    if energy is None or total is None:
+        if energy is not None and energy.notes:
+            reasons = [n.removeprefix("not measured: ") for n in energy.notes]
+            return "not measured: " + "; ".join(reasons)
+        if info.endpoint.locality == "cloud":
+            return "not measured: cloud endpoint"
+        return "not measured: the run recorded no energy"
+    parts = [
+        f"{label} {wh:.2f} Wh"
+        for label, wh in (("GPU", energy.gpu_wh), ("CPU", energy.cpu_wh))
+        if wh is not None
+    ]
+    text = f"{total:.2f} Wh ({', '.join(parts)})"
+    if passed:
+        text += f", {total / passed:.3f} Wh per passed test"
+    missing = [n for n in energy.notes if "not applicable" not in n]
+    if missing:
+        text += "; " + "; ".join(missing)
+    return text
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -66,3 +66,5 @@ class RunConfig(BaseModel):
     # Memory of the serving process
     server_pid: int | None = None
     sample_memory: bool = True
+    # Energy of this machine's GPUs (NVML) and CPU packages (powercap) while a local server runs.
+    measure_energy: bool = True

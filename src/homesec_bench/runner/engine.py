@@ -30,6 +30,7 @@ from homesec_bench.client.urls import api_root
 from homesec_bench.graders import grade_answer
 from homesec_bench.models import (
     EndpointInfo,
+    EnergyUse,
     MemoryPeak,
     Outcome,
     RequestRecord,
@@ -486,6 +487,36 @@ def _memory_sampler(config: RunConfig, server: ServerControl | None, endpoint: E
     return MemorySampler(pid)
 
 
+def _energy_meter(config: RunConfig, server: ServerControl | None, endpoint: EndpointInfo):
+    """(a meter for this machine, None) when the server runs here; else (None, why energy is not measured)."""
+    if not config.measure_energy:
+        return None, "not measured: turned off for this run"
+    if endpoint.locality == "cloud":
+        return None, "not measured: cloud endpoint"
+    host = urlsplit(endpoint.base_url).hostname or ""
+    if server is None and config.server_pid is None and not _is_loopback(host):
+        return None, "not measured: the server is not on this machine"
+    from homesec_bench.server.energy import EnergyMeter
+
+    return EnergyMeter(), None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _run_energy(old: EnergyUse | None, meter: Any, reason: str | None) -> EnergyUse | None:
+    from homesec_bench.server.energy import combine
+
+    new = meter.stop() if meter is not None else EnergyUse(notes=[reason] if reason else [])
+    return combine(old, new)
+
+
 async def run_benchmark(
     config: RunConfig,
     *,
@@ -615,6 +646,9 @@ async def run_benchmark(
                 sampler = _memory_sampler(config, server, text_info) if config.sample_memory else None
                 if sampler is not None:
                     sampler.start()
+                meter, energy_reason = _energy_meter(config, server, text_info)
+                if meter is not None:
+                    meter.start()
                 try:
                     await runner.run_jobs(text_jobs, text_ep)
                     if vision_ep is not None:
@@ -623,6 +657,7 @@ async def run_benchmark(
                     if sampler is not None:
                         peak = sampler.stop()
                         info.memory = _max_memory(info.memory, peak)
+                    info.energy = _run_energy(info.energy, meter, energy_reason)
                     if runner._restarts:
                         info.notes.append(
                             f"managed server restarted {runner._restarts} time(s) during the run"

@@ -77,18 +77,18 @@ def result(
     **request: object,
 ) -> TestResult:
     """One result with sensible defaults; `request` fields override the RequestRecord's."""
-    record = RequestRecord(
-        content=content,
-        ttft_s=ttft_s if outcome != "error" else None,
-        first_output_s=ttft_s if outcome != "error" else None,
-        decode_tps=decode_tps if outcome != "error" else None,
-        output_tokens=40 if outcome != "error" else None,
-        output_tokens_source="usage" if outcome != "error" else "none",
-        prompt_tokens=300,
-        error="connection refused" if outcome == "error" else None,
-        error_kind="connection" if outcome == "error" else None,
-        **request,  # type: ignore[arg-type]
-    )
+    fields: dict[str, object] = {
+        "content": content,
+        "ttft_s": ttft_s if outcome != "error" else None,
+        "first_output_s": ttft_s if outcome != "error" else None,
+        "decode_tps": decode_tps if outcome != "error" else None,
+        "output_tokens": 40 if outcome != "error" else None,
+        "output_tokens_source": "usage" if outcome != "error" else "none",
+        "prompt_tokens": 300,
+        "error": "connection refused" if outcome == "error" else None,
+        "error_kind": "connection" if outcome == "error" else None,
+    }
+    record = RequestRecord.model_validate(fields | request)
     return TestResult(
         test_id=test_id,
         suite=suite or test_id.split(".", 1)[0],
