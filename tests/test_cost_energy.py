@@ -216,3 +216,37 @@ def test_a_resumed_runs_energy_is_added_and_an_unmeasured_part_stays_unknown():
         both is not None and both.seconds == 15 and both.gpu_wh == pytest.approx(1.5) and both.cpu_wh is None
     )
     assert combine(None, first) == first
+
+
+# ---------------------------------------------------------------------------------------- quantization
+
+
+def _quant_run(tmp_path: Path, name: str, model: str, quant: str, passes: set[str]):
+    info = make_info(name, model, quantization=quant)
+    ids = [f"tool_use.t{i}" for i in range(12)]
+    results = [result(t, "pass" if t in passes else "fail") for t in ids]
+    return summarize(load_run(write_run(tmp_path / name, info, results)))
+
+
+def test_quantizations_of_one_model_are_grouped_most_bits_first_and_paired_with_their_neighbour(tmp_path):
+    from homesec_bench.reports.html import build_report
+
+    all_ids = {f"tool_use.t{i}" for i in range(12)}
+    q8 = _quant_run(tmp_path, "a", "qwen3-8b-Q8_0", "Q8_0", all_ids)
+    q4 = _quant_run(tmp_path, "b", "qwen3-8b-Q4_K_M", "Q4_K_M", all_ids - {"tool_use.t0", "tool_use.t1"})
+    q2 = _quant_run(tmp_path, "c", "qwen3-8b-Q2_K", "Q2_K", {"tool_use.t0"})
+    other = _quant_run(tmp_path, "d", "gemma-3-4b-Q4_K_M", "Q4_K_M", all_ids)
+    board = build_leaderboard([q2, other, q4, q8])
+    assert [g.model for g in board.quantization] == ["qwen3-8b"]  # one quantization of gemma: no group
+    rows = board.quantization[0].rows
+    assert [r.quantization for r in rows] == ["Q8_0", "Q4_K_M", "Q2_K"]
+    assert [r.bits_per_weight for r in rows] == [8.5, 4.85, 2.63]
+    assert rows[0].vs_more_bits is None
+    assert (rows[1].vs_more_bits, rows[1].lost, rows[1].gained) == ("Q8_0", 2, 0)
+    assert rows[1].vs_more_bits_p is not None and rows[1].vs_more_bits_p > 0.05  # 2 discordant: not separable
+    assert (rows[2].vs_more_bits, rows[2].lost, rows[2].gained) == ("Q4_K_M", 10, 1)
+    assert rows[2].vs_more_bits_p is not None and rows[2].vs_more_bits_p < 0.05
+    text = to_markdown(board)
+    assert "## Quantization: qwen3-8b" in text and "vs Q4_K_M: differs (lost 10, gained 1" in text
+    html = build_report([load_run(tmp_path / n) for n in "abcd"])
+    assert 'id="quantization"' in html and "vs Q8_0: not separable (lost 2, gained 0" in html

@@ -251,6 +251,7 @@ def _environment() -> jinja2.Environment:
         per_test=fmt.duration_short,
         p=fmt.p_value,
         heat=_heat_colour,
+        gb=fmt.gb,
     )
     return env
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from homesec_bench import stats
 from homesec_bench.reports import fmt
 from homesec_bench.reports.cost import PriceBook, load_prices, run_cost
+from homesec_bench.reports.quantization import QuantGroup, QuantRow, quantization_groups
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import RunSummary, summarize
 from homesec_bench.store import LoadedRun, StoreError, load_run
@@ -107,6 +108,9 @@ class Leaderboard(BaseModel):
         default_factory=list, description="Exact McNemar p between rows i and j on their shared tests."
     )
     notes: list[str] = Field(default_factory=list)
+    quantization: list[QuantGroup] = Field(
+        default_factory=list, description="Models run at two or more quantizations, most bits first."
+    )
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -328,6 +332,7 @@ def build_leaderboard(summaries: Sequence[RunSummary], prices: PriceBook | None 
         )
     return Leaderboard(
         rows=rows,
+        quantization=quantization_groups(ordered, labels),
         common_tests=len(common),
         pairwise_p=pairwise,
         notes=_notes(ordered, rows, len(common), all(is_ranked) and not any(s.complete for s in ordered)),
@@ -509,10 +514,57 @@ def to_markdown(board: Leaderboard) -> str:
             )
         )
     lines.append("")
+    lines += _quantization_markdown(board.quantization)
     if any(r.server_defaults for r in board.rows):
         lines.append("\\* ran some tests with the server default for a parameter the endpoint rejected.")
     lines += [f"- {_md(note)}" for note in board.notes]
     return "\n".join(lines) + "\n"
+
+
+def _quantization_markdown(groups: Sequence[QuantGroup]) -> list[str]:
+    lines: list[str] = []
+    for group in groups:
+        lines += [f"## Quantization: {_md(group.model)}", ""]
+        head = ["Quantization", "Bits/weight", "Tests", "Pass rate", "95% CI", "vs more bits (McNemar)"]
+        head += ["TTFT avg", "Decode speed", "Memory"]
+        lines += [_md_row(head), _md_row(["---"] * len(head))]
+        for row in group.rows:
+            lines.append(
+                _md_row(
+                    [
+                        _md(row.quantization),
+                        f"{row.bits_per_weight:g}" if row.bits_per_weight is not None else "unknown",
+                        str(row.tests),
+                        fmt.pct(row.pass_rate),
+                        fmt.ci(row.ci_low, row.ci_high),
+                        _vs_more_bits(row),
+                        fmt.ms(row.ttft_avg_s),
+                        fmt.tps(row.decode_tps_avg),
+                        fmt.gb(row.memory_gpu_bytes or row.memory_rss_bytes)
+                        if (row.memory_gpu_bytes or row.memory_rss_bytes)
+                        else "not known",
+                    ]
+                )
+            )
+        lines += [
+            "",
+            "Bits per weight are llama.cpp's nominal figures for each type. Each row is paired with the row "
+            "above it (exact McNemar on the tests both graded): lost = passed with more bits, failed here.",
+            "",
+        ]
+    return lines
+
+
+def _vs_more_bits(row: QuantRow) -> str:
+    if row.vs_more_bits is None:
+        return "—"
+    if row.vs_more_bits_p is None:
+        return f"vs {_md(row.vs_more_bits)}: no shared tests"
+    verdict = "differs" if row.vs_more_bits_p < ALPHA else "not separable"
+    return (
+        f"vs {_md(row.vs_more_bits)}: {verdict} (lost {row.lost}, gained {row.gained}, "
+        f"p={fmt.p_value(row.vs_more_bits_p)}, n={row.vs_more_bits_shared})"
+    )
 
 
 def _speed_cell(row: LeaderboardRow) -> str:
