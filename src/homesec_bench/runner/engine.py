@@ -27,7 +27,6 @@ from homesec_bench.client import ChatClient, EndpointUnauthorized
 from homesec_bench.client.backend import Backend, get_backend
 from homesec_bench.client.server_info import quantization_from_path
 from homesec_bench.client.urls import api_root
-from homesec_bench.graders import grade_answer
 from homesec_bench.models import (
     EndpointInfo,
     EnergyUse,
@@ -369,6 +368,10 @@ class _Runner:
             )
             await self._look_after_server(record)
         else:
+            # Imported on the first answer, not at start-up: the graders take a quarter of a second to
+            # load, and the first request should not wait for them.
+            from homesec_bench.graders import grade_answer
+
             verdict = grade_answer(job.test, record.answer(), self.bench)
             # A grader that could not judge (a broken spec) is our fault, never the model's.
             outcome = (

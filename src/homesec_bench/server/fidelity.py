@@ -15,10 +15,11 @@ that server the template is "not checked", never "passed".
 from __future__ import annotations
 
 import html
+import json
+import urllib.error
+import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from homesec_bench.client.urls import endpoint_url
 from homesec_bench.server.errors import ServerSetupError
@@ -36,48 +37,60 @@ def check_prompt_fidelity(
     """
     messages = [{"role": "user", "content": PROBE}]
     report: dict[str, bool | None] = {}
-    with httpx.Client(trust_env=False, timeout=timeout_s) as client:
+    # The standard library, not an HTTP client package: these few calls happen before a run's first
+    # request, and importing httpx here cost a tenth of a second of start-up. No proxy from the
+    # environment: the server is local.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-        def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
-            # Joined onto the root's path, its query kept (a base URL may carry one).
-            return _post(client, endpoint_url(root_url, path), body)
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        # Joined onto the root's path, its query kept (a base URL may carry one).
+        return _post(opener, endpoint_url(root_url, path), body, timeout_s)
 
-        tokens = post("/tokenize", {"content": PROBE}).get("tokens")
+    tokens = post("/tokenize", {"content": PROBE}).get("tokens")
+    if isinstance(tokens, list):
+        text = post("/detokenize", {"tokens": tokens}).get("content")
+        report["tokenizer"] = _judge("tokenizer round trip", text, exact=True)
+    else:
+        # llama-cpp-python: its tokenizer may add a BOS token, so the probe must be inside the text.
+        tokens = post("/extras/tokenize", {"input": PROBE}).get("tokens")
         if isinstance(tokens, list):
-            text = post("/detokenize", {"tokens": tokens}).get("content")
-            report["tokenizer"] = _judge("tokenizer round trip", text, exact=True)
+            text = post("/extras/detokenize", {"tokens": tokens}).get("text")
+            report["tokenizer"] = _judge("tokenizer round trip", text)
         else:
-            # llama-cpp-python: its tokenizer may add a BOS token, so the probe must be inside the text.
-            tokens = post("/extras/tokenize", {"input": PROBE}).get("tokens")
-            if isinstance(tokens, list):
-                text = post("/extras/detokenize", {"tokens": tokens}).get("text")
-                report["tokenizer"] = _judge("tokenizer round trip", text)
-            else:
-                report["tokenizer"] = None
-        templated = post("/apply-template", {"messages": messages}).get("prompt")
-        report["chat_template"] = _judge("chat template", templated) if templated is not None else None
-        # max_tokens 1: the generation is not the point, the evaluated prompt is.
-        body = {"messages": messages, "max_tokens": 1, "temperature": 0, "verbose": True}
-        verbose = post("/v1/chat/completions", body).get("__verbose") if probe_chat else None
-        evaluated = verbose.get("prompt") if isinstance(verbose, dict) else None
-        report["model_prompt"] = None if evaluated is None else _judge("evaluated prompt", evaluated)
+            report["tokenizer"] = None
+    templated = post("/apply-template", {"messages": messages}).get("prompt")
+    report["chat_template"] = _judge("chat template", templated) if templated is not None else None
+    # max_tokens 1: the generation is not the point, the evaluated prompt is.
+    body = {"messages": messages, "max_tokens": 1, "temperature": 0, "verbose": True}
+    verbose = post("/v1/chat/completions", body).get("__verbose") if probe_chat else None
+    evaluated = verbose.get("prompt") if isinstance(verbose, dict) else None
+    report["model_prompt"] = None if evaluated is None else _judge("evaluated prompt", evaluated)
     return report
 
 
-def _post(client: httpx.Client, url: str, body: dict[str, Any]) -> dict[str, Any]:
+def _post(
+    opener: urllib.request.OpenerDirector, url: str, body: dict[str, Any], timeout_s: float
+) -> dict[str, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     try:
-        response = client.post(url, json=body)
-    except httpx.HTTPError as exc:
+        with opener.open(request, timeout=timeout_s) as response:
+            raw = response.read(16 * 1024 * 1024)
+    except urllib.error.HTTPError:
+        return {}  # 404: the server has no such stage; any other status: nothing to judge
+    except (OSError, ValueError) as exc:
         # The path only: the URL's query may hold a credential.
         path = urlsplit(url).path
-        raise ServerSetupError(f"prompt check: POST {path} failed ({exc}); is the server running?") from None
-    if response.status_code == 404:
-        return {}
+        reason = getattr(exc, "reason", None) or exc
+        raise ServerSetupError(
+            f"prompt check: POST {path} failed ({reason}); is the server running?"
+        ) from None
     try:
-        data = response.json()
+        data = json.loads(raw)
     except ValueError:
         return {}
-    return data if isinstance(data, dict) and response.status_code < 400 else {}
+    return data if isinstance(data, dict) else {}
 
 
 def _judge(stage: str, seen: object, *, exact: bool = False) -> bool:
