@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -258,6 +259,59 @@ def test_cli_no_stream_flag(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert bodies and all(b["stream"] is False for b in bodies)
     assert "not measured" in proc.stdout
+
+
+def _unstreamed_run_missing_its_last_test(tmp_path: Path, server: HostileServer, bench: Benchmark) -> Path:
+    tests = [t.id for t in bench.suites["topic_classification"].tests[:2]]
+    config = RunConfig(
+        endpoint=EndpointConfig(base_url=server.base_url),
+        test_ids=tests,
+        out_dir=tmp_path / "run",
+        max_retries=0,
+        sample_memory=False,
+        stream=False,
+    )
+    asyncio.run(run_benchmark(config, bench=bench))
+    results = tmp_path / "run" / "results.jsonl"
+    first = results.read_text().splitlines()[0]
+    results.write_text(first + "\n")  # as if interrupted after the first test
+    return tmp_path / "run"
+
+
+def test_a_resumed_unstreamed_run_stays_unstreamed_without_the_flag(tmp_path: Path) -> None:
+    from homesec_bench.runner.launch import launch
+
+    bench = _bench()
+    answer = {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]
+    }
+    with HostileServer(chat=json_play(answer)) as server:
+        run_dir = _unstreamed_run_missing_its_last_test(tmp_path, server, bench)
+        server.requests.clear()
+        resumed = launch(
+            RunConfig(endpoint=EndpointConfig(), resume_dir=run_dir, sample_memory=False), bench=bench
+        )
+        bodies = [r.body for r in server.requests if r.path.endswith("/chat/completions")]
+    assert bodies and all(b["stream"] is False for b in bodies)
+    assert len(resumed.final_results()) == 2
+    assert all(r.request.streamed is False for r in resumed.final_results())
+
+
+def test_a_streamed_run_is_not_resumed_unstreamed(tmp_path: Path) -> None:
+    from homesec_bench.runner.engine import RunSetupError
+    from homesec_bench.runner.launch import launch
+
+    bench = _bench()
+    answer = {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]
+    }
+    with HostileServer(chat=json_play(answer)) as server:
+        run_dir = _unstreamed_run_missing_its_last_test(tmp_path, server, bench)
+    info = json.loads((run_dir / "run.json").read_text())
+    info["parameters"]["stream"] = True
+    (run_dir / "run.json").write_text(json.dumps(info))
+    with pytest.raises(RunSetupError, match="drop --no-stream"):
+        launch(RunConfig(endpoint=EndpointConfig(), resume_dir=run_dir, stream=False), bench=bench)
 
 
 # ------------------------------------------------------------------ a tool call without a name

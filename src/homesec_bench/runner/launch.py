@@ -49,8 +49,11 @@ class ManagedServerOptions:
 def complete_config(config: RunConfig, *, gguf: Path | None = None) -> RunConfig:
     """The configuration with what a resumed run and the preset imply filled in (a copy)."""
     endpoint = config.endpoint.model_copy()
+    updates: dict[str, object] = {}
     if config.resume_dir is not None:
-        old = load_run(config.resume_dir).info.endpoint
+        old_info = load_run(config.resume_dir).info
+        updates = _resumed_measurement(config, old_info.parameters)
+        old = old_info.endpoint
         if endpoint.base_url is None and not old.managed:
             endpoint.base_url = old.base_url
             if REDACTED in old.base_url:
@@ -68,6 +71,8 @@ def complete_config(config: RunConfig, *, gguf: Path | None = None) -> RunConfig
         endpoint.base_url = endpoint.base_url or chosen.base_url
         endpoint.locality = endpoint.locality or chosen.locality
         endpoint.api = endpoint.api or chosen.api
+        # The preset's key variable (GROQ_API_KEY, ...) unless the user named one.
+        endpoint.api_key_env = endpoint.api_key_env or chosen.key_env
         if chosen.needs_api_key and not os.environ.get(endpoint.key_env):
             from homesec_bench.client import EndpointUnauthorized
 
@@ -76,7 +81,21 @@ def complete_config(config: RunConfig, *, gguf: Path | None = None) -> RunConfig
             )
     if gguf is not None and endpoint.base_url is not None:
         raise RunSetupError("--gguf starts a local server; it cannot be combined with --base-url/--preset")
-    return config.model_copy(update={"endpoint": endpoint})
+    return config.model_copy(update={"endpoint": endpoint, **updates})
+
+
+def _resumed_measurement(config: RunConfig, parameters: dict[str, object]) -> dict[str, object]:
+    """What a resumed run must keep from its first segment so that its halves are measured alike:
+    an unstreamed run (--no-stream) stays unstreamed; a streamed one cannot continue unstreamed."""
+    was_streamed = parameters.get("stream")
+    if not isinstance(was_streamed, bool) or was_streamed == config.stream:
+        return {}
+    if was_streamed:
+        raise RunSetupError(
+            "this run was streamed; resuming it with --no-stream would measure its halves differently "
+            "(drop --no-stream, or start a new run)"
+        )
+    return {"stream": False}
 
 
 @contextlib.contextmanager
