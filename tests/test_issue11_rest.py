@@ -370,6 +370,53 @@ def test_fidelity_on_extras_tokenize_catches_an_altered_round_trip() -> None:
         check_prompt_fidelity(f"http://127.0.0.1:{server.port}", probe_chat=False)
 
 
+def _vllm_routes(template: str = "<|user|>\n{content}<|end|>\n<|assistant|>\n") -> dict[str, object]:
+    """/tokenize and /detokenize as vLLM serves them: the model's name required, a prompt or messages."""
+    texts: dict[int, str] = {}
+
+    def tokenize(body: dict) -> Play:
+        if body.get("model") != "served-model":
+            return json_play({"object": "error", "message": "model not found"}, status=404)
+        if "prompt" in body:
+            text = body["prompt"]
+        elif "messages" in body:
+            text = template.format(content=body["messages"][0]["content"])
+        else:
+            return json_play({"object": "error", "message": "prompt or messages required"}, status=400)
+        key = len(texts)
+        texts[key] = text
+        return json_play({"tokens": [key], "count": 1, "max_model_len": 8192})
+
+    def detokenize(body: dict) -> Play:
+        return json_play({"prompt": texts[body["tokens"][0]]})
+
+    return {"/tokenize": tokenize, "/detokenize": detokenize}
+
+
+def test_fidelity_probes_vllms_tokenizer_and_chat_template() -> None:
+    with HostileServer(routes=_vllm_routes()) as server:
+        report = check_prompt_fidelity(
+            f"http://127.0.0.1:{server.port}", probe_chat=False, model="served-model"
+        )
+    assert report == {"tokenizer": True, "chat_template": True, "model_prompt": None}
+
+
+def test_fidelity_on_vllm_catches_a_template_that_escapes_html() -> None:
+    from homesec_bench.server.errors import ServerSetupError
+
+    routes = _vllm_routes(template="<|user|>{content}")
+    original = routes["/tokenize"]
+
+    def escaping(body: dict) -> Play:
+        if "messages" in body:
+            body = {**body, "messages": [{"role": "user", "content": PROBE.replace('"', "&#34;")}]}
+        return original(body)  # type: ignore[operator]
+
+    routes["/tokenize"] = escaping
+    with HostileServer(routes=routes) as server, pytest.raises(ServerSetupError, match="chat template"):
+        check_prompt_fidelity(f"http://127.0.0.1:{server.port}", probe_chat=False, model="served-model")
+
+
 # ------------------------------------------------------------------ harness_overhead --out-root
 
 

@@ -286,6 +286,7 @@ async def _check_fidelity(info: EndpointInfo, config: RunConfig) -> str | None:
             root,
             timeout_s=min(config.total_timeout_s, 30.0),
             probe_chat=False,
+            model=info.model,
         )
     except ServerSetupError as exc:
         info.server_props["prompt_fidelity"] = f"failed: {exc}"

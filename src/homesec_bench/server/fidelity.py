@@ -4,7 +4,8 @@ Some server set-ups rewrite prompts on the way in (llama-cpp-python's own server
 `chatml-function-calling` HTML-escapes them, so every `"` reaches the model as `&#34;` and JSON prompts
 are corrupted). A probe full of such characters is sent through each stage the server exposes: the
 tokenizer round trip (llama-server's /tokenize + /detokenize, or llama-cpp-python's /extras/tokenize +
-/extras/detokenize), the chat template (llama-server's /apply-template), and the prompt the model
+/extras/detokenize, or vLLM's /tokenize + /detokenize with the model's name), the chat template
+(llama-server's /apply-template, or vLLM's /tokenize of the messages), and the prompt the model
 actually evaluated (llama-server's `verbose`). A stage the server does not expose is None: not checked.
 
 llama-cpp-python exposes only the tokenizer round trip. Its chat formats render the template inside
@@ -18,6 +19,7 @@ import html
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +30,7 @@ PROBE = 'Echo this exactly: {"camera": "front_door", "note": "<b>Ann & Bob</b> s
 
 
 def check_prompt_fidelity(
-    root_url: str, *, timeout_s: float = 30.0, probe_chat: bool = True
+    root_url: str, *, timeout_s: float = 30.0, probe_chat: bool = True, model: str | None = None
 ) -> dict[str, bool | None]:
     """Per stage, True when the probe arrived intact, None when the server does not expose that stage
     (or, with probe_chat False, when the one-token chat request that reveals it is not sent).
@@ -50,6 +52,8 @@ def check_prompt_fidelity(
     if isinstance(tokens, list):
         text = post("/detokenize", {"tokens": tokens}).get("content")
         report["tokenizer"] = _judge("tokenizer round trip", text, exact=True)
+    elif model is not None and _vllm_stages(post, model, messages, report):
+        return report
     else:
         # llama-cpp-python: its tokenizer may add a BOS token, so the probe must be inside the text.
         tokens = post("/extras/tokenize", {"input": PROBE}).get("tokens")
@@ -66,6 +70,32 @@ def check_prompt_fidelity(
     evaluated = verbose.get("prompt") if isinstance(verbose, dict) else None
     report["model_prompt"] = None if evaluated is None else _judge("evaluated prompt", evaluated)
     return report
+
+
+def _vllm_stages(
+    post: Callable[[str, dict[str, Any]], dict[str, Any]],
+    model: str,
+    messages: list[dict[str, str]],
+    report: dict[str, bool | None],
+) -> bool:
+    """vLLM's /tokenize takes a prompt (the round trip) or messages (its chat template applied), and
+    /detokenize gives the text back. False when the server is not vLLM-shaped."""
+    tokens = post("/tokenize", {"model": model, "prompt": PROBE, "add_special_tokens": False}).get("tokens")
+    if not isinstance(tokens, list):
+        return False
+    text = post("/detokenize", {"model": model, "tokens": tokens}).get("prompt")
+    report["tokenizer"] = _judge("tokenizer round trip", text)
+    templated_tokens = post(
+        "/tokenize", {"model": model, "messages": messages, "add_generation_prompt": True}
+    ).get("tokens")
+    if isinstance(templated_tokens, list):
+        templated = post("/detokenize", {"model": model, "tokens": templated_tokens}).get("prompt")
+        report["chat_template"] = _judge("chat template", templated)
+    else:
+        report["chat_template"] = None
+    # vLLM does not echo the evaluated prompt; the template is what it evaluates.
+    report["model_prompt"] = None
+    return True
 
 
 def _post(
