@@ -1,4 +1,5 @@
-"""`homesec-bench list`: the suites and their tests. Imports only what listing needs, so it starts fast."""
+"""`homesec-bench list`: the suites and their tests, or (`list presets`) the endpoint presets. Imports only
+what listing needs, so it starts fast."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def _load_benchmark_or_exit(suites_dir: Path | None = None):  # type: ignore[no-
 
 @app.command("list")
 def list_command(
+    what: Annotated[
+        str, typer.Argument(help="What to list: suites (the default) or presets.", show_default=False)
+    ] = "suites",
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ids: Annotated[bool, typer.Option("--ids", help="Only the test ids, one a line (for --test).")] = False,
     suite: Annotated[
@@ -38,7 +42,15 @@ def list_command(
     ] = None,
     suites_dir: SuitesDirOption = None,
 ) -> None:
-    """List the suites, their test counts, and each test's id and purpose."""
+    """List the suites, their test counts, and each test's id and purpose.
+
+    `list presets` shows each endpoint preset instead: its base URL, the variable its API key is read
+    from, and the provider's documented differences (`--json`: every fact with its source)."""
+    if what == "presets":
+        _list_presets(as_json)
+        return
+    if what != "suites":
+        fail(ExitCode.USAGE, f"cannot list {what!r}; choose suites or presets")
     bench = _load_benchmark_or_exit(suites_dir)
     if suite:
         unknown = [s for s in suite if s not in bench.suites]
@@ -95,4 +107,30 @@ def list_command(
         f"{len(text)} text suites, {sum(len(s.tests) for s in text)} tests; "
         f"{sum(len(s.tests) for s in vision)} vision tests"
     )
+    console.print(table)
+
+
+def _list_presets(as_json: bool) -> None:
+    from homesec_bench.runner.presets import PRESETS
+
+    if as_json:
+        payload = [preset.model_dump(mode="json") for preset in PRESETS.values()]
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    rows = [(p.name, p.base_url, p.key_env or "none needed", p.locality, p.note) for p in PRESETS.values()]
+    from rich.console import Console
+
+    console = Console(stderr=False)
+    if not console.is_terminal:
+        for row in rows:
+            print("\t".join(row))
+        return
+    from rich.table import Table
+
+    table = Table(title="endpoint presets (--preset NAME; --base-url and --api-key-env override)")
+    for column in ("preset", "base URL", "API key variable", "where", "note"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    table.caption = "Each provider's documented limits, with sources: homesec-bench list presets --json"
     console.print(table)

@@ -4,6 +4,11 @@ The accumulator knows nothing of HTTP: it is fed decoded chunk objects (or one w
 response) with the perf_counter time each arrived, and fills a RequestRecord. A token event is a delta
 with non-empty content, reasoning_content / reasoning, or tool_calls; the role-only first chunk, empty
 strings and the usage chunk are not.
+
+Providers put things where OpenAI does not (docs/providers.md): token usage may come on the finish
+chunk (Fireworks, Mistral) or only inside Groq's `x_groq` object, and tool calls may come whole in one
+chunk, several in one delta (Mistral) or without `index` (Gemini). All of these are read here, with
+no need to know which provider is speaking.
 """
 
 from __future__ import annotations
@@ -41,6 +46,17 @@ def _as_int(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
+
+
+def _complete_json(text: str) -> bool:
+    """Whether a call's arguments so far already form a whole JSON value."""
+    if not text.strip():
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _error_text(error: Any) -> str:
@@ -103,6 +119,10 @@ class Accumulator:
 
     def _read_counters(self, chunk: dict[str, Any]) -> None:
         usage = chunk.get("usage")
+        if not isinstance(usage, dict):
+            # Groq has sent usage only inside its own object on the last chunk.
+            extra = chunk.get("x_groq")
+            usage = extra.get("usage") if isinstance(extra, dict) else None
         if isinstance(usage, dict):
             self.usage = usage
         timings = chunk.get("timings")
@@ -142,17 +162,10 @@ class Accumulator:
             self.last_token = now - self.t0
 
     def _read_call(self, call: dict[str, Any], position: int) -> None:
-        index = _as_int(call.get("index"))
         call_id = call.get("id") if isinstance(call.get("id"), str) else None
+        index = _as_int(call.get("index"))
         if index is None:
-            # Servers that omit the index: a new id opens a new call, anything else continues one.
-            known = next((i for i, c in self.calls.items() if call_id and c.id == call_id), None)
-            if known is not None:
-                index = known
-            elif call_id or not self.calls:
-                index = len(self.calls) + position
-            else:
-                index = max(self.calls)
+            index = self._unindexed_call(call, call_id, position)
         partial = self.calls.setdefault(index, _PartialCall())
         if call_id and not partial.id:
             partial.id = call_id
@@ -171,6 +184,28 @@ class Accumulator:
             text = json.dumps(arguments, ensure_ascii=False)
             partial.arguments.append(text)
             self.chars += len(text)
+
+    def _unindexed_call(self, call: dict[str, Any], call_id: str | None, position: int) -> int:
+        """Where a call without `index` belongs: a known id continues its call, a new id opens one.
+        Without an id either, a piece that names a function after the last call is already complete
+        opens a new call (Gemini sends each call whole); anything else continues the last call."""
+        if call_id:
+            known = next((i for i, c in self.calls.items() if c.id == call_id), None)
+            if known is not None:
+                return known
+            return max(self.calls) + 1 if self.calls else position
+        if not self.calls:
+            return position
+        last = max(self.calls)
+        function = call.get("function")
+        if not isinstance(function, dict):
+            return last
+        name, arguments = function.get("name"), function.get("arguments")
+        if not isinstance(name, str) or not name:
+            return last
+        if name == self.calls[last].name and not arguments:
+            return last  # the name repeated on an empty piece: nothing new
+        return last + 1 if _complete_json("".join(self.calls[last].arguments)) else last
 
     # ------------------------------------------------------------------------------------ output
 

@@ -3,6 +3,13 @@
 Some APIs accept only their default temperature, or call max_tokens max_completion_tokens; scoring
 the resulting 400 as a model failure would measure the API, not the model. The client drops what the
 endpoint names, records it in `dropped_params`, and the run says the test ran with the server default.
+
+A parameter another API spells differently is resent under that spelling rather than lost (OpenAI's
+max_tokens -> max_completion_tokens, Mistral's seed -> random_seed); it is still listed in
+`dropped_params` (the endpoint rejected the name) and the stored request body shows what was sent.
+The endpoint is found from the error body, in any of the shapes providers use: OpenAI's `param`,
+a FastAPI/pydantic `detail` list (vLLM, Mistral: `loc: ["body", "seed"]`), Gemini's list of errors,
+or the parameter named in the message.
 """
 
 from __future__ import annotations
@@ -35,10 +42,13 @@ DROPPABLE = (
     "user",
     "reasoning_effort",
     "cache_prompt",
+    "random_seed",
 )
 
-# The newer name OpenAI wants for max_tokens; rename rather than drop, so the cap still holds.
-RENAMES = {"max_tokens": "max_completion_tokens"}
+# Another API's name for a rejected parameter: rename rather than drop, so the cap (OpenAI's newer
+# max_completion_tokens) or the seed (Mistral's random_seed) still holds. A renamed parameter that is
+# rejected in turn is dropped.
+RENAMES = {"max_tokens": "max_completion_tokens", "seed": "random_seed"}
 
 _PATTERNS = {name: re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])") for name in DROPPABLE}
 
@@ -53,6 +63,12 @@ def rejected_param(status: int, error_body: Any, body: dict[str, Any]) -> str | 
     named = _named_param(error_body)
     if named in present:
         return named
+    locations = _locations(error_body)
+    if locations:
+        # The server says exactly which fields it refused; the rest of its text (an echoed input,
+        # say) names nothing. A refused field that is not a droppable top-level one is not ours.
+        fields = [loc[1] for loc in locations if len(loc) == 2 and loc[0] == "body"]
+        return next((name for name in fields if name in present), None)
     text = _error_text(error_body)
     # The longest match first, so `top_logprobs` is not read as `logprobs`.
     for name in sorted(present, key=len, reverse=True):
@@ -80,6 +96,23 @@ def _named_param(error_body: Any) -> str | None:
         if isinstance(error, dict) and isinstance(error.get("param"), str):
             return error["param"]
     return None
+
+
+def _locations(error_body: Any, depth: int = 0) -> list[list[Any]]:
+    """Every FastAPI/pydantic `loc` in the error body, wherever its `detail` list sits (Mistral nests
+    it under `message`)."""
+    if depth > 5:
+        return []
+    if isinstance(error_body, dict):
+        loc = error_body.get("loc")
+        if isinstance(loc, list):
+            return [loc]
+        values: list[Any] = list(error_body.values())
+    elif isinstance(error_body, list):
+        values = error_body
+    else:
+        return []
+    return [loc for value in values for loc in _locations(value, depth + 1)]
 
 
 def _error_text(error_body: Any) -> str:

@@ -1,6 +1,9 @@
-"""Presets for the servers people actually run: the usual base URL and what a fair measurement needs.
+"""Presets for the servers people actually run: the usual base URL, the API key's variable, and what a
+fair measurement needs.
 
-A flag given explicitly always wins over a preset value.
+A flag given explicitly always wins over a preset value. The cloud presets carry their provider's
+documented differences (`limits`, each fact with its source: runner/provider_limits.py); the client
+handles all of them on its own, and the test server plays them (homesec_bench.testing.dialects).
 """
 
 from __future__ import annotations
@@ -8,6 +11,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from homesec_bench.runner import provider_limits as limits
+from homesec_bench.runner.provider_limits import ProviderLimits
 
 
 class Preset(BaseModel):
@@ -18,9 +24,28 @@ class Preset(BaseModel):
         default_factory=dict, description="Fields merged into every request body for this server."
     )
     needs_api_key: bool = False
+    # The environment variable the key is read from when the user names none (--api-key-env wins);
+    # None: the wire protocol's own (OPENAI_API_KEY, ANTHROPIC_API_KEY).
+    key_env: str | None = None
     # The wire protocol (a client backend name); None: OpenAI chat completions.
     api: str | None = None
+    limits: ProviderLimits | None = None
     note: str = ""
+
+
+def _cloud(
+    name: str, base_url: str, key_env: str, provider: ProviderLimits, note: str, **extra: Any
+) -> Preset:
+    return Preset(
+        name=name,
+        base_url=base_url,
+        locality="cloud",
+        needs_api_key=True,
+        key_env=key_env,
+        limits=provider,
+        note=note,
+        **extra,
+    )
 
 
 PRESETS: dict[str, Preset] = {
@@ -51,6 +76,7 @@ PRESETS: dict[str, Preset] = {
             base_url="https://api.openai.com/v1",
             locality="cloud",
             needs_api_key=True,
+            key_env="OPENAI_API_KEY",
             note="OpenAI; parameters a model rejects are retried with the server default and reported",
         ),
         Preset(
@@ -58,8 +84,70 @@ PRESETS: dict[str, Preset] = {
             base_url="https://api.anthropic.com/v1",
             locality="cloud",
             needs_api_key=True,
+            key_env="ANTHROPIC_API_KEY",
             api="anthropic",
-            note="Anthropic Messages API; the key is read from ANTHROPIC_API_KEY and sent as x-api-key",
+            note="Anthropic Messages API; the key is sent as x-api-key",
+        ),
+        _cloud(
+            "anthropic-openai",
+            "https://api.anthropic.com/v1",
+            "ANTHROPIC_API_KEY",
+            limits.ANTHROPIC_OPENAI,
+            "Claude through Anthropic's OpenAI-compatible endpoint; seed is silently ignored (answers are "
+            "not seeded), system messages are hoisted to the start",
+        ),
+        _cloud(
+            "gemini",
+            "https://generativelanguage.googleapis.com/v1beta/openai",
+            "GEMINI_API_KEY",
+            limits.GEMINI,
+            "Google Gemini's OpenAI-compatible endpoint; tool calls stream whole, without an index",
+        ),
+        _cloud(
+            "openrouter",
+            "https://openrouter.ai/api/v1",
+            "OPENROUTER_API_KEY",
+            limits.OPENROUTER,
+            "OpenRouter; the model id names the provider (e.g. anthropic/claude-...); usage is always sent",
+        ),
+        _cloud(
+            "groq",
+            "https://api.groq.com/openai/v1",
+            "GROQ_API_KEY",
+            limits.GROQ,
+            "Groq; temperature 0 becomes 1e-8; usage is also read from x_groq.usage",
+        ),
+        _cloud(
+            "together",
+            "https://api.together.ai/v1",
+            "TOGETHER_API_KEY",
+            limits.TOGETHER,
+            "Together AI; model ids are namespaced (org/model)",
+        ),
+        _cloud(
+            "deepseek",
+            "https://api.deepseek.com/v1",
+            "DEEPSEEK_API_KEY",
+            limits.DEEPSEEK,
+            "DeepSeek; in thinking mode temperature and top_p are accepted but not applied",
+        ),
+        _cloud(
+            "mistral",
+            "https://api.mistral.ai/v1",
+            "MISTRAL_API_KEY",
+            limits.MISTRAL,
+            "Mistral; unknown fields answer 422, so seed is resent as random_seed and stream_options "
+            "dropped (both reported in the run)",
+        ),
+        _cloud(
+            "fireworks",
+            "https://api.fireworks.ai/inference/v1",
+            "FIREWORKS_API_KEY",
+            limits.FIREWORKS,
+            "Fireworks AI; asks for an error, not a silently lowered max_tokens, when a prompt is too long",
+            # Fireworks lowers max_tokens without a word when prompt + max_tokens exceeds the context;
+            # the documented switch makes it answer like OpenAI instead.
+            extra_body={"context_length_exceeded_behavior": "error"},
         ),
     ]
 }

@@ -6,7 +6,7 @@ protocols. The reply is streamed as Messages API events: message_start (input us
 block content_block_start / content_block_delta (thinking_delta, text_delta, input_json_delta) /
 content_block_stop, message_delta (stop_reason, output usage), message_stop; or, unstreamed, one
 message. Errors use Anthropic's body ({"type": "error", "error": {"type", "message"}}); a scripted
-status 529 is `overloaded_error`.
+status 529 is `overloaded_error`. A reply with `send_usage=False` carries no usage anywhere.
 """
 
 from __future__ import annotations
@@ -206,8 +206,9 @@ async def _whole(
         "content": content,
         "stop_reason": stop,
         "stop_sequence": None,
-        "usage": {**usage, "output_tokens": output_tokens},
     }
+    if reply.send_usage:
+        message["usage"] = {**usage, "output_tokens": output_tokens}
     return web.json_response(message)
 
 
@@ -235,18 +236,18 @@ async def _stream(
         "content": [],
         "stop_reason": None,
         "stop_sequence": None,
-        "usage": {**usage, "output_tokens": 1},
     }
+    if reply.send_usage:
+        message["usage"] = {**usage, "output_tokens": 1}
     try:
         await writer.event(_event("message_start", {"message": message}))
         await writer.event(_event("ping", {}))
         await _write_blocks(writer, reply, faults)
         if "no_done" in faults:
             return response
-        delta = {
-            "delta": {"stop_reason": stop, "stop_sequence": None},
-            "usage": {"output_tokens": output_tokens},
-        }
+        delta: dict[str, Any] = {"delta": {"stop_reason": stop, "stop_sequence": None}}
+        if reply.send_usage:
+            delta["usage"] = {"output_tokens": output_tokens}
         await writer.event(_event("message_delta", delta))
         await writer.event(_event("message_stop", {}))
     except _ClientGone:

@@ -11,6 +11,9 @@ mode a whole stream is one write, so it sustains thousands of requests per secon
 Endpoints: POST /v1/chat/completions, POST /v1/messages (the Anthropic dialect, anthropic_dialect.py),
 GET /v1/models, GET /props (llama-server style), GET /health.
 
+`dialect=` (testing/dialects.py) makes /v1/chat/completions play a cloud provider's differences: the
+parameters it rejects and its error body, where streamed usage goes, how tool calls are chunked.
+
     python -m homesec_bench.testing --port 0 --accuracy 0.8
 prints its base URL on stdout and serves the benchmark's reference answers until SIGTERM/SIGINT.
 """
@@ -34,6 +37,7 @@ from typing import Any
 from aiohttp import web
 
 from homesec_bench.testing import anthropic_dialect
+from homesec_bench.testing.dialects import OPENAI, Dialect, dialect_for
 from homesec_bench.testing.reply import (
     FAULTS,
     HTTP_FAULTS,
@@ -147,8 +151,10 @@ class FakeOpenAIServer:
         host: str = "127.0.0.1",
         port: int = 0,
         record_requests: bool = True,
+        dialect: Dialect | None = None,
     ) -> None:
         self.responder: Responder = responder or fixed(Reply(content="ok"))
+        self.dialect = dialect or OPENAI
         self.models = list(models)
         self.api_key = api_key
         self.props = props
@@ -340,16 +346,15 @@ class FakeOpenAIServer:
         return await self._stream(request, body, reply, faults, ident)
 
     def _early_answer(self, body: dict[str, Any], reply: Reply) -> web.Response | None:
-        """The error replies that need no stream: rejected parameters, scripted statuses, HTTP faults."""
+        """The error replies that need no stream: rejected parameters (the dialect's, or a scripted
+        one, in the dialect's error body), scripted statuses, HTTP faults."""
+        refused = self.dialect.refused(body)
         param = reply.rejected_param()
-        if param is not None and param in body:
-            return _error(
-                400,
-                f"Unsupported parameter: '{param}' is not supported with this model.",
-                "invalid_request_error",
-                "unsupported_parameter",
-                param=param,
-            )
+        if param is not None and param in body and param not in refused:
+            refused.insert(0, param)
+        if refused:
+            refused_status, error = self.dialect.error(refused, body)
+            return web.json_response(error, status=refused_status)
         if reply.status is not None and reply.status >= 400:
             return _error(reply.status, f"scripted status {reply.status}", "server_error")
         for fault in reply.faults():
@@ -441,9 +446,9 @@ class FakeOpenAIServer:
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
         deltas = token_deltas(reply)
-        chunks = group_deltas(deltas, reply.tokens_per_chunk)
+        chunks = self.dialect.shape_tool_calls(group_deltas(deltas, reply.tokens_per_chunk))
         tail = self._tail(chunker, body, reply, len(deltas), len(chunks), include_usage)
-        role = chunker.delta({"role": "assistant", "content": ""})
+        role = self.dialect.opening() + chunker.delta({"role": "assistant", "content": ""})
         if not faults and reply.first_token_delay_s <= 0 and reply.token_interval_s <= 0:
             # The fast path: the whole stream in one write, for load tests.
             data = b"".join([role, *(chunker.delta(d) for d in chunks), tail])
@@ -475,14 +480,13 @@ class FakeOpenAIServer:
         chunks: int,
         include_usage: bool,
     ) -> bytes:
-        """The finish chunk (with llama-server timings if asked), the usage chunk, and [DONE]."""
+        """The finish chunk (with llama-server timings if asked), the usage where the dialect puts it,
+        and [DONE]."""
         extra = ""
         if reply.send_timings:
             extra = f',"timings":{json.dumps(self._timings(body, reply, tokens, chunks))}'
-        tail = chunker.delta({}, reply.finish(), extra)
-        if reply.send_usage and include_usage:
-            tail += chunker.usage(self._usage(body, reply, tokens))
-        return tail + b"data: [DONE]\n\n"
+        usage = self._usage(body, reply, tokens) if reply.send_usage else None
+        return self.dialect.tail(chunker, reply.finish(), usage, include_usage, extra)
 
     async def _write_stream(
         self,
@@ -493,6 +497,9 @@ class FakeOpenAIServer:
         chunks: list[dict[str, Any]],
         tail: bytes,
     ) -> None:
+        opening = self.dialect.opening()
+        if opening:
+            await writer.raw(opening)
         await writer.event(chunker.delta({"role": "assistant", "content": ""}))
         # Token times are scheduled from one origin, so sleep overshoot never accumulates into the
         # scripted rate: token i is due at first_token_delay_s + i * token_interval_s.
@@ -581,6 +588,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--retry-after", type=float, default=None, help="Retry-After seconds for http_429")
     parser.add_argument("--data-dir", default=None, help="suite data folder (default: the packaged suites)")
+    parser.add_argument(
+        "--dialect",
+        default=None,
+        help="play a preset's provider differences (rejected parameters, error bodies, where usage goes, "
+        "tool-call chunks): a preset name, as `homesec-bench list presets` shows them",
+    )
     return parser.parse_args(argv)
 
 
@@ -616,6 +629,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"unknown fault {args.fault!r}; choose from {', '.join(sorted(FAULTS))}", file=sys.stderr)
             return 2
     try:
+        dialect = dialect_for(args.dialect) if args.dialect else None
+    except ValueError as exc:
+        print(f"unknown --dialect: {exc}", file=sys.stderr)
+        return 2
+    try:
         responder = build_cli_responder(args)
     except Exception as exc:
         print(f"cannot load the benchmark: {exc}", file=sys.stderr)
@@ -626,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
         api_key=args.api_key,
         port=args.port,
         record_requests=False,
+        dialect=dialect,
     )
     try:
         server.start()
