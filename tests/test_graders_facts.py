@@ -679,3 +679,51 @@ SCHEDULE_AND_LOG = [
 def test_only_logged_events_bind_a_camera_to_a_time(content: str, grounded: bool) -> None:
     params = {"must_include": [["gas meter", "Anton", "sightings"]], "grounded": True}
     assert passes(params, content, messages=SCHEDULE_AND_LOG) is grounded, content
+
+
+# A tool result's list of events: each event is its own record, so a time binds only the camera of
+# the event at that time, not every camera of the list (the whole result is one line of JSON).
+SEARCH_RESULT = [
+    Message(role="user", content="What happened overnight?"),
+    Message(
+        role="assistant",
+        content="",
+        tool_calls=[ToolCall(id="s1", name="search_events", arguments={"start_time": "x"})],
+    ),
+    Message(
+        role="tool",
+        tool_call_id="s1",
+        content=json.dumps(
+            {
+                "total": 3,
+                "searched": {"cameras": "all"},
+                "events": [
+                    {"id": "ev_3108", "time": "2026-03-17T23:12:44+01:00", "camera": "cam_backyard",
+                     "description": "black cat walks along the back fence"},
+                    {"id": "ev_3109", "time": "2026-03-18T02:47:03+01:00", "camera": "cam_side_gate",
+                     "description": "person in a dark hoodie tries the side gate handle twice"},
+                    {"id": "ev_3113", "time": "2026-03-18T04:12:20+01:00", "camera": "cam_front_door",
+                     "description": "doorbell voice message"},
+                ],
+            }
+        ),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "content, grounded",
+    [
+        ("02:47: a person in a dark hoodie tried the side gate handle twice.", True),
+        ("At 2026-03-18T02:47+01:00 (Side Gate) a hoodie tried the handle; at 04:12 the doorbell "
+         "recorded a voice message.", True),
+        ("Three events: a cat at 23:12, a hoodie at the alley cam at 02:47, a message at 04:12.", True),
+        ("02:47: a person in a dark hoodie tried the front door handle twice.", False),
+        ("At 23:12 a black cat walked along the fence by the side gate.", False),
+        ("- 04:12 Backyard: a voice message was left.", False),
+    ],
+)  # fmt: skip
+def test_each_record_of_a_tool_result_binds_its_own_camera(content: str, grounded: bool) -> None:
+    params = {"must_include": [["hoodie", "cat", "message"]], "grounded": True}
+    passed, error = grade(params, content, messages=SEARCH_RESULT)
+    assert passed is grounded, (content, error)

@@ -1029,12 +1029,20 @@ def message_texts(test: TestCase) -> list[str]:
     return out
 
 
+def _holds_records(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(item, dict) for item in value)
+
+
 def _json_units(value: Any, out: list[str], numbers: set[int], depth: int = 0) -> None:
+    """One unit per record of a tool result: an object's own fields (nested objects included), but not
+    the records of a list it holds (`{"total": 5, "events": [...]}` is no event holding every time and
+    camera of its list): each of those is a unit of its own."""
     if depth > 12:
         return
     if isinstance(value, dict):
-        flat = " ; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
-        out.append(flat)
+        flat = " ; ".join(f"{k}: {_flat(v)}" for k, v in value.items() if not _holds_records(v))
+        if flat:
+            out.append(flat)
         for v in value.values():
             _json_units(v, out, numbers, depth + 1)
     elif isinstance(value, list):
@@ -1046,7 +1054,7 @@ def _json_units(value: Any, out: list[str], numbers: set[int], depth: int = 0) -
 
 def _flat(value: Any) -> str:
     if isinstance(value, dict):
-        return " ; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+        return " ; ".join(f"{k}: {_flat(v)}" for k, v in value.items() if not _holds_records(v))
     if isinstance(value, list):
         return " ; ".join(_flat(v) for v in value)
     return str(value)
@@ -1092,9 +1100,14 @@ def conversation(
         stripped = text.strip()
         if stripped[:1] in "{[":
             before = len(units_text)
-            with contextlib.suppress(ValueError):
+            try:
                 _json_units(json.loads(stripped), units_text, bare)
-            reported.update(range(before, len(units_text)))
+            except ValueError:
+                pass
+            else:
+                # Read record by record: the message's one line would tie every time to every camera.
+                reported.update(range(before, len(units_text)))
+                continue
         units_text.extend(_event_lines(text, offset))
     units = [_dated(extract(t, vocab, offset), t, vocab.now) for t in units_text]
     for n, (unit, unit_text) in enumerate(zip(units, units_text, strict=True)):

@@ -137,10 +137,17 @@ def field_text(text: str, path: str) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "\n".join(as_text(item) for item in value)
+        # A record of a list ({"id", "time", "summary"}) is one statement: its time binds its summary.
+        return "\n".join(_record_line(item) for item in value)
     if isinstance(value, dict):
         return as_text(value)
     return None
+
+
+def _record_line(item: Any) -> str:
+    if isinstance(item, dict):
+        return ", ".join(f"{k}: {as_text(v)}" for k, v in item.items())
+    return as_text(item)
 
 
 @register("text")
