@@ -90,10 +90,12 @@ def test_a_rejected_parameter_is_dropped_and_the_verdicts_hold(
 ) -> None:
     ids, wrong = _test_ids(bench)
     documented = _rejected_params(preset, bench)
-    # Where the provider documents no rejection of what the run sends, it rejects temperature (as
-    # OpenAI's reasoning models do), in its own error body.
-    scripted = {} if documented else {"fault": "reject_param:temperature"}
-    expected = documented or ["temperature"]
+    # Where the provider documents no rejection of what the run sends, it rejects one it does not
+    # document as ignored (temperature, as OpenAI's reasoning models do), in its own error body.
+    ignored = dialect_for(preset).ignores
+    scripted_param = next(p for p in ("temperature", "seed", "max_tokens") if p not in ignored)
+    scripted = {} if documented else {"fault": f"reject_param:{scripted_param}"}
+    expected = documented or [scripted_param]
     server = _serve(preset, _responder(bench, wrong, **scripted), monkeypatch)
     try:
         run = _run(preset, server, ids, tmp_path / "run", bench)
@@ -176,3 +178,13 @@ def test_a_preset_reads_its_own_key_variable_unless_told_another(monkeypatch: py
     assert mine.endpoint.key_env == "MY_GROQ_KEY"
     # A local preset needs no key and keeps the protocol's default variable.
     assert complete_config(RunConfig(endpoint=EndpointConfig(preset="vllm"))).endpoint.api_key_env is None
+
+
+def test_every_documented_fact_is_on_the_providers_page() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "providers.md").read_text(encoding="utf-8")
+    for preset in PRESETS.values():
+        if preset.limits is None:
+            continue
+        assert f"`{preset.name}`" in page and preset.base_url in page
+        for fact in preset.limits.facts:
+            assert fact.url in page, (preset.name, fact.url)
