@@ -28,7 +28,7 @@ from homesec_bench.reports.summary import summarize
 from homesec_bench.store import load_run
 before = psutil.Process().memory_info().rss
 start = time.perf_counter()
-run = load_run(sys.argv[1])
+run = load_run(sys.argv[1], transcripts=sys.argv[2] == "full")
 summary = summarize(run)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -37,10 +37,11 @@ print(json.dumps({"results": len(run.results), "tests": summary.overall.tests, "
 """
 
 
-def measure(run_dir: Path) -> dict[str, float]:
-    """Peak RSS of a fresh process that reads `run_dir` back and summarises it."""
+def measure(run_dir: Path, mode: str) -> dict[str, float]:
+    """Peak RSS of a fresh process that reads `run_dir` back and summarises it: `full` keeps every
+    transcript (what the HTML report needs), `summary` reads without them (leaderboard, resume)."""
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(run_dir)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _CHILD, str(run_dir), mode], capture_output=True, text=True, check=True
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -61,13 +62,14 @@ def main(argv: list[str] | None = None) -> int:
                 report = run_load(base_url, run_dir, requests=args.requests)
             print(report.summary())
         size = (run_dir / "results.jsonl").stat().st_size
-        figures = measure(run_dir)
-    print(
-        f"read back {figures['results']} results ({size / MIB:.1f} MiB of results.jsonl) and summarised "
-        f"{figures['tests']} in {figures['seconds']:.2f} s: RSS {figures['rss_before'] / MIB:.1f} MiB "
-        f"after imports, peak {figures['peak'] / MIB:.1f} MiB "
-        f"(+{(figures['peak'] - figures['rss_before']) / MIB:.1f} MiB)"
-    )
+        for mode in ("full", "summary"):
+            figures = measure(run_dir, mode)
+            print(
+                f"{mode:>7}: read back {figures['results']} results ({size / MIB:.1f} MiB of results.jsonl) "
+                f"and summarised {figures['tests']} in {figures['seconds']:.2f} s: RSS "
+                f"{figures['rss_before'] / MIB:.1f} MiB after imports, peak {figures['peak'] / MIB:.1f} MiB "
+                f"(+{(figures['peak'] - figures['rss_before']) / MIB:.1f} MiB)"
+            )
     return 0
 
 

@@ -131,3 +131,28 @@ def test_concurrent_appends_each_return_only_once_their_line_is_on_disk(tmp_path
     assert keys == {(f"t{w}", n) for w in range(threads) for n in range(per_thread)}
     print(f"{len(covered)} fsyncs for {len(lines)} appends")
     assert 1 <= len(covered) <= len(lines)
+
+
+def test_a_run_read_without_transcripts_summarises_the_same(tmp_path):
+    from homesec_bench.reports.summary import summarize
+    from homesec_bench.store import load_run
+    from homesec_bench.testing.synthetic import make_info, result, write_run
+
+    results = [
+        result(
+            "tool_use.a",
+            "pass",
+            request_body={
+                "messages": [{"role": "user", "content": "x" * 500}],
+                "tools": [{"type": "function"}],
+                "seed": 1,
+            },
+        ),
+        result("tool_use.b", "fail"),
+        result("tool_use.c", "error"),
+    ]
+    path = write_run(tmp_path / "run", make_info("r", "m"), results)
+    full, lean = load_run(path), load_run(path, transcripts=False)
+    assert all(r.messages == [] for r in lean.results) and all(r.messages for r in full.results)
+    assert lean.results[0].request.request_body == {"tools": [{"type": "function"}]}
+    assert summarize(lean).model_dump(exclude={"path"}) == summarize(full).model_dump(exclude={"path"})

@@ -57,10 +57,10 @@ def _warn_dropped(runs) -> None:
             typer.echo(f"warning: {warning}", err=True)
 
 
-def _load_all(runs: list[Path]) -> list[LoadedRun]:
+def _load_all(runs: list[Path], *, transcripts: bool = True) -> list[LoadedRun]:
     """Every run under the given paths, or one error line; warns about anything it dropped."""
     try:
-        loaded = load_runs(runs)
+        loaded = load_runs(runs, transcripts=transcripts)
     except StoreError as exc:
         fail(ExitCode.OUTPUT, str(exc))
     _warn_dropped(loaded)
@@ -94,7 +94,7 @@ def leaderboard_command(
 ) -> None:
     """Rank runs by pass rate, with 95% intervals, ties ranked equal, and a performance table."""
     book = _prices(prices)
-    loaded = _load_all(runs)
+    loaded = _load_all(runs, transcripts=False)
     board = build_leaderboard([summarize(run) for run in loaded], book)
     _write(render(board, format.value, Redactor()), out)
 

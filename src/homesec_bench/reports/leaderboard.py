@@ -140,8 +140,9 @@ def collect_run_dirs(paths: Sequence[str | Path]) -> list[Path]:
     return unique
 
 
-def load_runs(paths: Sequence[str | Path]) -> list[LoadedRun]:
-    return [load_run(path) for path in collect_run_dirs(paths)]
+def load_runs(paths: Sequence[str | Path], *, transcripts: bool = True) -> list[LoadedRun]:
+    """Every run under `paths`; without transcripts for a summary or a leaderboard (see load_run)."""
+    return [load_run(path, transcripts=transcripts) for path in collect_run_dirs(paths)]
 
 
 # --------------------------------------------------------------------------------------------- ranking
@@ -604,4 +605,4 @@ def _csv_cell(value: object) -> object:
 
 
 def leaderboard_from_paths(paths: Sequence[str | Path], prices: PriceBook | None = None) -> Leaderboard:
-    return build_leaderboard([summarize(run) for run in load_runs(paths)], prices)
+    return build_leaderboard([summarize(run) for run in load_runs(paths, transcripts=False)], prices)

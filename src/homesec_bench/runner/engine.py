@@ -531,7 +531,7 @@ async def run_benchmark(
     """Run (or resume) a benchmark and return it as read back from its run directory."""
     hooks = hooks or RunHooks()
     bench = _bench_for(config, bench)
-    previous = load_run(config.resume_dir) if config.resume_dir else None
+    previous = load_run(config.resume_dir, transcripts=False) if config.resume_dir else None
     selected_ids = previous.info.selected_tests if previous else None
     tests = bench.select(config.suites, selected_ids or config.test_ids)
     if previous:

@@ -51,7 +51,7 @@ def complete_config(config: RunConfig, *, gguf: Path | None = None) -> RunConfig
     endpoint = config.endpoint.model_copy()
     updates: dict[str, object] = {}
     if config.resume_dir is not None:
-        old_info = load_run(config.resume_dir).info
+        old_info = load_run(config.resume_dir, transcripts=False).info
         updates = _resumed_measurement(config, old_info.parameters)
         old = old_info.endpoint
         if endpoint.base_url is None and not old.managed:

@@ -153,8 +153,12 @@ def _cannot_write(path: Path, exc: OSError) -> StoreError:
     )
 
 
-def load_run(path: str | Path) -> LoadedRun:
-    """Read a run directory; a torn or invalid line is dropped and counted, never fatal."""
+def load_run(path: str | Path, *, transcripts: bool = True) -> LoadedRun:
+    """Read a run directory; a torn or invalid line is dropped and counted, never fatal.
+
+    With `transcripts=False` each result keeps its answer, verdict and measurements but not the
+    conversation sent (`messages`, and the request body beyond its `tools`): what a summary, a
+    leaderboard or a resume needs, in a fraction of the memory of a long run."""
     path = Path(path)
     info_path = path / RUN_FILE
     if not info_path.is_file():
@@ -177,7 +181,7 @@ def load_run(path: str | Path) -> LoadedRun:
                 for number, raw in enumerate(handle, start=1):
                     if not raw.strip():
                         continue
-                    result = _parse_line(raw, shared)
+                    result = _parse_line(raw, shared, transcripts=transcripts)
                     if result is None:
                         dropped += 1
                         warnings.append(f"{results_path} line {number}: torn or invalid result dropped")
@@ -196,7 +200,9 @@ def load_run(path: str | Path) -> LoadedRun:
     return loaded
 
 
-def _parse_line(raw: bytes, shared: dict[Any, Any] | None = None) -> TestResult | None:
+def _parse_line(
+    raw: bytes, shared: dict[Any, Any] | None = None, *, transcripts: bool = True
+) -> TestResult | None:
     """A result, or None for a line that is not one.
 
     A last line without its newline is torn even when it happens to parse: RunWriter cuts such a
@@ -208,11 +214,25 @@ def _parse_line(raw: bytes, shared: dict[Any, Any] | None = None) -> TestResult 
         return None
     try:
         data = loads_storable(raw)
+        if not transcripts:
+            data = _without_transcript(data)
         if shared is not None:
             data = _share(data, shared)
         return TestResult.model_validate(data)
     except (ValueError, ValidationError, RecursionError):
         return None
+
+
+def _without_transcript(data: Any) -> Any:
+    """A decoded result line without the conversation it sent; whether tools were offered is kept."""
+    if not isinstance(data, dict):
+        return data
+    data["messages"] = []
+    request = data.get("request")
+    body = request.get("request_body") if isinstance(request, dict) else None
+    if isinstance(body, dict) and isinstance(request, dict):
+        request["request_body"] = {"tools": body["tools"]} if "tools" in body else {}
+    return data
 
 
 # Shorter strings are not worth a lookup.
