@@ -202,3 +202,27 @@ def test_list_presets_shows_base_url_and_key_variable() -> None:
 def test_the_server_command_refuses_an_unknown_dialect(capsys: pytest.CaptureFixture[str]) -> None:
     assert fake_server_main(["--dialect", "smoke-signals"]) == 2
     assert "unknown --dialect" in capsys.readouterr().err
+
+
+def test_cli_run_with_a_preset_aimed_at_the_local_server(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homesec_bench.suites import load_benchmark
+    from homesec_bench.testing import reference_responder
+
+    bench = load_benchmark()
+    monkeypatch.setenv("MISTRAL_API_KEY", "sk-mistral-test")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    test_id = bench.suites["topic_classification"].tests[0].id
+    with FakeOpenAIServer(
+        reference_responder(bench), api_key="sk-mistral-test", dialect=dialect_for("mistral")
+    ) as server:
+        load_commands("run")
+        args = ["run", "--preset", "mistral", "--base-url", server.base_url, "--test", test_id]
+        done = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "run"), "--no-warmup"])
+        sent = server.requests
+    assert done.exit_code == 0, done.output
+    assert "random_seed" in sent[-1] and "seed" not in sent[-1] and "stream_options" not in sent[-1]
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["parameters"]["api_key_env"] == "MISTRAL_API_KEY"
+    assert run["endpoint"]["preset"] == "mistral" and run["endpoint"]["base_url"] == server.base_url

@@ -150,8 +150,8 @@ def run_command(
         typer.Option(
             "--api-key-env",
             rich_help_panel="Endpoint",
-            help="Environment variable holding the API key (default: OPENAI_API_KEY; ANTHROPIC_API_KEY "
-            "for --api anthropic).",
+            help="Environment variable holding the API key (default: the preset's, e.g. GROQ_API_KEY for "
+            "--preset groq; else OPENAI_API_KEY, or ANTHROPIC_API_KEY for --api anthropic).",
         ),
     ] = None,
     api: Annotated[
