@@ -17,7 +17,7 @@ from homesec_bench.client import EndpointUnauthorized
 from homesec_bench.client.openai_chat import build_chat_request
 from homesec_bench.client.params import RENAMES
 from homesec_bench.reports.summary import summarize
-from homesec_bench.runner import EndpointConfig, RunConfig, complete_config, launch
+from homesec_bench.runner import EndpointConfig, RunConfig, RunHooks, complete_config, launch
 from homesec_bench.runner.presets import PRESETS
 from homesec_bench.store import LoadedRun
 from homesec_bench.suites import load_benchmark
@@ -188,3 +188,19 @@ def test_every_documented_fact_is_on_the_providers_page() -> None:
         assert f"`{preset.name}`" in page and preset.base_url in page
         for fact in preset.limits.facts:
             assert fact.url in page, (preset.name, fact.url)
+
+
+def test_a_run_is_told_which_of_its_parameters_the_provider_ignores(
+    bench: Benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes: list[str] = []
+    ids, wrong = _test_ids(bench)
+    server = _serve("anthropic-openai", _responder(bench, wrong), monkeypatch)
+    try:
+        endpoint = EndpointConfig(preset="anthropic-openai", base_url=server.base_url)
+        config = RunConfig(endpoint=endpoint, test_ids=ids[:1], out_dir=tmp_path / "run", warmup=False)
+        launch(config, bench=bench, hooks=RunHooks(on_note=notes.append))
+    finally:
+        server.stop()
+    assert any("ignores seed" in note for note in notes), notes
+    assert PRESETS["deepseek"].caveats() and not PRESETS["groq"].caveats() and not PRESETS["vllm"].caveats()

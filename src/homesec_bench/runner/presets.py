@@ -32,6 +32,23 @@ class Preset(BaseModel):
     limits: ProviderLimits | None = None
     note: str = ""
 
+    def caveats(self) -> list[str]:
+        """What a run cannot see for itself: parameters it sends that this provider documents as
+        silently ignored (a rejected one is dropped and reported by the client)."""
+        if self.limits is None:
+            return []
+        ignored = [name for name in _RUN_PARAMS if name in self.limits.ignores]
+        if not ignored:
+            return []
+        return [
+            f"{self.name} documents that it ignores {', '.join(ignored)} (accepted without effect): "
+            "this run's answers may not follow them; see docs/providers.md"
+        ]
+
+
+# The sampling parameters a run sends (the rest of its request is the test itself).
+_RUN_PARAMS = ("temperature", "top_p", "seed", "max_tokens", "tool_choice", "response_format")
+
 
 def _cloud(
     name: str, base_url: str, key_env: str, provider: ProviderLimits, note: str, **extra: Any
