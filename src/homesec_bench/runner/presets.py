@@ -40,8 +40,9 @@ class Preset(BaseModel):
         ignored = [name for name in _RUN_PARAMS if name in self.limits.ignores]
         if not ignored:
             return []
+        when = f" {self.limits.ignores_when}" if self.limits.ignores_when else ""
         return [
-            f"{self.name} documents that it ignores {', '.join(ignored)} (accepted without effect): "
+            f"{self.name} documents that it ignores {', '.join(ignored)}{when} (accepted without effect): "
             "this run's answers may not follow them; see docs/providers.md"
         ]
 

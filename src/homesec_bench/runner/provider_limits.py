@@ -48,6 +48,7 @@ class ProviderLimits(BaseModel):
     # A provider that validates its request schema strictly rejects every field not listed here.
     accepts_only: tuple[str, ...] | None = None
     ignores: tuple[str, ...] = Field(default=(), description="Parameters accepted and silently not applied.")
+    ignores_when: str = Field(default="", description="When they are ignored, if not always.")
     spellings: dict[str, str] = Field(default_factory=dict, description="OpenAI name -> this provider's.")
     reject_status: int = 400
     error_shape: ErrorShape = "openai"
@@ -296,6 +297,7 @@ TOGETHER = ProviderLimits(
 DEEPSEEK = ProviderLimits(
     rejects=("logprobs", "top_logprobs"),
     ignores=("temperature", "top_p", "presence_penalty", "frequency_penalty"),
+    ignores_when="in thinking mode (deepseek-reasoner)",
     comment="keep-alive",
     facts=(
         _fact(
