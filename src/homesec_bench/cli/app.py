@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commands_run",
         "Build (or find) llama-server and check the embedded model, so the first run starts at once.",
     ),
+    "sweep": (
+        "commands_sweep",
+        "Run a matrix of runs (endpoints, GGUF files, repeats) from one YAML file and report them together.",
+    ),
 }
 
 

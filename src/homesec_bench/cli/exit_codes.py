@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     TOO_MANY_ERRORS = 10  # the run finished, but infrastructure errors exceeded --max-error-rate
     AUDIT_DISAGREES = 11  # `audit`: a labelled answer and the grader's verdict disagree
     WORSE = 12  # CI gate: `run --fail-under` not met, or `compare --fail-if-worse` found NEW worse
+    RUNS_FAILED = 13  # `sweep`: one or more runs failed (each is listed with its reason); the rest ran
     INTERRUPTED = 130  # Ctrl-C; everything finished so far is kept and can be resumed
 
 

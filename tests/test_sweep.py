@@ -1,0 +1,331 @@
+"""`homesec-bench sweep`: the file's one-line errors, the plan, and sweeps of loopback test servers.
+
+Every endpoint here is the real scripted test server on 127.0.0.1 (homesec_bench.testing); nothing
+is mocked. Each sweep runs two cheap tests per run, so the whole file takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sweep_support import TESTS, assert_no_test_twice, fake_gguf, finished_at, result_keys, write_sweep
+from typer.testing import CliRunner
+
+from homesec_bench.cli.app import app, load_commands
+from homesec_bench.store.run_dir import RESULTS_FILE, RUN_FILE
+from homesec_bench.suites import load_benchmark
+from homesec_bench.sweep import SweepSpecError, make_executor, open_sweep, plan_status, run_sweep
+from homesec_bench.sweep.ray_executor import RAY_MISSING, RaySetupError, pack_dir, task_options, unpack_dir
+from homesec_bench.testing import reference_responder
+
+load_commands("sweep")
+BENCH = load_benchmark()
+
+
+def _spec_error(tmp_path: Path, body: str) -> str:
+    with pytest.raises(SweepSpecError) as caught:
+        open_sweep(write_sweep(tmp_path, body), out=tmp_path / "out", bench=BENCH)
+    message = str(caught.value)
+    assert "\n" not in message and str(tmp_path / "sweep.yaml") in message
+    return message
+
+
+def _endpoints(make_fake_server: Any, *models: str, accuracy: float = 0.5) -> list[Any]:
+    return [
+        make_fake_server(reference_responder(BENCH, accuracy=accuracy, seed=i), models=[model])
+        for i, model in enumerate(models)
+    ]
+
+
+def _two_endpoint_sweep(tmp_path: Path, servers: list[Any], extra: str = "") -> Path:
+    entries = "".join(f"  - base_url: {s.base_url}\n    model: {s.models[0]}\n" for s in servers)
+    return write_sweep(tmp_path, f"name: pair\ntests: {TESTS}\n{extra}endpoints:\n{entries}")
+
+
+# ------------------------------------------------------------------------------------------ the file
+
+
+def test_a_typo_key_names_its_line_and_the_fix(tmp_path: Path) -> None:
+    message = _spec_error(
+        tmp_path,
+        """
+        endpoints:
+          - preset: ollama
+            modle: qwen3:8b
+        """,
+    )
+    assert "line 3" in message and "'modle'" in message and "did you mean 'model'?" in message
+
+
+def test_a_wrong_type_names_its_line(tmp_path: Path) -> None:
+    message = _spec_error(
+        tmp_path,
+        """
+        repeat: 2
+        endpoints:
+          - preset: ollama
+            concurrency: four
+        """,
+    )
+    assert "line 4" in message and "endpoints[0].concurrency" in message and "'four'" in message
+
+
+def test_a_glob_that_matches_nothing_names_its_line(tmp_path: Path) -> None:
+    fake_gguf(tmp_path / "models" / "qwen-Q4_K_M.gguf")
+    message = _spec_error(
+        tmp_path,
+        """
+        ggufs:
+          - models/qwen-*.gguf
+          - path: models/llama-*.gguf
+            threads: 2
+        """,
+    )
+    assert "line 3" in message and "ggufs[1]" in message and "matches no file" in message
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("endpoints: [\n", "line 2: not valid YAML"),
+        ("endpoints:\n  - preset: ollama\n    preset: vllm\n", "line 3: the key 'preset' is given twice"),
+        ("endpoints:\n  - preset: nope\n", "line 2: endpoints[0].preset: unknown preset 'nope'"),
+        ("endpoints:\n  - model: m\n", "line 2: endpoints[0]: an endpoint needs a preset or a base_url"),
+        ("endpoints:\n  - base_url: ftp://host\n", "line 2: endpoints[0].base_url: must be an http"),
+        ("suites: [tool_use, nope]\nendpoints: [{preset: ollama}]\n", "line 1: suites[1]: unknown suite"),
+        ("tests: [nope]\nendpoints: [{preset: ollama}]\n", "line 1: tests[0]: unknown test 'nope'"),
+        ("repeat: 0\nendpoints: [{preset: ollama}]\n", "line 1: repeat: Input should be greater than"),
+        ("name: pair\n", "the sweep has no runs"),
+        (
+            "endpoints:\n  - {preset: ollama, name: a}\n  - {preset: vllm, name: a}\n",
+            "line 3: endpoints[1].name: the name 'a' is used twice",
+        ),
+    ],
+)
+def test_other_mistakes_are_one_line_errors_with_their_line(tmp_path: Path, body: str, expected: str) -> None:
+    assert expected in _spec_error(tmp_path, body)
+
+
+# ------------------------------------------------------------------------------------------ the plan
+
+
+def test_the_plan_names_runs_stably_uniquely_and_safely(tmp_path: Path) -> None:
+    for quant in ("Q8_0", "Q4_K_M"):
+        fake_gguf(tmp_path / "models" / f"Qwen3 8B-{quant}.gguf")
+    path = write_sweep(
+        tmp_path,
+        """
+        repeat: 3
+        endpoints:
+          - {preset: openai, model: gpt-4.1-mini}
+          - {preset: openai, model: gpt-4.1-mini, extra_body: {seed: 1}}
+          - {base_url: "http://10.0.0.5:8080/v1", model: "org/Model:7b"}
+          - {preset: ollama, name: report.html}
+        ggufs:
+          - path: models/*.gguf
+            resources: {num_gpus: 1, llama_slot: 1}
+        """,
+    )
+    runs = open_sweep(path, out=tmp_path / "out", bench=BENCH).runs
+    names = [run.name for run in runs]
+    assert names == [
+        "openai--gpt-4.1-mini",
+        "openai--gpt-4.1-mini-2",
+        "10.0.0.5-8080--org-model-7b",
+        "report.html-2",  # a name the sweep's own files use is never a run's
+        "gguf--qwen3-8b-q4_k_m",
+        "gguf--qwen3-8b-q8_0",
+    ]
+    assert names == [run.name for run in open_sweep(path, out=tmp_path / "o", bench=BENCH).runs]
+    assert [run.provider for run in runs[:4]] == ["openai", "openai", "10.0.0.5", "ollama"]
+    assert all(run.config.repeat == 3 for run in runs)  # repeats are the run's own
+    assert (
+        runs[4].managed and runs[4].server is not None and runs[4].server.gguf.name == "Qwen3 8B-Q4_K_M.gguf"
+    )
+    assert task_options(runs[4].resources) == {
+        "num_cpus": 1,
+        "num_gpus": 1,
+        "max_retries": 0,
+        "resources": {"llama_slot": 1},
+    }
+
+
+def test_dry_run_prints_the_plan_and_runs_nothing(make_fake_server: Any, tmp_path: Path) -> None:
+    servers = _endpoints(make_fake_server, "alpha", "beta")
+    path = _two_endpoint_sweep(tmp_path, servers)
+    shown = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "out"), "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert "127.0.0.1" in shown.stdout and "alpha" in shown.stdout and "beta" in shown.stdout
+    assert "2 run(s)" in shown.stdout
+    assert not (tmp_path / "out").exists() and all(s.request_count == 0 for s in servers)
+
+
+# ------------------------------------------------------------------------------------------ running
+
+
+def test_a_sweep_of_two_endpoints_writes_runs_leaderboards_and_report(
+    make_fake_server: Any, tmp_path: Path
+) -> None:
+    servers = _endpoints(make_fake_server, "alpha", "beta")
+    out = tmp_path / "out"
+    result = run_sweep(
+        open_sweep(_two_endpoint_sweep(tmp_path, servers), out=out, bench=BENCH), make_executor("local")
+    )
+    assert [r.status for r in result.records] == ["finished", "finished"] and not result.failed
+    for name in ("127.0.0.1-{}--alpha", "127.0.0.1-{}--beta"):
+        run_dir = out / name.format(servers[0 if "alpha" in name else 1].port)
+        assert finished_at(run_dir) and sorted(k for k, _ in result_keys(run_dir)) == sorted(TESTS)
+    for file in (
+        "leaderboard.md",
+        "leaderboard.json",
+        "leaderboard.csv",
+        "report.html",
+        "sweep.json",
+        "sweep.yaml",
+    ):
+        assert (out / file).is_file(), file
+    board = (out / "leaderboard.md").read_text()
+    assert "alpha" in board and "beta" in board
+    assert [p.name for p in result.outputs.files] == [
+        "leaderboard.md",
+        "leaderboard.json",
+        "leaderboard.csv",
+        "report.html",
+    ]
+
+
+def test_a_run_that_cannot_start_is_recorded_and_the_others_finish(
+    make_fake_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    (server,) = _endpoints(make_fake_server, "alpha")
+    path = write_sweep(
+        tmp_path,
+        f"""
+        tests: {TESTS}
+        endpoints:
+          - {{preset: openai, model: gpt-4.1-mini}}
+          - {{base_url: "{server.base_url}"}}
+        """,
+    )
+    out = tmp_path / "out"
+    runner = CliRunner()
+    done = runner.invoke(app, ["sweep", str(path), "--out", str(out)])
+    assert done.exit_code == 13, done.output
+    assert "openai--gpt-4.1-mini" in done.stdout and "set OPENAI_API_KEY" in done.stdout  # the summary
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("homesec-bench: error: 1 of 2 runs failed (openai--gpt-4.1-mini)")
+    assert f"--resume {out}" in last
+    assert finished_at(out / f"127.0.0.1-{server.port}--auto") and (out / "report.html").is_file()
+    # Resuming re-reads the sweep file saved in the folder; the finished run is kept, the other still fails.
+    sent = server.request_count
+    again = runner.invoke(app, ["sweep", "--resume", str(out)])
+    assert again.exit_code == 13 and server.request_count == sent
+    assert "kept" in again.stdout
+
+
+def test_resume_keeps_finished_runs_and_completes_an_unfinished_one(
+    make_fake_server: Any, tmp_path: Path
+) -> None:
+    servers = _endpoints(make_fake_server, "alpha", "beta")
+    path = _two_endpoint_sweep(tmp_path, servers)
+    out = tmp_path / "out"
+    run_sweep(open_sweep(path, out=out, bench=BENCH), make_executor("local"))
+    kept, cut = (out / f"127.0.0.1-{s.port}--{s.models[0]}" for s in servers)
+    # Leave `cut` as an interrupted run leaves it: one result stored, no finished_at.
+    results = (cut / RESULTS_FILE).read_text().splitlines(keepends=True)
+    (cut / RESULTS_FILE).write_text(results[0])
+    info = (cut / RUN_FILE).read_text().replace(f'"finished_at": "{finished_at(cut)}"', '"finished_at": null')
+    (cut / RUN_FILE).write_text(info)
+    before = ((kept / RESULTS_FILE).read_bytes(), (kept / RESULTS_FILE).stat().st_mtime_ns)
+    sent = [s.request_count for s in servers]
+
+    result = run_sweep(open_sweep(path, out=out, bench=BENCH), make_executor("local"))
+
+    assert {r.name: r.status for r in result.records} == {kept.name: "kept", cut.name: "finished"}
+    assert ((kept / RESULTS_FILE).read_bytes(), (kept / RESULTS_FILE).stat().st_mtime_ns) == before
+    assert servers[0].request_count == sent[0]
+    assert servers[1].request_count == sent[1] + 2  # the warm-up and the one test left
+    assert finished_at(cut) and sorted(k for k, _ in result_keys(cut)) == sorted(TESTS)
+    assert_no_test_twice(cut)
+
+
+def _ordering_servers(make_fake_server: Any, log: list[str], gate: threading.Event | None) -> list[Any]:
+    """Two servers that log each request; with a gate, alpha's first test waits until beta is asked."""
+    counter = itertools.count()
+
+    def responder(label: str) -> Any:
+        reference = reference_responder(BENCH)
+
+        def respond(body: dict[str, Any]) -> Any:
+            log.append(f"{next(counter)}:{label}")
+            if gate is not None:
+                if label == "beta":
+                    gate.set()
+                elif reference.test_for_body(body) is not None:
+                    gate.wait(timeout=30)
+            return reference(body)
+
+        return respond
+
+    return [make_fake_server(responder(m), models=[m]) for m in ("alpha", "beta")]
+
+
+def test_runs_of_one_provider_wait_for_each_other_at_limit_one(make_fake_server: Any, tmp_path: Path) -> None:
+    log: list[str] = []
+    servers = _ordering_servers(make_fake_server, log, gate=None)
+    path = _two_endpoint_sweep(tmp_path, servers, extra="provider_concurrency: {127.0.0.1: 1}\n")
+    run_sweep(open_sweep(path, out=tmp_path / "out", bench=BENCH), make_executor("local"))
+    labels = [entry.split(":")[1] for entry in log]
+    changes = sum(1 for a, b in itertools.pairwise(labels) if a != b)
+    assert changes == 1, labels  # all of one run's requests, then all of the other's
+
+
+def test_runs_of_one_provider_overlap_up_to_the_limit(make_fake_server: Any, tmp_path: Path) -> None:
+    gate = threading.Event()
+    servers = _ordering_servers(make_fake_server, [], gate=gate)
+    path = _two_endpoint_sweep(tmp_path, servers, extra="provider_concurrency: 2\n")
+    result = run_sweep(open_sweep(path, out=tmp_path / "out", bench=BENCH), make_executor("local"))
+    assert gate.is_set() and not result.failed
+    # alpha's tests were answered only once beta's run had started: the two ran at the same time.
+
+
+def test_the_ray_executor_without_ray_is_a_one_line_error(
+    make_fake_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if it were not installed
+    with pytest.raises(RaySetupError, match="pip install 'homesec-bench\\[ray\\]'"):
+        make_executor("ray")
+    servers = _endpoints(make_fake_server, "alpha")
+    path = _two_endpoint_sweep(tmp_path, servers)
+    done = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o"), "--executor", "ray"])
+    assert done.exit_code == 2 and done.stderr.strip() == f"homesec-bench: error: {RAY_MISSING}"
+    assert servers[0].request_count == 0
+
+
+def test_a_run_directory_travels_as_a_tar_of_its_files(tmp_path: Path) -> None:
+    source = tmp_path / "run"
+    source.mkdir()
+    (source / "run.json").write_text("{}")
+    (source / "results.jsonl").write_bytes(b'{"a": 1}\n' * 1000)
+    (source / "sub").mkdir()  # folders are not part of a run directory's files
+    unpack_dir(pack_dir(source), tmp_path / "copy")
+    assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == ["results.jsonl", "run.json"]
+    assert (tmp_path / "copy" / "results.jsonl").read_bytes() == (source / "results.jsonl").read_bytes()
+
+
+def test_plan_status_tells_new_partial_and_finished_apart(make_fake_server: Any, tmp_path: Path) -> None:
+    servers = _endpoints(make_fake_server, "alpha", "beta")
+    path = _two_endpoint_sweep(tmp_path, servers)
+    out = tmp_path / "out"
+    sweep = open_sweep(path, out=out, bench=BENCH)
+    assert [state for _, state in plan_status(sweep)] == ["new", "new"]
+    run_sweep(sweep, make_executor("local"))
+    second = out / sweep.runs[1].name
+    (second / RESULTS_FILE).write_text("")
+    assert [state for _, state in plan_status(sweep)] == ["finished", "partial"]
