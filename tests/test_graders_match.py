@@ -175,9 +175,32 @@ HHMM_SCHEMA = {
     ],
 )
 def test_hh_mm_pattern_takes_iso_times(value: str, passes: bool) -> None:
+    """Where HH:MM is asked for without a schema to validate against (`strict_types` off), an ISO
+    time or datetime fills it with its clock."""
     params = {"schema": HHMM_SCHEMA, "fields": {"time": {"time": "16:05"}}}
     verdict = grade("json", params, json.dumps({"time": value}))
     assert verdict.passed is passes, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "passes"),
+    [
+        ("16:05", True),
+        ("16:05:00", False),
+        ("16:05+01:00", False),
+        ("2026-03-17T16:05:09+01:00", False),
+        ("2026-03-17T15:05Z", False),
+        ("4:05 pm", False),
+    ],
+)
+def test_a_schema_given_as_the_contract_keeps_its_pattern(value: str, passes: bool) -> None:
+    """With `strict_types` (the prompt gives the JSON Schema to validate against) the pattern is the
+    contract too: an ISO datetime does not validate against "HH:MM"."""
+    params = {"schema": HHMM_SCHEMA, "fields": {"time": {"time": "16:05"}}, "strict_types": True}
+    verdict = grade("json", params, json.dumps({"time": value}))
+    assert verdict.passed is passes, verdict.reason
+    if not passes:
+        assert verdict.error_type == "schema_violation", verdict.reason
 
 
 def search(**arguments: Any) -> list[ToolCall]:

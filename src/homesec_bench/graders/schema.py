@@ -67,14 +67,22 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 def coerce(instance: Any, schema: Any, depth: int = 0, strict: bool = False) -> Any:
     """`instance` with "true"/"false" read as booleans and numeric strings as numbers wherever the
-    schema allows only that type (`true` and `"true"` follow the schema's type; not when `strict`),
-    enum labels matched regardless of case and surrounding punctuation, and an ISO 8601 time or
-    datetime given where a pattern asks for "HH:MM" read as its clock time."""
+    schema allows only that type (`true` and `"true"` follow the schema's type), enum labels matched
+    regardless of case and surrounding punctuation, and an ISO 8601 time or datetime given where a
+    pattern asks for "HH:MM" read as its clock time. With `strict` (the schema is the contract the
+    model was shown: a JSON Schema to validate against, a tool's parameters) types and patterns are
+    kept as written: `"false"` is no boolean and `2026-03-17T16:05+01:00` is no "HH:MM"; only the
+    case of an enum label is forgiven."""
     if not isinstance(schema, dict) or depth > 64:
         return instance
     types = _types(schema)
     pattern = schema.get("pattern")
-    if isinstance(instance, str) and isinstance(pattern, str) and not _pattern_matches(pattern, instance):
+    if (
+        not strict
+        and isinstance(instance, str)
+        and isinstance(pattern, str)
+        and not _pattern_matches(pattern, instance)
+    ):
         clock = _as_pattern_clock(instance, pattern)
         if clock is not None:
             return clock
