@@ -15,7 +15,7 @@ import pytest
 
 from homesec_bench.client import EndpointUnauthorized
 from homesec_bench.client.openai_chat import build_chat_request
-from homesec_bench.client.params import RENAMES
+from homesec_bench.client.params import RENAMES, renamed
 from homesec_bench.reports.summary import summarize
 from homesec_bench.runner import EndpointConfig, RunConfig, RunHooks, complete_config, launch
 from homesec_bench.runner.presets import PRESETS
@@ -111,7 +111,12 @@ def test_a_rejected_parameter_is_dropped_and_the_verdicts_hold(
                 # Another spelling the provider takes: the value is kept, under its name.
                 assert sent[RENAMES[name]] is not None
     assert any(all(name in body for name in expected) for body in server.requests)  # it was sent once
-    assert summarize(run).server_defaults.keys() == set(expected)  # and the run says so
+    # and the run says so: a default where the value was dropped, a rename where it was resent
+    summary = summarize(run)
+    kept = renamed(expected)
+    assert summary.server_defaults.keys() == set(expected) - kept.keys()
+    for name, new_name in kept.items():
+        assert any(note.startswith(f"{name} was rejected and resent as {new_name}") for note in summary.notes)
     if PRESETS[preset].key_env:
         assert run.info.parameters["api_key_env"] == PRESETS[preset].key_env
 
@@ -204,3 +209,20 @@ def test_a_run_is_told_which_of_its_parameters_the_provider_ignores(
         server.stop()
     assert any("ignores seed" in note for note in notes), notes
     assert PRESETS["deepseek"].caveats() and not PRESETS["groq"].caveats() and not PRESETS["vllm"].caveats()
+
+
+@pytest.mark.parametrize("preset", ["groq", "mistral", "gemini"])
+def test_a_wrong_key_names_the_presets_variable(
+    preset: str, bench: Benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = PRESETS[preset]
+    assert chosen.key_env
+    monkeypatch.setenv(chosen.key_env, "not-the-key")
+    server = FakeOpenAIServer(reference_responder(bench), api_key=KEY, dialect=dialect_for(preset)).start()
+    try:
+        with pytest.raises(EndpointUnauthorized) as caught:
+            _run(preset, server, _test_ids(bench)[0][:1], tmp_path / "run", bench)
+    finally:
+        server.stop()
+    assert chosen.key_env in str(caught.value) and "OPENAI_API_KEY" not in str(caught.value)
+    assert "not-the-key" not in str(caught.value)

@@ -115,8 +115,12 @@ class ChatClient:
         backoff_max_s: float = 20.0,
         max_connections: int = 64,
         url_flag: str = "--base-url",
+        key_env: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        if key_env:
+            # The variable the key was read from (a preset's GROQ_API_KEY, say), named on a 401.
+            self.key_env_hint = key_env
         # The flag that set this URL, named in messages (the vision endpoint has its own).
         self._url_flag = url_flag
         self._shown_url = safe_url(self.base_url)
@@ -500,7 +504,7 @@ class ChatClient:
         if status in (401, 403):
             if self._api_key:
                 problem = f"{self._shown_url} refused the API key (HTTP {status})"
-                fix = "set a valid key in the API key environment variable"
+                fix = f"set a valid key in {self.key_env_hint} (or the variable named by --api-key-env)"
             else:
                 problem = f"{self._shown_url} needs an API key (HTTP {status})"
                 fix = f"set {self.key_env_hint} (or the variable named by --api-key-env)"

@@ -6,7 +6,8 @@ endpoint names, records it in `dropped_params`, and the run says the test ran wi
 
 A parameter another API spells differently is resent under that spelling rather than lost (OpenAI's
 max_tokens -> max_completion_tokens, Mistral's seed -> random_seed); it is still listed in
-`dropped_params` (the endpoint rejected the name) and the stored request body shows what was sent.
+`dropped_params` (the endpoint rejected the name), the stored request body shows what was sent, and
+the reports say it was renamed (`renamed`), not that the test ran with the server default.
 The endpoint is found from the error body, in any of the shapes providers use: OpenAI's `param`,
 a FastAPI/pydantic `detail` list (vLLM, Mistral: `loc: ["body", "seed"]`), Gemini's list of errors,
 or the parameter named in the message.
@@ -75,6 +76,12 @@ def rejected_param(status: int, error_body: Any, body: dict[str, Any]) -> str | 
         if _PATTERNS[name].search(text):
             return name
     return None
+
+
+def renamed(dropped: list[str]) -> dict[str, str]:
+    """The dropped parameters whose value was resent under the endpoint's own name (name -> new name):
+    those did not run with the server's default."""
+    return {name: RENAMES[name] for name in dropped if name in RENAMES and RENAMES[name] not in dropped}
 
 
 def apply_drops(body: dict[str, Any], dropped: list[str]) -> dict[str, Any]:

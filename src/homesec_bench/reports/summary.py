@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from homesec_bench import stats
+from homesec_bench.client.params import renamed
 from homesec_bench.client.text import printable
 from homesec_bench.models import EnergyUse, MemoryPeak, RunInfo, TestResult
 from homesec_bench.reports import fmt
@@ -166,9 +167,13 @@ def summarize(run: LoadedRun) -> RunSummary:
 
     timed = [r.request for r in results if r.outcome != "error"]
     server_defaults: dict[str, list[str]] = defaultdict(list)
+    renamed_in: dict[tuple[str, str], set[str]] = defaultdict(set)
     for result in results:
+        kept = renamed(result.request.dropped_params)
         for param in result.request.dropped_params:
-            if result.test_id not in server_defaults[param]:
+            if param in kept:
+                renamed_in[(param, kept[param])].add(result.test_id)
+            elif result.test_id not in server_defaults[param]:
                 server_defaults[param].append(result.test_id)
     errors = [
         ErrorItem(
@@ -190,6 +195,11 @@ def summarize(run: LoadedRun) -> RunSummary:
             f"the endpoint returned no tool call in any of the {len(offered)} test(s) that offer tools: "
             "it may ignore `tools` (some servers do unless `tool_choice` is set), so these failures are "
             "likely an endpoint limitation rather than the model's"
+        )
+    for (param, new_name), tests in sorted(renamed_in.items()):
+        notes.append(
+            f"{param} was rejected and resent as {new_name} (another API's name for it) in "
+            f"{len(tests)} test(s); the endpoint accepted that name"
         )
     if info.finished_at is None:
         notes.append("the run did not finish: figures cover the tests it completed")

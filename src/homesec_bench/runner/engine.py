@@ -210,6 +210,7 @@ def _make_client(endpoint: EndpointConfig, config: RunConfig, *, vision: bool = 
         backoff_base_s=config.retry_backoff_s,
         max_connections=max(8, config.concurrency * 2),
         url_flag=_flags(vision)[0],
+        key_env=endpoint.key_env,
     )
 
 
@@ -548,6 +549,11 @@ async def run_benchmark(
         vision_tests = []
     if not text_tests and not vision_tests:
         raise RunSetupError("nothing to run: the selection has no test this run can send")
+    if config.endpoint.preset:
+        # What the provider documents as silently ignored: said at the start and kept in run.json.
+        for caveat in get_preset(config.endpoint.preset).caveats():
+            notes.append(caveat)
+            hooks.on_note(caveat)
     if not config.stream:
         notes.append(
             "unstreamed (--no-stream): each answer arrives whole, so TTFT is the total time and decode "

@@ -155,9 +155,6 @@ def launch(
     hooks = hooks or RunHooks()
     options = server or ManagedServerOptions()
     config = complete_config(config, gguf=options.gguf)
-    if config.endpoint.preset:
-        for caveat in get_preset(config.endpoint.preset).caveats():
-            hooks.on_note(caveat)
     bench = bench or load_benchmark(suites_dir)
     # An unknown suite or test fails here, before a managed server is started for nothing.
     bench.select(config.suites, config.test_ids)
