@@ -23,6 +23,6 @@ fi
 
 .venv/bin/ruff check src tests benchmarks tools
 .venv/bin/ruff format --check src tests benchmarks tools
-# Types: strict on graders/ and store/, mypy's default checks on the rest (config in pyproject.toml).
+# Types: strict on graders/, store/ and client/, mypy's default checks on the rest (config in pyproject.toml).
 .venv/bin/mypy
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -566,7 +566,8 @@ class ChatClient:
         described = describe_server(
             props if isinstance(props, dict) else None, show if isinstance(show, dict) else None
         )
-        return _map_strings(storable_value(described)[0], lambda text: printable(self._redact(text)))
+        cleaned = _map_strings(storable_value(described)[0], lambda text: printable(self._redact(text)))
+        return cleaned if isinstance(cleaned, dict) else {}
 
     def _redact(self, text: str) -> str:
         """The key, and any credential the base URL carries, masked wherever they appear."""

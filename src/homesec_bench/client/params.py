@@ -100,8 +100,9 @@ def apply_drops(body: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
 def _named_param(error_body: Any) -> str | None:
     if isinstance(error_body, dict):
         error = error_body.get("error", error_body)
-        if isinstance(error, dict) and isinstance(error.get("param"), str):
-            return error["param"]
+        param = error.get("param") if isinstance(error, dict) else None
+        if isinstance(param, str):
+            return param
     return None
 
 
