@@ -763,3 +763,67 @@ def test_each_record_of_a_tool_result_binds_its_own_camera(content: str, grounde
     params = {"must_include": [["hoodie", "cat", "message"]], "grounded": True}
     passed, error = grade(params, content, messages=SEARCH_RESULT)
     assert passed is grounded, (content, error)
+
+
+# ------------------------------------------------------------------------------ device states
+
+STATUS_RESULT = [
+    Message(role="user", content="Why is there nothing from the side gate? And the van on Saturday?"),
+    Message(
+        role="assistant",
+        content="",
+        tool_calls=[ToolCall(id="g1", name="get_system_status", arguments={"component": "all"})],
+    ),
+    Message(
+        role="tool",
+        tool_call_id="g1",
+        content=json.dumps(
+            {
+                "cameras": [
+                    {"id": "cam_side_gate", "online": False, "last_seen": "2026-03-18T04:12:40+01:00"},
+                    {"id": "cam_driveway", "online": True},
+                    {"id": "cam_front_door", "online": True, "recording": False, "note": "privacy mode"},
+                ],
+                "locks": {"side_gate": {"state": "locked", "battery_pct": 8}},
+            }
+        ),
+    ),
+]
+STATES = {"must_include": [["side gate", "alley", "van", "driveway"]], "grounded": True}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "The side gate camera has been offline since 04:12, so it recorded nothing after that.",
+        "The alley cam is disconnected (last seen 04:12).",
+        "The driveway camera was online all along; the search simply found no van.",
+        "The driveway camera was not offline, so the van just wasn't detected.",
+        "There is no sign that the driveway camera was down.",
+        "If the driveway camera was offline, I would see it in the status; it is online.",
+        "The driveway camera may have missed the van; I can't tell more.",
+        "The side gate lock is locked, but its battery is down to 8%.",
+        "A man walked down the driveway towards the side gate.",
+        "The doorbell camera is online but not recording, because of privacy mode; the side gate cam is offline.",
+    ],
+)
+def test_a_device_state_the_conversation_reports_or_no_state_passes(content: str) -> None:
+    passed, error = grade(STATES, content, messages=STATUS_RESULT)
+    assert passed, (content, error)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "No van shows up on Saturday because the Driveway camera was offline that morning.",
+        "The drive cam lost power on Saturday, so the van wasn't recorded.",
+        "The driveway camera went down for a few hours on Saturday.",
+        "The side gate lock's battery is flat.",
+        "The doorbell camera was offline, and the side gate cam too.",
+        "The driveway camera wasn't recording on Saturday morning.",
+        "Nothing from the side gate: the alley cam is fine, but the driveway camera is disconnected.",
+    ],
+)
+def test_an_invented_device_state_is_ungrounded(content: str) -> None:
+    passed, error = grade(STATES, content, messages=STATUS_RESULT)
+    assert not passed and error == "ungrounded", (content, error)

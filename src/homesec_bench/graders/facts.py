@@ -1070,6 +1070,10 @@ class Source:
     all: Found
     units: list[Found]
     bare_numbers: set[int]
+    # The text of each unit (a line, a tool-result record) and of each message, for the checks that
+    # read words rather than values (device states, colours).
+    unit_texts: list[str] = field(default_factory=list)
+    message_texts: list[str] = field(default_factory=list)
 
 
 _EVENT_MARK = re.compile(r"\b(?:cam|ev)_\w+")
@@ -1135,7 +1139,7 @@ def conversation(
                 day = now + timedelta(days=delta)
                 if day.weekday() == weekday:
                     everything.dates.add((day.month, day.day))
-    return Source(everything, units, bare)
+    return Source(everything, units, bare, units_text, texts)
 
 
 _RELATIVE_DAYS = {"yesterday": -1, "today": 0, "this morning": 0, "tonight": 0, "tomorrow": 1}
@@ -1175,7 +1179,7 @@ def _allowed(spec: Any, vocab: Vocabulary, offset: str) -> Found:
     return allowed
 
 
-GROUNDED_KINDS = ("time", "date", "weekday", "camera", "plate", "count", "id", "person")
+GROUNDED_KINDS = ("time", "date", "weekday", "camera", "plate", "count", "id", "person", "state")
 # Asked for by name only (kinds: [..., duration]): a stated duration must be the event's own.
 OPTIONAL_KINDS = ("duration",)
 
@@ -1257,6 +1261,10 @@ def check_grounded(
         verdict = _today_named_right(statement, vocab)
         if verdict is not None:
             return verdict
+        if "state" in kinds:
+            verdict = _states_grounded(statement, source, vocab)
+            if verdict is not None:
+                return verdict
         if not bind or not said.times:
             continue
         # "At 02:47 he tried the gate, then looked into the car on the driveway": what follows a
@@ -1325,6 +1333,201 @@ def _today_named_right(statement: str, vocab: Vocabulary) -> Verdict | None:
                 f"{WEEKDAYS[vocab.now.weekday()].title()}",
                 "ungrounded",
                 kind="weekday",
+            )
+    return None
+
+
+# ------------------------------------------------------------------------------------ device states
+
+# A device state an answer can claim ("the Driveway camera was offline that morning"), by group. Each
+# group's `claim` phrases are read where a device is named in the same clause; `after_copula` ones
+# only after "is/was/went/..." ("the camera was down"; "walked down the path" is no state). The
+# conversation supports a claim when one of its units (a line, a tool-result record, a message) holds a
+# word of the group's `ground` and, where the claim names cameras, one of them.
+DEVICE_STATES: dict[str, dict[str, list[str]]] = {
+    "offline": {
+        "after_copula": [
+            "offline", "off-line", "off line", "down", "disconnected", "unreachable", "unavailable",
+            "not connected", "not responding", "unresponsive", "out of action", "out of service",
+            "not working", "broken", "faulty", "malfunctioning", "dead", "frozen",
+        ],
+        "claim": [
+            "went offline", "gone offline", "go offline", "goes offline", "went down", "went dark",
+            "lost connection", "lost its connection", "lost the connection", "lost connectivity",
+            "lost signal", "lost its signal", "lost the signal", "no signal", "had no signal",
+            "had no connection", "dropped out", "dropped off", "stopped working", "stopped responding",
+            "connection dropped", "connection was lost", "outage", "glitch", "malfunction", "malfunctioned",
+        ],
+        "ground": [
+            "offline", "off-line", "went down", "is down", "was down", "disconnected", "unreachable",
+            "unavailable", "not connected", "not responding", "no signal", "lost connection",
+            "connection lost", "outage", "broken", "faulty", "frozen", "online: false", "not working",
+            "malfunction", "malfunctioning",
+        ],
+    },
+    "power": {
+        "after_copula": [
+            "powered off", "powered down", "switched off", "turned off", "unplugged", "without power",
+            "out of power", "off",
+        ],
+        "claim": [
+            "lost power", "had no power", "power cut", "power outage", "power failure", "power went",
+            "no power",
+        ],
+        "ground": [
+            "lost power", "no power", "without power", "power cut", "power outage", "power failure",
+            "powered off", "powered down", "switched off", "turned off", "unplugged", "power: off",
+        ],
+    },
+    "battery": {
+        "after_copula": [],
+        "claim": [
+            "battery was flat", "battery is flat", "battery was dead", "battery is dead", "battery died",
+            "battery ran out", "battery had run out", "battery was empty", "battery is empty",
+            "flat battery", "dead battery", "battery drained", "out of battery", "ran out of battery",
+            "battery failed",
+        ],
+        "ground": [
+            "battery flat", "flat battery", "battery dead", "dead battery", "battery died", "battery empty",
+            "battery ran out", "out of battery", "battery drained", "battery pct: 0", "battery: 0",
+        ],
+    },
+    "recording": {
+        "after_copula": [],
+        "claim": [
+            "not recording", "wasn't recording", "weren't recording", "isn't recording", "stopped recording",
+            "didn't record", "did not record", "failed to record", "recording stopped", "recording failed",
+            "recording was off", "recording is off", "storage was full", "storage is full", "storage full",
+            "not saving", "no recording",
+        ],
+        "ground": [
+            "not recording", "records only", "only records", "recording: false", "recording: off",
+            "privacy mode", "does not record", "doesn't record", "stopped recording", "storage full",
+            "storage is full",
+        ],
+    },
+}  # fmt: skip
+# Nouns that make a clause about a device (a camera's own name alone is also a place: "the driveway").
+DEVICE_NOUNS = [
+    "camera", "cameras", "cam", "cams", "doorbell", "sensor", "sensors", "lock", "locks", "hub",
+    "recorder", "nvr", "router", "wifi", "wi-fi", "network", "internet", "feed", "feeds", "keypad",
+    "siren", "alarm panel", "base station",
+]  # fmt: skip
+_COPULA = (
+    r"(?:is|was|were|are|been|be|being|went|goes|gone|seems|seemed|appears|appeared|stayed|remained|"
+    r"remains|'s|got|get)"
+)
+_STATE_ADVERBS = (
+    r"(?:(?:still|also|then|already|apparently|temporarily|briefly|completely|totally|just|fully|"
+    r"entirely|actually|all|effectively|\w+ly)\s+){0,2}"
+)
+# "down" is a state only where nothing follows it that makes it a direction ("down to 8%", "down the
+# path").
+_DOWN_OK_AFTER = re.compile(
+    r"\s*(?:$|[,.;:!?)]|(?:for|since|until|till|that|this|overnight|all|when|between|during|again|"
+    r"earlier|yesterday|then|so|and|because|at the time|from \d)\b)"
+)
+_HEDGE_WORDS = {"may", "might", "could", "possibly", "perhaps", "maybe", "probably", "likely", "unclear"}
+
+
+@lru_cache(maxsize=8)
+def _state_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for group, spec in DEVICE_STATES.items():
+        alts = []
+        for phrase in spec["after_copula"]:
+            alts.append(
+                r"\b"
+                + _COPULA
+                + r"\s+"
+                + _STATE_ADVERBS
+                + r"(?P<s_"
+                + str(len(alts))
+                + r">"
+                + r"\s+".join(re.escape(w) for w in phrase.split())
+                + r")(?![\w-])"
+            )
+        for phrase in spec["claim"]:
+            alts.append(
+                r"(?<![\w-])(?P<s_"
+                + str(len(alts))
+                + r">"
+                + r"\s+".join(re.escape(w) for w in phrase.split())
+                + r")(?![\w-])"
+            )
+        out.append((group, re.compile("|".join(alts))))
+    return out
+
+
+def _device_named(clause: str, vocab: Vocabulary) -> tuple[bool, set[str]]:
+    """Whether `clause` (folded) is about a device, and the cameras it names."""
+    cams = {cid for alias, cid in vocab.camera_aliases if _compiled(_phrase_re(alias)).search(clause)}
+    cams |= set(re.findall(r"\bcam_[a-z_]+", clause))
+    noun = any(_compiled(_phrase_re(n)).search(clause) for n in DEVICE_NOUNS) or bool(
+        re.search(r"\bcam_[a-z_]+", clause)
+    )
+    return noun, cams
+
+
+def state_claims(statement: str, vocab: Vocabulary) -> list[tuple[str, set[str], str]]:
+    """(group, cameras, clause) for each device state the statement claims: a clause that names a
+    device and states it, not denied ("the camera was not offline"), reported or supposed ("if the
+    camera was offline"), nor a guess ("it may have been offline")."""
+    found = []
+    previous = ""
+    for clause in clauses(statement):
+        low = fold(clause)
+        lead = previous if _opens_with_that(statement, clause) else ""
+        previous = clause
+        device, cams = _device_named(low, vocab)
+        if not device:
+            continue
+        for group, pattern in _state_patterns():
+            for match in pattern.finditer(low):
+                state = next(v for k, v in match.groupdict().items() if v)
+                start = low.find(state, match.start())
+                if state == "down" and not _DOWN_OK_AFTER.match(low[start + len(state) :]):
+                    continue
+                if state == "off" and not re.match(
+                    r"\s*(?:$|[,.;:!?)]|(?:for|since|until|that|at the time|all|when|so|and|because)\b)",
+                    low[start + 3 :],
+                ):
+                    continue
+                prefix = words(low[max(0, match.start() - PREFIX_CHARS) : start])
+                negation_inside = group != "recording" and any(
+                    w in NEGATORS or w.endswith("n't") for w in words(low[match.start() : start])
+                )
+                if negation_inside or _denied_or_reported(words(lead), prefix, extra=_HEDGE_WORDS):
+                    continue
+                found.append((group, cams, clause))
+    return found
+
+
+def _states_grounded(statement: str, source: Source, vocab: Vocabulary) -> Verdict | None:
+    """A device state the answer claims must be one the conversation reports: some line or record
+    holds a word of the state's group and names the device (every camera the claim names; any device
+    when it names no camera)."""
+    for group, cams, clause in state_claims(statement, vocab):
+        ground = [_compiled(_phrase_re(w)) for w in DEVICE_STATES[group]["ground"]]
+        covered: set[str] = set()
+        supported = False
+        for text in source.unit_texts:  # a line or a record: a message would tie any state to any camera
+            low = fold(text).replace("_", " ")
+            if not any(g.search(low) for g in ground):
+                continue
+            if not cams:
+                supported = True
+                break
+            covered |= {
+                cid for alias, cid in vocab.camera_aliases if _compiled(_phrase_re(alias)).search(low)
+            }
+        if not supported and not (cams and cams <= covered):
+            missing = ", ".join(sorted(cams - covered)) or "the device"
+            return fail(
+                f"the answer states a device state ({group}: {clause!r}) that nothing in the conversation "
+                f"reports for {missing}",
+                "ungrounded",
+                kind="state",
             )
     return None
 
@@ -1747,15 +1950,35 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
             lead = previous if _opens_with_that(statement, clause) else ""
             previous = clause
             for match in pattern.finditer(low):
-                prefix = words(lead) + words(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
-                before = prefix[-5:]
+                prefix = words(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
                 inside = words(match.group(0))
-                if any(w in NEGATORS or w.endswith("n't") for w in before + inside):
+                if any(w in NEGATORS or w.endswith("n't") for w in inside):
                     continue
-                if any(w in CLAIM_REPORTING for w in prefix[-CLAIM_WINDOW:]):
+                if _denied_or_reported(words(lead), prefix):
                     continue
                 return clause
     return None
+
+
+def _denied_or_reported(
+    lead: list[str], prefix: list[str], extra: frozenset[str] | set[str] = frozenset()
+) -> bool:
+    """Whether the words before a mention deny it (a negator in the last five), report or suppose it
+    (a word of `CLAIM_REPORTING` in the last eight), or the clause a "that" hangs it on (`lead`) does
+    either ("I can't confirm that ...", "there is no sign that ...", "the note says that ...")."""
+
+    def denies(ws: list[str]) -> bool:
+        return any(w in NEGATORS or w.endswith("n't") for w in ws)
+
+    def reports(ws: list[str]) -> bool:
+        return any(w in CLAIM_REPORTING or w in extra for w in ws)
+
+    return (
+        denies(prefix[-5:])
+        or reports(prefix[-CLAIM_WINDOW:])
+        or denies(lead[-6:])
+        or reports(lead[-CLAIM_WINDOW:])
+    )
 
 
 def _opens_with_that(statement: str, clause: str) -> bool:
