@@ -16,20 +16,43 @@ TESTS = [
     "topic_classification.camera_fault_switches_to_devices",
 ]
 
-# A stand-in llama-server: the loopback test server, serving the model name llama-server would
-# (the GGUF's stem, passed as --alias) on the port it is given. It answers `--help` like the real one.
+# A stand-in llama-server: the loopback test server, serving the model name llama-server would (the
+# GGUF's stem, given as --alias) on the port it is given, answering `--help` like the real one and
+# stopping on SIGTERM. `--marker FILE` (a server argument) gets a line per request, so a test can wait
+# for a run to be under way; `--token-interval S` slows the answers.
 _STAND_IN = textwrap.dedent(
     """
-    import os, sys
+    import signal, sys, threading
     args = sys.argv[1:]
     if "--help" in args or "--version" in args:
         print("--port --no-webui")
         sys.exit(0)
-    port, alias = args[args.index("--port") + 1], args[args.index("--alias") + 1]
-    accuracy = os.environ.get("STAND_IN_ACCURACY", "0.5")
-    interval = os.environ.get("STAND_IN_TOKEN_INTERVAL", "0")
-    os.execv(sys.executable, [sys.executable, "-m", "homesec_bench.testing", "--port", port, "--model", alias,
-             "--accuracy", accuracy, "--token-interval", interval])
+
+    def arg(name, default=None):
+        return args[args.index(name) + 1] if name in args else default
+
+    from homesec_bench.suites import load_benchmark
+    from homesec_bench.testing import FakeOpenAIServer, reference_responder
+
+    marker = arg("--marker")
+    interval = float(arg("--token-interval", "0"))
+    delays = {"token_interval_s": interval}
+    reference = reference_responder(load_benchmark(), accuracy=0.5, reply_defaults=delays)
+
+    def respond(body):
+        if marker:
+            with open(marker, "a") as handle:
+                handle.write("request\\n")
+        return reference(body)
+
+    port = int(arg("--port"))
+    server = FakeOpenAIServer(respond, models=[arg("--alias")], port=port, record_requests=False)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    server.start()
+    stop.wait()
+    server.stop()
     """
 )
 

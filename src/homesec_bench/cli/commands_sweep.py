@@ -15,6 +15,7 @@ from rich.table import Table
 
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
+from homesec_bench.client.text import printable
 from homesec_bench.models import TestResult
 from homesec_bench.reports import fmt
 from homesec_bench.store import StoreError
@@ -107,7 +108,7 @@ def _run(sweep: Sweep, executor_name: str, ray_address: str | None) -> SweepResu
 
     try:
         executor = make_executor(executor_name, ray_address)
-        err_console.print(f"sweep: {len(sweep.runs)} run(s) in {sweep.folder}", markup=False)
+        err_console.print(f"sweep: {len(sweep.runs)} run(s) in {sweep.folder}", markup=False, soft_wrap=True)
         return run_sweep(sweep, executor, _ProgressLines().hooks())
     except RaySetupError as exc:
         fail(ExitCode.USAGE, str(exc))
@@ -138,7 +139,8 @@ class _ProgressLines:
         )
 
     def _say(self, text: str) -> None:
-        err_console.print(text, markup=False)
+        # Never wrapped: a log keeps one line per event, whatever its width.
+        err_console.print(printable(text), markup=False, soft_wrap=True)
 
     def _start(self, run: PlannedRun, resumed: bool) -> None:
         self._say(f"{run.name}: {'resuming' if resumed else 'starting'} ({run.label})")

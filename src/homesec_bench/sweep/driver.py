@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from homesec_bench.reports.cost import PriceBook, PriceError, load_prices
 from homesec_bench.suites import load_benchmark
 from homesec_bench.suites.loader import Benchmark
 from homesec_bench.sweep.local import LocalExecutor, SweepContext, SweepHooks, sigterm_as_interrupt
@@ -56,6 +57,7 @@ class Sweep:
     runs: list[PlannedRun]
     folder: Path
     bench: Benchmark
+    prices: PriceBook | None = None
 
     @property
     def title(self) -> str:
@@ -97,7 +99,19 @@ def open_sweep(
     bench = bench or load_benchmark()
     _check_selection(loaded, bench)
     folder = resume or out or default_folder(loaded)
-    return Sweep(loaded=loaded, runs=plan_sweep(loaded), folder=folder, bench=bench)
+    runs = plan_sweep(loaded)
+    return Sweep(loaded=loaded, runs=runs, folder=folder, bench=bench, prices=_prices(loaded))
+
+
+def _prices(loaded: LoadedSpec) -> PriceBook | None:
+    """The shipped prices with the sweep's own price file laid over them (checked before any run)."""
+    if loaded.spec.prices is None:
+        return None
+    path = Path(loaded.spec.prices).expanduser()
+    try:
+        return load_prices(path if path.is_absolute() else loaded.base_dir / path)
+    except PriceError as exc:
+        raise loaded.error(("prices",), str(exc)) from None
 
 
 def _check_selection(loaded: LoadedSpec, bench: Benchmark) -> None:
@@ -153,5 +167,5 @@ def run_sweep(sweep: Sweep, executor: Executor, hooks: SweepHooks | None = None)
         done = sum(1 for r in state.records() if r.status in ("finished", "kept"))
         signal_name = ctx.signal_name[0] if ctx.signal_name else None
         raise SweepInterrupted(sweep.folder, done, len(sweep.runs), signal_name) from None
-    outputs = write_outputs(sweep.folder, [run.name for run in sweep.runs], sweep.title)
+    outputs = write_outputs(sweep.folder, [run.name for run in sweep.runs], sweep.title, sweep.prices)
     return SweepResult(sweep.folder, state.records(), outputs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from homesec_bench.reports.cost import PriceBook
 from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, render
 from homesec_bench.reports.redact import Redactor
@@ -27,7 +28,7 @@ class Outputs:
     summaries: dict[str, RunSummary] = field(default_factory=dict)  # run name -> its summary
 
 
-def write_outputs(folder: Path, run_names: list[str], title: str) -> Outputs:
+def write_outputs(folder: Path, run_names: list[str], title: str, prices: PriceBook | None = None) -> Outputs:
     """Write the leaderboards and the report for the named runs that have a run directory.
 
     Writes nothing when no run has a directory yet. Raises OSError, StoreError."""
@@ -36,10 +37,10 @@ def write_outputs(folder: Path, run_names: list[str], title: str) -> Outputs:
     outputs = Outputs(summaries={name: summarize(run) for name, run in zip(names, loaded, strict=True)})
     if not loaded:
         return outputs
-    board = build_leaderboard(list(outputs.summaries.values()))
+    board = build_leaderboard(list(outputs.summaries.values()), prices)
     for fmt_name, file_name in BOARD_FILES.items():
         path = folder / file_name
         write_text_atomic(path, render(board, fmt_name, Redactor()), fsync=False)
         outputs.files.append(path)
-    outputs.files.append(write_report(loaded, folder / REPORT_FILE, title=title))
+    outputs.files.append(write_report(loaded, folder / REPORT_FILE, title=title, prices=prices))
     return outputs

@@ -134,6 +134,9 @@ class SweepSpec(_Strict):
     warmup: bool = True
     stream: bool = True
     llama_server: str | None = None
+    prices: str | None = Field(
+        default=None, description="A price file laid over the shipped prices (relative to the sweep file)."
+    )
 
     @field_validator("provider_concurrency")
     @classmethod
