@@ -644,7 +644,7 @@ def test_statements_keep_abbreviations_and_times_whole() -> None:
     "params, problem",
     [
         ({"must_include": ["x"], "grounded": "yes"}, "grounded"),
-        ({"must_include": ["x"], "grounded": {"kinds": ["colour"]}}, "grounded.kinds"),
+        ({"must_include": ["x"], "grounded": {"kinds": ["mood"]}}, "grounded.kinds"),
         ({"must_include": ["x"], "must_not_offer": ["fly"]}, "unknown actions"),
         ({"must_include": ["x"], "facts": [{"time": ["02:30"]}]}, "subject"),
         ({"must_include": ["x"], "facts": [{"subject": "Tobi", "colour": "red"}]}, "unknown keys"),
@@ -804,7 +804,7 @@ STATES = {"must_include": [["side gate", "alley", "van", "driveway"]], "grounded
         "The driveway camera may have missed the van; I can't tell more.",
         "The side gate lock is locked, but its battery is down to 8%.",
         "A man walked down the driveway towards the side gate.",
-        "The doorbell camera is online but not recording, because of privacy mode; the side gate cam is offline.",
+        "The doorbell camera is online but not recording (privacy mode); the side gate cam is offline.",
     ],
 )
 def test_a_device_state_the_conversation_reports_or_no_state_passes(content: str) -> None:
@@ -826,4 +826,56 @@ def test_a_device_state_the_conversation_reports_or_no_state_passes(content: str
 )
 def test_an_invented_device_state_is_ungrounded(content: str) -> None:
     passed, error = grade(STATES, content, messages=STATUS_RESULT)
+    assert not passed and error == "ungrounded", (content, error)
+
+
+# ------------------------------------------------------------------------------------------ colours
+
+DESCRIBED = [
+    Message(
+        role="system",
+        content="Pets: Pip (small brown-and-white terrier, green collar, uses the dog flap), "
+        "Soot (black cat, roams at night).\nVehicles: silver Volvo estate KD21 XRB (family car).",
+    ),
+    Message(
+        role="user",
+        content="Maja: we adopted a rescue greyhound yesterday! His name is Biscuit: grey with a white\n"
+        "chest and a red harness.\nev_3114 | 09:22 | cam_front_door | a man in a dark cap and a grey fleece "
+        "walks up from an unmarked white panel van",
+    ),
+]
+COLOURED = {"must_include": [["Biscuit", "van", "Pip", "Volvo", "Soot"]], "grounded": True}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Biscuit, a rescue greyhound: grey with a white chest and a red harness.",
+        "Biscuit is a grey greyhound who wears a red harness.",
+        "Biscuit (grey and white) now lives here.",
+        "A man in a grey fleece came from a white van.",
+        "Pip, the brown-and-white terrier with the green collar, and Soot, the black cat.",
+        "The family's grey Volvo is on the drive.",  # silver, near enough
+        "A man in a dark cap came from the van.",  # dark is no colour
+    ],
+)
+def test_a_colour_the_conversation_gives_that_thing_passes(content: str) -> None:
+    passed, error = grade(COLOURED, content, messages=DESCRIBED)
+    assert passed, (content, error)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Biscuit, a rescue greyhound: black with a white chest and a red harness.",
+        "Biscuit is a black dog.",  # Soot's black and the dog flap are another animal's
+        "Biscuit wears a green harness.",
+        "A man in a blue fleece came from a white van.",
+        "A man in a grey fleece came from a grey van.",
+        "Pip, the black terrier, came in through the dog flap.",
+        "The family's red Volvo is on the drive.",
+    ],
+)
+def test_a_colour_the_conversation_never_gives_that_thing_is_ungrounded(content: str) -> None:
+    passed, error = grade(COLOURED, content, messages=DESCRIBED)
     assert not passed and error == "ungrounded", (content, error)

@@ -1179,7 +1179,7 @@ def _allowed(spec: Any, vocab: Vocabulary, offset: str) -> Found:
     return allowed
 
 
-GROUNDED_KINDS = ("time", "date", "weekday", "camera", "plate", "count", "id", "person", "state")
+GROUNDED_KINDS = ("time", "date", "weekday", "camera", "plate", "count", "id", "person", "state", "colour")
 # Asked for by name only (kinds: [..., duration]): a stated duration must be the event's own.
 OPTIONAL_KINDS = ("duration",)
 
@@ -1263,6 +1263,10 @@ def check_grounded(
             return verdict
         if "state" in kinds:
             verdict = _states_grounded(statement, source, vocab)
+            if verdict is not None:
+                return verdict
+        if "colour" in kinds:
+            verdict = _colours_grounded(statement, source)
             if verdict is not None:
                 return verdict
         if not bind or not said.times:
@@ -1434,7 +1438,7 @@ _HEDGE_WORDS = {"may", "might", "could", "possibly", "perhaps", "maybe", "probab
 def _state_patterns() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for group, spec in DEVICE_STATES.items():
-        alts = []
+        alts: list[str] = []
         for phrase in spec["after_copula"]:
             alts.append(
                 r"\b"
@@ -1528,6 +1532,114 @@ def _states_grounded(statement: str, source: Source, vocab: Vocabulary) -> Verdi
                 f"reports for {missing}",
                 "ungrounded",
                 kind="state",
+            )
+    return None
+
+
+# ------------------------------------------------------------------------------------------ colours
+
+# Colour words, each read as its canonical colour; a colour is also grounded by its near equivalents
+# (a silver car is grey, a navy jacket blue, a ginger cat orange).
+COLOURS: dict[str, str] = {
+    "red": "red", "orange": "orange", "ginger": "orange", "yellow": "yellow", "green": "green",
+    "blue": "blue", "navy": "blue", "purple": "purple", "violet": "purple", "pink": "pink",
+    "brown": "brown", "black": "black", "white": "white", "grey": "grey", "gray": "grey",
+    "silver": "grey", "gold": "gold", "golden": "gold", "beige": "beige", "maroon": "red",
+    "turquoise": "blue", "blonde": "blonde", "blond": "blonde",
+}  # fmt: skip
+# Words that may stand between a colour and its noun ("dark blue hatchback", "grey and white dog").
+_COLOUR_MODIFIERS = {"dark", "light", "pale", "bright", "deep", "and", "or", "ish"}
+# How many words apart a colour and its noun (or its owner's name) may be in the conversation, within
+# one stretch of it: a sentence, a bracket, a field of a record or a column of a log line ("Pip (small
+# brown-and-white terrier, ... dog flap), Soot (black cat)": Soot's black is no dog's).
+COLOUR_WINDOW = 8
+_COLOUR_SCOPE = re.compile(r"[()\[\];|{}]|[.!?](?=\s|$)")
+_FUNCTION_WORDS = {
+    "a", "an", "the", "and", "or", "but", "with", "without", "in", "on", "at", "to", "of", "for", "from",
+    "by", "as", "is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "his", "her",
+    "their", "its", "it", "he", "she", "they", "him", "them", "this", "that", "these", "those", "who",
+    "which", "what", "now", "then", "also", "very", "quite", "just", "still", "not", "no", "wears",
+    "wearing", "wore", "dressed", "there", "here", "some", "one", "two", "all", "both", "each", "new",
+    "old", "our", "your", "my", "we", "you", "i", "s", "while", "into", "onto", "over", "under", "near",
+    "next", "beside", "about", "around", "up", "down", "out", "off", "so", "too", "mostly", "partly",
+}  # fmt: skip
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _stem(word: str) -> str:
+    word = re.sub(r"'s$", "", word)
+    if len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]  # "grey-haired" is about hair
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text).replace("_", " ").replace("-", " "))
+
+
+def colour_mentions(statement: str) -> list[tuple[str, set[str], str]]:
+    """(colour, anchors, where) for each colour word of `statement`: the noun it describes ("red harness",
+    "dark blue hatchback", "grey-haired woman") and the names before it (its owner: "Biscuit's red
+    harness"); a colour that describes no noun ("Biscuit ...: black with a white chest") is anchored
+    by every content word of the statement."""
+    toks = _tokens(statement)
+    out = []
+    for i, tok in enumerate(toks):
+        colour = COLOURS.get(tok)
+        if colour is None:
+            continue
+        anchors: set[str] = set()
+        j = i + 1
+        while j < len(toks) and (toks[j] in _COLOUR_MODIFIERS or toks[j] in COLOURS):
+            if toks[j] in ("and", "or") and not (j + 1 < len(toks) and toks[j + 1] in COLOURS):
+                break
+            j += 1
+        names = _names_in(statement)
+        before = [t for t in toks[:i] if t in names and t not in _FUNCTION_WORDS]  # its owner, by name
+        if j < len(toks) and toks[j] not in _FUNCTION_WORDS and not toks[j].isdigit():
+            anchors.add(_stem(toks[j]))  # "a red harness": the harness, or Biscuit's
+        else:  # "Biscuit ...: black with a white chest": whatever the statement is about
+            before += [t for t in toks if t not in _FUNCTION_WORDS and t not in COLOURS]
+        anchors |= {_stem(t) for t in before if not t.isdigit() and t not in _COLOUR_MODIFIERS}
+        if anchors:
+            out.append((colour, anchors, " ".join(toks[max(0, i - 3) : j + 1])))
+    return out
+
+
+def _names_in(statement: str) -> set[str]:
+    """Capitalised words of the statement (names: "Biscuit", "Pip"), folded."""
+    return {fold(w) for w in re.findall(r"\b[A-Z][a-z]{2,}\b", statement)}
+
+
+def _colours_grounded(statement: str, source: Source) -> Verdict | None:
+    """A colour the answer gives a thing must be the conversation's for it: the colour (or a near
+    equivalent) within a few words of the thing, or of its owner, somewhere in the conversation."""
+    mentions = colour_mentions(statement)
+    if not mentions:
+        return None
+    pieces = [p for text in source.message_texts + source.unit_texts for p in _COLOUR_SCOPE.split(text)]
+    raw = [_tokens(piece) for piece in pieces]
+    streams = [[_stem(t) for t in toks] for toks in raw]
+    for colour, anchors, where in mentions:
+        found = False
+        for stems, toks in zip(streams, raw, strict=True):
+            for k, tok in enumerate(toks):
+                if COLOURS.get(tok) != colour:
+                    continue
+                window = stems[max(0, k - COLOUR_WINDOW) : k + COLOUR_WINDOW + 1]
+                if anchors & set(window):
+                    found = True
+                    break
+            if found:
+                break
+        if not found:
+            return fail(
+                f"the answer gives the colour {colour} ({where!r}) to a thing the conversation never "
+                f"calls {colour}",
+                "ungrounded",
+                kind="colour",
             )
     return None
 
