@@ -439,11 +439,39 @@ def test_facts_on_a_json_field() -> None:
         ("vaccinations", "Biscuit was vaccinated this morning."),
         ("deleted", "The copies were wiped."),
         ("deleted", "The backups have been cleared."),
-        ("broke in", "He got inside through the gate."),
+        ("broke in", "He forced his way in through the gate."),
+        ("got in", "He got inside through the gate."),
+        ("intruders", "A burglar was in the hallway."),
+        ("storm", "A gale blew all night."),
+        ("recycling bin", "The wheelie bin fell over."),
+        ("parcel", "A package was left on the step."),
     ],
 )
 def test_an_exclusion_covers_its_synonyms(phrase: str, text: str) -> None:
     assert said_by_meaning(text, phrase) is not None
+
+
+# A synonym group holds no broader word: excluding the narrow claim leaves the broader, true one free.
+@pytest.mark.parametrize(
+    "phrase, text",
+    [
+        ("intruders", "A mostly quiet night, with one prowler."),
+        ("broke in", "Anton entered the house with his own code."),
+        ("storm", "It was windy last night."),
+        ("recycling bin", "Someone walked down the bin alley."),
+        ("parcel", "The grocery delivery came at 08:44."),
+        ("sister", "Her sibling rang."),
+        ("pizza", "They had a takeaway."),
+        ("deleted", "The van has gone."),
+        ("delete", "It is clear that nothing happened."),
+        ("meter reader", "A man photographed the gas meter."),
+        ("cloud backup", "Make your own backup if you need one."),
+        ("flu", "It was a cold night."),
+        ("person got out", "Maja came out of the house."),
+    ],
+)
+def test_an_exclusion_does_not_cover_a_broader_word(phrase: str, text: str) -> None:
+    assert said_by_meaning(text, phrase) is None
 
 
 @pytest.mark.parametrize(
