@@ -348,3 +348,52 @@ def test_an_optional_call_may_be_left_out_or_made_right():
     assert run_check("tool_calls", ModelAnswer(content=text, tool_calls=[right_call]), params, ctx).passed
     assert not run_check("tool_calls", ModelAnswer(content=text, tool_calls=[wrong_call]), params, ctx).passed
     assert not run_check("tool_calls", ModelAnswer(content=""), params, ctx).passed
+
+
+# A tool's schema is the contract: an argument of another JSON type is wrong whatever it spells.
+PAUSE = {
+    "expected": [{"name": "update_alert_rule", "arguments": {"rule_id": ["rule_05"], "enabled": [False]}}]
+}
+LIMITED = {
+    "expected": [
+        {
+            "name": "search_events",
+            "arguments": {"limit": [50], "start_time": {"any": True}, "end_time": {"any": True}},
+        }
+    ]
+}
+WINDOW_ARGS = {"start_time": GOOD_ARGS["start_time"], "end_time": GOOD_ARGS["end_time"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "arguments", "tool"),
+    [
+        (PAUSE, {"rule_id": "rule_05", "enabled": "false"}, "update_alert_rule"),
+        (PAUSE, {"rule_id": "rule_05", "enabled": "False"}, "update_alert_rule"),
+        (PAUSE, {"rule_id": "rule_05", "enabled": 0}, "update_alert_rule"),
+        (LIMITED, {"limit": "50", **WINDOW_ARGS}, "search_events"),
+        (LIMITED, {"limit": 50, "cameras": "cam_backyard", **WINDOW_ARGS}, "search_events"),
+        (LIMITED, {"limit": 50, "cameras": ["cam_backyard", 3], **WINDOW_ARGS}, "search_events"),
+    ],
+)
+def test_a_tool_argument_of_another_type_fails(
+    params: dict[str, Any], arguments: dict[str, Any], tool: str
+) -> None:
+    tools = [*OFFERED, "update_alert_rule"]
+    assert_fail(grade(params, [ToolCall(name=tool, arguments=arguments)], tools=tools), "wrong_arg_type")
+
+
+def test_a_tool_argument_of_its_type_passes_and_enum_case_is_forgiven() -> None:
+    tools = [*OFFERED, "update_alert_rule"]
+    assert_pass(grade(PAUSE, [call("update_alert_rule", rule_id="rule_05", enabled=False)], tools=tools))
+    assert_pass(grade(LIMITED, [call("search_events", limit=50, **WINDOW_ARGS)]))
+    assert_pass(grade(LIMITED, [call("search_events", limit=50.0, **WINDOW_ARGS)]))
+    params = {
+        "expected": [
+            {
+                "name": "search_events",
+                "arguments": {"object_types": [["person"]], **{k: {"any": True} for k in WINDOW_ARGS}},
+            }
+        ]
+    }
+    assert_pass(grade(params, [call("search_events", object_types=["Person"], **WINDOW_ARGS)]))

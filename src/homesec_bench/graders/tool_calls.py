@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from homesec_bench.graders.extract import answer_text, short
+from homesec_bench.graders.extract import answer_text, short, type_name
 from homesec_bench.graders.match import (
     ALIASES,
     CONDITIONS,
@@ -18,6 +18,7 @@ from homesec_bench.graders.match import (
     canonical,
     check,
     spec_problems,
+    type_holds,
     values_equal,
 )
 from homesec_bench.graders.normalize import to_number, world_offset
@@ -73,12 +74,45 @@ def may_be_absent(accept: Any) -> bool:
     return spec.get("optional") is True or spec.get("absent") is True or spec.get("present") is False
 
 
+def _same_type(value: Any, want: Any) -> bool:
+    """A boolean or a number is written as one ("false" is not false, "50" is not 50)."""
+    if isinstance(want, bool):
+        return isinstance(value, bool)
+    if isinstance(want, int | float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True
+
+
 def accepts(value: Any, accept: Any, offset: str) -> bool:
     """Whether `value` is acceptable under ACCEPT: a list of values, or a mapping of conditions in
-    the shared vocabulary (`graders.match`)."""
+    the shared vocabulary (`graders.match`). Types are strict: a tool's schema is the contract."""
     if isinstance(accept, list):
-        return any(a is not None and values_equal(value, a, offset=offset) for a in accept)
-    return check(value, accept, "the argument", offset) is None
+        return any(
+            a is not None and values_equal(value, a, offset=offset) and _same_type(value, a) for a in accept
+        )
+    return check(value, accept, "the argument", offset, strict=True) is None
+
+
+def _schema_types(prop: Any) -> list[str]:
+    kind = prop.get("type") if isinstance(prop, dict) else None
+    if isinstance(kind, str):
+        return [kind]
+    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else []
+
+
+def type_mismatch(value: Any, prop: Any) -> str | None:
+    """How `value` breaks the JSON type its schema gives (an array's items included), or None: `"false"`
+    for a boolean, `"50"` for an integer."""
+    kinds = _schema_types(prop)
+    if kinds and not any(type_holds(value, k, strict=True) for k in kinds):
+        return f"{type_name(value)} {short(value)} where its schema asks for {' or '.join(kinds)}"
+    items = prop.get("items") if isinstance(prop, dict) else None
+    if isinstance(value, list) and isinstance(items, dict):
+        for item in value:
+            problem = type_mismatch(item, items)
+            if problem:
+                return f"an item that is {problem}"
+    return None
 
 
 def narrows(value: Any, rule: Any, prop: dict[str, Any] | None) -> bool:
@@ -142,6 +176,12 @@ def check_call(
             return CallCheck(
                 False, closeness(), f"{name} lacks the required argument {required!r}", "missing_required_arg"
             )
+    # A tool's schema is the contract the model was shown: a value of another JSON type is wrong
+    # whatever it spells ("false" for a boolean, "50" for an integer).
+    for arg, value in args.items():
+        problem = type_mismatch(value, props.get(arg))
+        if problem:
+            return CallCheck(False, closeness(), f"{name} got {arg} as {problem}", "wrong_arg_type")
     for arg, accept in wanted_args.items():
         if arg not in args:
             if may_be_absent(accept):
@@ -153,7 +193,7 @@ def check_call(
                 f"{name} lacks the argument {arg!r} that the request calls for",
                 "missing_required_arg",
             )
-        value = coerce(args[arg], props.get(arg))
+        value = coerce(args[arg], props.get(arg), strict=True)
         if not accepts(value, accept, offset):
             return CallCheck(
                 False,
@@ -171,7 +211,7 @@ def check_call(
                 f"{name} got the optional argument {extra[0]!r}, which was not asked for",
                 "unexpected_arg",
             )
-    violation = first_violation(coerce(args, schema), schema) if schema else None
+    violation = first_violation(coerce(args, schema, strict=True), schema) if schema else None
     if violation:
         return CallCheck(
             False, closeness(), f"the arguments of {name} break its schema: {violation}", "wrong_arg_value"
@@ -182,7 +222,7 @@ def check_call(
     for arg, value in args.items():
         if arg in wanted_args or arg in required or arg not in rules:
             continue
-        if narrows(coerce(value, props.get(arg)), rules[arg], props.get(arg)):
+        if narrows(coerce(value, props.get(arg), strict=True), rules[arg], props.get(arg)):
             return CallCheck(
                 False,
                 closeness(),
