@@ -907,3 +907,26 @@ def test_a_colour_the_conversation_gives_that_thing_passes(content: str) -> None
 def test_a_colour_the_conversation_never_gives_that_thing_is_ungrounded(content: str) -> None:
     passed, error = grade(COLOURED, content, messages=DESCRIBED)
     assert not passed and error == "ungrounded", (content, error)
+
+
+# A false policy claim in an otherwise right reply: "+" keeps a quantifier on its noun, and a condition
+# a comma has closed does not make the main clause a supposition.
+@pytest.mark.parametrize(
+    "phrase, text, claimed",
+    [
+        ("all+alerts held", "During them, all alerts are held for the 07:00 digest.", True),
+        ("all+alerts held", "All notifications are delayed until 07:00.", True),
+        ("all+alerts held", "All monitor alerts are held for the digest.", False),
+        ("all+alerts held", "Not all alerts are held: critical ones go out at once.", False),
+        ("every+alert held", "Every alert waits for the morning digest.", True),
+        ("critical held", "Critical alerts are never held.", False),
+        ("critical held", "Even critical alerts are queued until 07:00.", True),
+        ("kept 30 days", "Recordings are kept for 30 days.", True),
+        ("kept 30 days", "Recordings are kept for 14 days; the cloud is not 30 days.", False),
+        ("I can delete cloud backup", "If you confirm, I can delete the cloud backup too.", True),
+        ("I can delete cloud backup", "Only the account owner can delete the cloud backup.", False),
+        ("visit authorised", "If you authorised the visit, tell me.", False),
+    ],
+)
+def test_policy_claims_by_meaning(phrase: str, text: str, claimed: bool) -> None:
+    assert (said_by_meaning(text, phrase) is not None) is claimed, (phrase, text)
