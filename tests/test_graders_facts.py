@@ -498,6 +498,10 @@ def test_a_negated_mention_is_not_the_claim(phrase: str, text: str) -> None:
     "phrase, text",
     [
         ("visit authorised", "He came with a note confirming the visit you authorised."),
+        # A reporting word whose own predicate has ended does not govern what follows.
+        ("drove off", "The driver said nothing and drove off."),
+        ("visit authorised", "The caller asked for Maja, and the visit was authorised by you."),
+        ("door unlocked", "He told me his name, then the door was unlocked."),
         ("residents authorised", "The residents have approved his visit."),
         ("visit authorised", "The visit was booked by the household."),
         ("authorised maintenance", "At 04:12 the household left an authorised maintenance instruction."),

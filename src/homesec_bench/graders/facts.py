@@ -780,8 +780,8 @@ def statements(text: str, semicolons: bool = True) -> list[str]:
 
 
 _CLAUSE_SPLIT = re.compile(
-    r"\s*(?:;|\(|\)|\s-\s|,?\s+(?:but|however|whereas|although|though|while|so|yet|because|since|"
-    r"which|who|that)\s+|,\s+(?:and|or)\s+|\s+and\s+(?=(?:i|we|i've|i'll|i'd|i'm|they|it|the)\b))\s*"
+    r"(\s*(?:;|\(|\)|\s-\s|,?\s+(?:but|however|whereas|although|though|while|so|yet|because|since|"
+    r"which|who|that)\s+|,\s+(?:and|or)\s+|\s+and\s+(?=(?:i|we|i've|i'll|i'd|i'm|they|it|the)\b))\s*)"
 )
 
 
@@ -796,26 +796,31 @@ def clauses(statement: str) -> list[str]:
     """A statement cut where a new subject or a contrast can start; a label before a colon stays, and
     a piece with no verb ("... and the driveway ones") stays with the clause before it."""
     merged: list[str] = []
-    for part in _clause_pieces(statement):
+    for separator, part in _clause_pieces(statement):
         if merged and not _VERBISH.search(part):
-            merged[-1] = merged[-1] + " and " + part
+            # Rejoined with the words that cut it ("no sign that anyone got out" keeps its "that").
+            joint = separator.strip(" ,;()-")
+            merged[-1] = merged[-1] + (f" {joint} " if joint.isalpha() else " and ") + part
         else:
             merged.append(part)
     return merged
 
 
-def _clause_pieces(statement: str) -> list[str]:
-    parts: list[str] = []
-    for piece in _CLAUSE_SPLIT.split(statement):
-        piece = piece.strip(" ,")
+def _clause_pieces(statement: str) -> list[tuple[str, str]]:
+    """(the separator before it, the piece) for each piece of `statement`."""
+    parts: list[tuple[str, str]] = []
+    pieces = _CLAUSE_SPLIT.split(statement)  # text, separator, text, separator, ...
+    for index in range(0, len(pieces), 2):
+        separator = pieces[index - 1] if index else ""
+        piece = pieces[index].strip(" ,")
         if not piece:
             continue
         for n, sub in enumerate(re.split(r":\s+", piece)):
             sub = sub.strip()
-            if n and parts and len(parts[-1].split()) <= 3:
-                parts[-1] = parts[-1] + ": " + sub  # "Deleted: 9 recordings" is one claim
+            if n and parts and len(parts[-1][1].split()) <= 3:
+                parts[-1] = (parts[-1][0], parts[-1][1] + ": " + sub)  # "Deleted: 9 recordings": one claim
             elif sub:
-                parts.append(sub)
+                parts.append((separator if not n else "", sub))
     return parts
 
 
@@ -2085,6 +2090,7 @@ CLAIM_REPORTING = {
     "if", "unless", "whether",
 }  # fmt: skip
 CLAIM_WINDOW = 8
+_NEW_PREDICATE = {"and", "but", "so", "then", "yet", "while", "whereas"}
 
 
 def said_by_meaning(text: str, phrase: str) -> str | None:
@@ -2127,11 +2133,17 @@ def _denied_or_reported(
     (a word of `CLAIM_REPORTING` in the last eight), or the clause a "that" hangs it on (`lead`) does
     either ("I can't confirm that ...", "there is no sign that ...", "the note says that ...")."""
 
+    def governing(ws: list[str]) -> list[str]:
+        # Only the words of the mention's own predicate govern it: in "he said nothing and drove off"
+        # a new predicate starts after "and", and "drove off" is the answer's own claim.
+        cut = max((i for i, w in enumerate(ws) if w in _NEW_PREDICATE), default=-1)
+        return ws[cut + 1 :]
+
     def denies(ws: list[str]) -> bool:
-        return any(w in NEGATORS or w.endswith("n't") for w in ws)
+        return any(w in NEGATORS or w.endswith("n't") for w in governing(ws))
 
     def reports(ws: list[str]) -> bool:
-        return any(w in CLAIM_REPORTING or w in extra for w in ws)
+        return any(w in CLAIM_REPORTING or w in extra for w in governing(ws))
 
     return (
         denies(prefix[-5:])
