@@ -261,6 +261,11 @@ def test_cli_no_stream_flag(tmp_path: Path) -> None:
     assert "not measured" in proc.stdout
 
 
+_TEXT_JSON = {
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]
+}
+
+
 def _unstreamed_run_missing_its_last_test(tmp_path: Path, server: HostileServer, bench: Benchmark) -> Path:
     tests = [t.id for t in bench.suites["topic_classification"].tests[:2]]
     config = RunConfig(
@@ -282,10 +287,7 @@ def test_a_resumed_unstreamed_run_stays_unstreamed_without_the_flag(tmp_path: Pa
     from homesec_bench.runner.launch import launch
 
     bench = _bench()
-    answer = {
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]
-    }
-    with HostileServer(chat=json_play(answer)) as server:
+    with HostileServer(chat=json_play(_TEXT_JSON)) as server:
         run_dir = _unstreamed_run_missing_its_last_test(tmp_path, server, bench)
         server.requests.clear()
         resumed = launch(
@@ -302,10 +304,7 @@ def test_a_streamed_run_is_not_resumed_unstreamed(tmp_path: Path) -> None:
     from homesec_bench.runner.launch import launch
 
     bench = _bench()
-    answer = {
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]
-    }
-    with HostileServer(chat=json_play(answer)) as server:
+    with HostileServer(chat=json_play(_TEXT_JSON)) as server:
         run_dir = _unstreamed_run_missing_its_last_test(tmp_path, server, bench)
     info = json.loads((run_dir / "run.json").read_text())
     info["parameters"]["stream"] = True
