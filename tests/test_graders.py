@@ -202,20 +202,22 @@ def test_json_reason_for_a_wrong_label() -> None:
     )
 
 
-def test_true_and_string_true_follow_the_expected_type() -> None:
+def test_a_quoted_boolean_is_a_string_not_the_boolean() -> None:
+    # A program reading "false" finds it truthy: the type is part of the answer (audit sets E, F).
     held = {"fields": {"held": {"equals": True}}}
     assert_pass(grade("json", held, '{"held": true}'))
-    assert_pass(grade("json", held, '{"held": "true"}'))
+    assert_fail(grade("json", held, '{"held": "true"}'), "wrong_value")
     assert_fail(grade("json", held, '{"held": false}'), "wrong_value")
     assert_fail(grade("json", held, '{"held": "false"}'), "wrong_value")
     assert_fail(grade("json", held, '{"held": 1}'), "wrong_value")
 
 
-def test_true_and_string_true_follow_the_schema_type() -> None:
+def test_the_schema_type_is_kept_as_written() -> None:
     as_bool = {
         "schema": {"type": "object", "properties": {"held": {"type": "boolean"}}, "required": ["held"]}
     }
-    assert_pass(grade("json", as_bool, '{"held": "true"}'))
+    assert_fail(grade("json", as_bool, '{"held": "true"}'), "schema_violation")
+    assert_fail(grade("json", as_bool, '{"held": "false"}'), "schema_violation")
     assert_pass(grade("json", as_bool, '{"held": false}'))
     assert_fail(grade("json", as_bool, '{"held": "perhaps"}'), "schema_violation")
     as_text = {"schema": {"type": "object", "properties": {"held": {"type": "string"}}, "required": ["held"]}}
@@ -232,7 +234,10 @@ def test_json_schema_formats_are_checked() -> None:
     assert_pass(grade("json", {"schema": schema}, '{"when": "2026-03-18T02:47:00+01:00"}'))
     assert_fail(grade("json", {"schema": schema}, '{"when": "last night"}'), "schema_violation")
     assert_fail(grade("json", {"schema": schema}, '{"n": 3}'), "schema_violation")
-    assert_pass(grade("json", {"schema": schema}, '{"when": "2026-03-18T02:47:00Z", "n": "3"}'))
+    assert_pass(grade("json", {"schema": schema}, '{"when": "2026-03-18T02:47:00Z", "n": 3}'))
+    assert_fail(
+        grade("json", {"schema": schema}, '{"when": "2026-03-18T02:47:00Z", "n": "3"}'), "schema_violation"
+    )
 
 
 @pytest.mark.parametrize(

@@ -355,29 +355,30 @@ TYPED = {
 
 
 @pytest.mark.parametrize(
-    ("answer", "lenient", "strict"),
+    ("answer", "passes"),
     [
-        ({"armed": True, "count": 4, "pct": 87.6}, True, True),
-        ({"armed": "true", "count": 4, "pct": 87.6}, True, False),
-        ({"armed": True, "count": "4", "pct": 87.6}, True, False),
-        ({"armed": True, "count": 4, "pct": "87.6"}, True, False),
-        ({"armed": True, "count": 4.0, "pct": 87.6}, True, True),
-        ({"armed": False, "count": 4, "pct": 87.6}, False, False),
+        ({"armed": True, "count": 4, "pct": 87.6}, True),
+        ({"armed": "true", "count": 4, "pct": 87.6}, False),
+        ({"armed": True, "count": "4", "pct": 87.6}, False),
+        ({"armed": True, "count": 4, "pct": "87.6"}, False),
+        ({"armed": True, "count": 4.0, "pct": 87.6}, True),
+        ({"armed": False, "count": 4, "pct": 87.6}, False),
     ],
 )
-def test_strict_types(answer: dict[str, Any], lenient: bool, strict: bool) -> None:
+def test_json_types_are_kept_as_written(answer: dict[str, Any], passes: bool) -> None:
+    """A quoted boolean or number is a string, with or without `strict_types` and with or without a
+    schema: "false" is truthy to the program that reads it (blind audit sets E and F)."""
     fields = {
         "armed": {"equals": True},
         "count": {"equals": 4, "type": "integer"},
         "pct": {"range": [87, 88]},
     }
-    assert grade("json", {"schema": TYPED, "fields": fields}, json.dumps(answer)).passed is lenient
-    assert (
-        grade("json", {"schema": TYPED, "fields": fields, "strict_types": True}, json.dumps(answer)).passed
-        is strict
-    )
-    no_schema = {"fields": fields, "strict_types": True}
-    assert grade("json", no_schema, json.dumps(answer)).passed is strict
+    for params in (
+        {"schema": TYPED, "fields": fields},
+        {"schema": TYPED, "fields": fields, "strict_types": True},
+        {"fields": fields},
+    ):
+        assert grade("json", params, json.dumps(answer)).passed is passes, params
 
 
 # ------------------------------------------------------------------ narrowing the request

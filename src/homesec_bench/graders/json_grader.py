@@ -150,7 +150,9 @@ def grade_json(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -
             field_schema = _schema_for_path(schema, where) if schema is not None else None
             if field_schema is not None and field_value is not None and field_value is not MISSING:
                 field_value = coerce(field_value, field_schema, strict=strict)
-            verdict = check_field(where, field_value, spec, offset, strict)
+            # Types are always as written (a quoted "false" is truthy to a program); `strict_types`
+            # decides only whether an ISO time may fill an "HH:MM" pattern.
+            verdict = check_field(where, field_value, spec, offset, True)
             if verdict is not None:
                 return verdict
     checked = f"; all {len(fields)} field checks held" if fields else ""

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from homesec_bench.graders.normalize import label_key, to_bool, to_number
+from homesec_bench.graders.normalize import label_key
 from homesec_bench.graders.times import is_iso_time, read_clock, read_datetime
 
 _FORMATS = FormatChecker()
@@ -66,16 +66,15 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 
 def coerce(instance: Any, schema: Any, depth: int = 0, strict: bool = False) -> Any:
-    """`instance` with "true"/"false" read as booleans and numeric strings as numbers wherever the
-    schema allows only that type (`true` and `"true"` follow the schema's type), enum labels matched
-    regardless of case and surrounding punctuation, and an ISO 8601 time or datetime given where a
-    pattern asks for "HH:MM" read as its clock time. With `strict` (the schema is the contract the
-    model was shown: a JSON Schema to validate against, a tool's parameters) types and patterns are
-    kept as written: `"false"` is no boolean and `2026-03-17T16:05+01:00` is no "HH:MM"; only the
-    case of an enum label is forgiven."""
+    """`instance` with enum labels matched regardless of case and surrounding punctuation, and an ISO
+    8601 time or datetime given where a pattern asks for "HH:MM" read as its clock time. With `strict`
+    (the schema is the contract the model was shown: a JSON Schema to validate against, a tool's
+    parameters) patterns are kept as written: `2026-03-17T16:05+01:00` is no "HH:MM".
+
+    Types are never coerced: `"false"` is a string, truthy to any program that reads it, and `"4"` is
+    no number (blind audit sets E and F: a quoted boolean is a wrong answer)."""
     if not isinstance(schema, dict) or depth > 64:
         return instance
-    types = _types(schema)
     pattern = schema.get("pattern")
     if (
         not strict
@@ -92,17 +91,6 @@ def coerce(instance: Any, schema: Any, depth: int = 0, strict: bool = False) -> 
         matches = [v for v in enum if isinstance(v, str) and label_key(v) == label_key(instance)]
         if len(matches) == 1:
             return matches[0]
-    if isinstance(instance, str) and types and "string" not in types and not strict:
-        if types <= {"boolean", "null"}:
-            value = to_bool(instance)
-            if value is not None:
-                return value
-        if types <= {"number", "integer", "null"}:
-            number = to_number(instance)
-            if number is not None:
-                if "integer" in types and number.is_integer():
-                    return int(number)
-                return number
     if isinstance(instance, dict):
         props: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
         extra = schema.get("additionalProperties")
