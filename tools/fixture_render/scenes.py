@@ -213,7 +213,9 @@ SCENES: tuple[Scene, ...] = (
         "monitor",
         "At 01:20 an unmarked white van with its headlights on is parked on the pavement, "
         "blocking the end of the driveway.",
-        # A parked van with nobody in view shows no intent: monitor only (blind writers agreed).
+        # Nobody in view shows no intent, and one still cannot settle whether the van is parked across
+        # the drive (monitor) or passing on the street (normal): blind writers of sets D, E and F split.
+        level_ok=("normal",),
         effects=("headlights",),
         conditions_ok=("glare",),
     ),
