@@ -261,11 +261,15 @@ def max_matching(good: list[list[bool]]) -> dict[int, int]:
 
 
 def _content_check(
-    answer: ModelAnswer, text: str, params: dict[str, Any], ctx: GradeContext
+    answer: ModelAnswer, text: str, params: dict[str, Any], ctx: GradeContext, called: bool = False
 ) -> Verdict | None:
     # Whatever an answer says beside its calls must be true in every tool test: no deed that no tool
     # did, no detail the conversation does not hold. A test can turn either off (`grounded: false`).
     content = {**CONTENT_DEFAULTS, **(params.get("content") or {})}
+    if called:
+        # The answer took the tool path (an expected call was made): what it must say belongs to the
+        # reply after the tool's result, so only what the text must not say is checked now.
+        content = {k: v for k, v in content.items() if k not in POSITIVE_TEXT_CHECKS}
     if not text and not POSITIVE_TEXT_CHECKS & set(content):
         # A bare tool call says nothing, so it breaks no rule that only forbids things.
         return None
@@ -348,10 +352,10 @@ def grade_tool_calls(answer: ModelAnswer, params: dict[str, Any], ctx: GradeCont
             "unexpected_call",
             call=extra,
         )
-    failed = _content_check(answer, text, params, ctx)
+    made = [str(e.get("name")) for i, e in enumerate(expected) if i in matching]
+    failed = _content_check(answer, text, params, ctx, called=bool(made))
     if failed is not None:
         return failed
-    made = [str(e.get("name")) for i, e in enumerate(expected) if i in matching]
     if not made:
         return ok("the answer made no tool call, which is one of the right answers")
     return ok(f"the answer called {', '.join(made)} with acceptable arguments")
