@@ -350,24 +350,22 @@ def test_an_optional_call_may_be_left_out_or_made_right():
     assert not run_check("tool_calls", ModelAnswer(content=""), params, ctx).passed
 
 
-def test_taking_the_tool_path_defers_what_the_reply_must_say_but_not_what_it_must_not() -> None:
-    """An expected call made is the answer's first step: what the reply must include comes after the
+def test_a_call_right_by_itself_defers_what_the_reply_must_say_but_not_what_it_must_not() -> None:
+    """An expected call marked `alone` is a whole answer: what the reply must include comes after the
     tool's result (blind set F: a bare widened search was failed as "empty"); what it must not say
-    holds for the preamble too."""
-    params = {
-        "expected": [
-            {"name": "search_events", "optional": True, "arguments": {"cameras": [["cam_backyard"]]}}
-        ],
-        "content": {"must_include": [["nothing", "no van"]], "must_not_include": ["didn't come"]},
-    }
+    holds for the preamble too. Without `alone` the call only accompanies the required text."""
+    expected = {"name": "search_events", "optional": True, "arguments": {"cameras": [["cam_backyard"]]}}
+    content = {"must_include": [["nothing", "no van"]], "must_not_include": ["didn't come"]}
+    params = {"expected": [{**expected, "alone": True}], "content": content}
     widened = call("search_events", **{k: v for k, v in GOOD_ARGS.items() if k != "object_types"})
     assert_pass(grade(params, [widened]))
     assert_pass(grade(params, [widened], content="Let me widen the search to the garden camera."))
-    assert_fail(
-        grade(params, [widened], content="The van didn't come; checking the garden."), "forbidden_text"
-    )
+    said = "The van didn't come; checking the garden."
+    assert_fail(grade(params, [widened], content=said), "forbidden_text")
     assert not grade(params, [], content="Let me widen the search.").passed  # no call: the reply must say it
-    assert_pass(grade(params, [], content="I found no van on Saturday."))
+    assert_pass(grade(params, [], content="I found no van on the garden camera."))
+    companion = {"expected": [expected], "content": content}
+    assert not grade(companion, [widened]).passed
 
 
 # A tool's schema is the contract: an argument of another JSON type is wrong whatever it spells.

@@ -30,7 +30,7 @@ from homesec_bench.models import ModelAnswer, ToolCall, Verdict
 
 PARAM_KEYS = {"expected", "no_call", "forbid", "allow_extra_calls", "content", "strict_optional"}
 CONTENT_DEFAULTS: dict[str, Any] = {"no_false_actions": True, "grounded": True}
-CALL_KEYS = {"name", "arguments", "strict_optional", "optional"}
+CALL_KEYS = {"name", "arguments", "strict_optional", "optional", "alone"}
 # The expectation vocabulary is `graders.match`'s, shared with the json grader's field checks.
 ACCEPT_KEYS = CONDITIONS | MODIFIERS | set(ALIASES)
 # Content checks that need some text to hold; with none of them, an empty content is fine.
@@ -267,8 +267,9 @@ def _content_check(
     # did, no detail the conversation does not hold. A test can turn either off (`grounded: false`).
     content = {**CONTENT_DEFAULTS, **(params.get("content") or {})}
     if called:
-        # The answer took the tool path (an expected call was made): what it must say belongs to the
-        # reply after the tool's result, so only what the text must not say is checked now.
+        # The answer took a tool path that is right by itself (an expected call marked `alone`): what
+        # it must say belongs to the reply after the tool's result, so only what the text must not
+        # say is checked now.
         content = {k: v for k, v in content.items() if k not in POSITIVE_TEXT_CHECKS}
     if not text and not POSITIVE_TEXT_CHECKS & set(content):
         # A bare tool call says nothing, so it breaks no rule that only forbids things.
@@ -353,7 +354,9 @@ def grade_tool_calls(answer: ModelAnswer, params: dict[str, Any], ctx: GradeCont
             call=extra,
         )
     made = [str(e.get("name")) for i, e in enumerate(expected) if i in matching]
-    failed = _content_check(answer, text, params, ctx, called=bool(made))
+    # `alone: true`: this call is a whole right answer by itself (widening an empty search, say).
+    alone = any(e.get("alone") for i, e in enumerate(expected) if i in matching)
+    failed = _content_check(answer, text, params, ctx, called=alone)
     if failed is not None:
         return failed
     if not made:
