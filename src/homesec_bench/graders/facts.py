@@ -1772,11 +1772,30 @@ def _modality(prefix_words: list[str], form: str, at_start: bool) -> tuple[str, 
     done_past = at_start or labelled or last in _FIRST_PERSON | _PERFECT | _PASSIVE_AUX | _AFFIRM
     if form == "past" and done_past:
         return "done", first
-    if form == "past" and first and prefix_words and prefix_words[-1] in ("and", "then", "also"):
+    carries = first and prefix_words and prefix_words[-1] in ("and", "then", "also")
+    if carries and prefix_words[-1] == "also" and not _leads_as_subject(prefix_words):
+        carries = False  # "the data I looked up also included ...": "also" leads the data's verb
+    if form == "past" and carries:
         return "done", first  # "I searched the camera and shared the clip": the subject carries over
     if form == "ing" and (at_start or last in _PROGRESSIVE or last in _FIRST_PERSON):
         return "done", first
     return "other", first
+
+
+# Words after which "I" opens a main clause; after any other word it is a relative clause's subject
+# ("the data I looked up also included ...": the data included it, not I).
+_BEFORE_A_SUBJECT = {
+    "and", "then", "so", "but", "because", "as", "when", "once", "after", "before", "since",
+    "yes", "ok", "okay", "also", "now", "first", "finally", "already", "just", "done",
+}  # fmt: skip
+
+
+def _leads_as_subject(prefix_words: list[str]) -> bool:
+    """Whether a first-person pronoun in `prefix_words` is the subject of a main clause."""
+    return any(
+        w in _FIRST_PERSON and (i == 0 or prefix_words[i - 1] in _BEFORE_A_SUBJECT)
+        for i, w in enumerate(prefix_words)
+    )
 
 
 _PREDICATE_MODALS = {"would", "could", "can't", "cannot", "can", "won't", "might", "may", "should", "must"}
