@@ -954,3 +954,28 @@ def test_who_did_it_follows_the_main_clause(text: str, mode: str | None) -> None
         assert "done" not in modes
     else:
         assert mode in modes
+
+
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        # Blind set G: a driver nobody saw, named for the 08:16 line that says only the car reversed.
+        ("08:16 - Maja reversed the Volvo out of the driveway.", False),
+        ("08:16 - probably Maja reversed the Volvo out of the driveway.", True),
+        ("10:02 - Anton left a parcel on the step.", False),
+        # Told by what the line says of them: Tobi's navy rain jacket and bike, Pip's size and colours.
+        ("07:41 - Tobi wheeled his bicycle out through the side gate.", True),
+        ("14:20 - Pip ran across the back lawn.", True),
+        ("11:34 - The postwoman pushed letters through the door slot.", True),
+    ],
+)
+def test_a_person_named_for_a_logged_event_must_be_that_events(text: str, passes: bool) -> None:
+    from homesec_bench.graders import run_check
+    from homesec_bench.graders.registry import GradeContext
+    from homesec_bench.suites.loader import load_benchmark
+
+    bench = load_benchmark()
+    test = bench.test("narrative_synthesis.yesterday_daytime_report")
+    ctx = GradeContext(test=test, world=bench.world, tools=bench.tools)
+    verdict = run_check("text", ModelAnswer(content=text), {"grounded": True}, ctx)
+    assert verdict.passed is passes, verdict.reason

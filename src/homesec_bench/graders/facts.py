@@ -1260,6 +1260,7 @@ def check_grounded(
             return any(n in u.numbers for u in pool) or (units is None and n in numbers)
         return any(count in u.counts for u in pool) or n in source.bare_numbers
 
+    signs = person_signs(ctx.world)
     # "Four detections overnight." followed by four timed events: the answer counts what it lists.
     listed_times = len(extract(text, vocab, offset).times)
     for statement in statements(text):
@@ -1315,8 +1316,10 @@ def check_grounded(
             part = extract(segment, vocab, offset) if segment != statement else said
             if not part.times:
                 continue
-            verdict = _bound_to_event(part, source, allowed, kinds, count_ok) or _instants_on_their_day(
-                segment, source, kinds, offset
+            verdict = (
+                _bound_to_event(part, source, allowed, kinds, count_ok)
+                or _instants_on_their_day(segment, source, kinds, offset)
+                or (_people_bound(segment, part, source, allowed, signs) if "person" in kinds else None)
             )
             if verdict is not None:
                 return verdict
@@ -1721,6 +1724,64 @@ def _bound_to_event(
                     "ungrounded",
                     kind="count",
                 )
+    return None
+
+
+# Words that say an identification is a guess: "probably Maja", "it looks like Pip".
+_GUESS = re.compile(
+    r"\b(?:probably|likely|presumably|possibly|perhaps|maybe|apparently|seems?|seemed|looks? like|"
+    r"looked like|i think|may|might|could|guess|assume|suspect|believe)\b"
+)
+# Words too common to tell one person from another.
+_SIGN_STOP = {
+    "the", "and", "with", "his", "her", "their", "usually", "often", "always", "never", "around", "about",
+    "on", "to", "at", "of", "in", "for", "from", "by", "a", "an", "own", "has", "have", "uses", "use", "is",
+    "weekdays", "weekday", "days", "day", "only", "house", "home", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "between", "visits", "works", "work", "parent", "child",
+}  # fmt: skip
+
+
+def _sign_words(text: str) -> set[str]:
+    return {w for w in words(fold(text)) if len(w) >= 3 and w not in _SIGN_STOP and not w[:1].isdigit()}
+
+
+def person_signs(world: dict[str, Any]) -> dict[str, set[str]]:
+    """Per person, pet or visitor of the world: the words that tell them in a log line (what they wear,
+    what they are, their routines and vehicles), without their name."""
+    routines = [str(r) for r in world.get("routines") or []]
+    signs: dict[str, set[str]] = {}
+    for group in ("residents", "pets", "visitors"):
+        for person in world.get(group) or []:
+            full = str(person.get("name", ""))
+            parts = [fold(p) for p in re.split(r"[\s-]+", full) if len(p) >= 3]
+            text = " ".join(str(person.get(k, "")) for k in ("role", "species", "description", "schedule"))
+            text += " " + " ".join(r for r in routines if any(p in fold(r) for p in parts))
+            signs[full] = _sign_words(text) - set(parts)
+    return signs
+
+
+def _people_bound(
+    segment: str, said: Found, source: Source, allowed: Found, signs: dict[str, set[str]]
+) -> Verdict | None:
+    """A person the answer names for a logged event must be that event's: named in its line, or told
+    by what the line says of them (Tobi's navy rain jacket and bicycle), or named as a guess
+    ("probably Maja"). "At 08:16 Maja reversed the Volvo" for a line that says only the family car
+    reversed out names a driver nobody saw (blind set G)."""
+    paired = zip(source.units, source.unit_texts, strict=True)
+    events = [(u, t) for u, t in paired if u.event and u.times & said.times]
+    if not events or _GUESS.search(fold(segment)):
+        return None
+    for person in sorted(said.people - allowed.people):
+        if any(person in u.people for u, _ in events):
+            continue
+        if any(len(signs.get(person, set()) & _sign_words(t)) >= 2 for _, t in events):
+            continue
+        shown = ", ".join(map(_fmt_clock, sorted(said.times)))
+        return fail(
+            f"the answer names {person} for the event at {shown}, which the log does not tie to them",
+            "ungrounded",
+            kind="person",
+        )
     return None
 
 
