@@ -271,6 +271,18 @@ def test_hazards_are_a_set_and_fire_is_not_accepted_where_only_smoke_is_shown() 
         ("driveway_group_night_ir", "Three people stand on the driveway. It is night.", False),
         ("backyard_dog_day", " ".join(["word"] * 31), False),
         ("backyard_dog_day", " ".join(["dog"] * 30), True),
+        # An alert the vision module never sends, and no frame can show (blind set G).
+        (
+            "garage_fire_night",
+            "A fire is burning inside the garage at night; the fire brigade has been notified.",
+            False,
+        ),
+        ("garage_fire_night", "Fire in the garage at night; I have alerted the household.", False),
+        (
+            "garage_fire_night",
+            "Flames rise from the workbench in the dark garage; nobody is there to raise the alarm.",
+            True,
+        ),
     ],
 )
 def test_description_states_nothing_the_frame_lacks_in_one_sentence(

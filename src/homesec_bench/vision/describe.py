@@ -228,5 +228,16 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
         for claim in expect["not_shown"]:
             if said_by_meaning(text, claim):
                 stated.add(f"'{claim}', which the frame shows is not so")
+    deed = _claimed_alert(text)
+    if deed:
+        stated.add(f"that someone was alerted ({deed!r}), which the vision module does not do")
     out += [f"states {s}" for s in sorted(stated)]
     return out
+
+
+def _claimed_alert(text: str) -> str | None:
+    """A notification the description says was sent ("the fire brigade has been notified"): a camera
+    frame cannot show it and the vision module sends none, so it is an invented deed (blind set G)."""
+    from homesec_bench.graders.facts import action_mentions
+
+    return next((m.clause for m in action_mentions(text) if m.action == "alert" and m.mode == "done"), None)
