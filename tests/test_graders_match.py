@@ -497,3 +497,12 @@ def test_nothing_else_allows_form_not_prose(content: str, passes: bool) -> None:
     assert verdict.passed is passes, verdict.reason
     if not passes:
         assert verdict.error_type == "extra_text"
+
+
+def test_text_never_says_reads_meaning_and_negation() -> None:
+    params = {"fields": {"alert": {"text_never_says": ["person"]}}}
+    assert grade("json", params, '{"alert": "Smoke in the garage, no people visible."}').passed
+    assert grade("json", params, '{"alert": "Smoke in the garage; nobody is inside."}').passed
+    failed = grade("json", params, '{"alert": "Smoke, and someone moving behind the boxes."}')
+    assert not failed.passed and failed.error_type == "forbidden_claim"
+    assert not grade("json", params, '{"alert": "A man is in the smoky garage."}').passed

@@ -195,6 +195,7 @@ CONDITIONS = {
     "datetime",
     "text_includes",
     "text_excludes",
+    "text_never_says",
     "present",
     "absent",
     "any",
@@ -368,6 +369,14 @@ def check(
         hit = present_forbidden(as_text(value), spec["text_excludes"])
         if hit is not None:
             return wrong(f"{subject} mentions {hit!r}, which it must not", "forbidden_text")
+    if "text_never_says" in spec:
+        # By meaning, negation-aware: "no people visible" is not "someone moving behind the boxes".
+        from homesec_bench.graders.facts import said_by_meaning
+
+        for phrase in spec["text_never_says"]:
+            claim = said_by_meaning(as_text(value), str(phrase))
+            if claim is not None:
+                return wrong(f"{subject} says {phrase!r} ({claim!r}), which it must not", "forbidden_claim")
     if "max_words" in spec:
         words = word_count(as_text(value))
         if words > int(spec["max_words"]):
@@ -400,7 +409,7 @@ def spec_problems(where: str, spec: Any) -> list[str]:
             problems.append(f"{where}: `label` needs `labels`, the closed set (two or more)")
         elif not in_list(spec["label"], labels):
             problems.append(f"{where}: label {spec['label']!r} is not in labels {labels}")
-    for key in ("one_of", "set_equals", "contains_all", "contains_none", "text_excludes"):
+    for key in ("one_of", "set_equals", "contains_all", "contains_none", "text_excludes", "text_never_says"):
         if key in spec and not isinstance(spec[key], list):
             problems.append(f"{where}: `{key}` must be a list")
     if "partition" in spec and not (
