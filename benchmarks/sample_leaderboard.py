@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from homesec_bench.reports.cost import Price, PriceBook, load_prices
 from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, render
 from homesec_bench.reports.summary import summarize
@@ -28,6 +29,13 @@ FAKE_MODELS = [
     ("fake-local-9b", "local", "Q4_K_M", 0.93, 0.080, 0.010, False),
     ("fake-local-9b", "local", "IQ2_M", 0.88, 0.070, 0.008, False),
     ("fake-cloud-mini", "cloud", None, 0.90, 0.040, 0.002, True),
+]
+
+
+# Invented prices for the invented cloud models, so the sample shows the cost column.
+SAMPLE_PRICES = [
+    Price(provider="*", model="fake-cloud-large", input=2.0, output=8.0, source="sample", as_of="2026-11"),
+    Price(provider="*", model="fake-cloud-mini", input=0.15, output=0.6, source="sample", as_of="2026-11"),
 ]
 
 
@@ -70,10 +78,12 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="homesec-sample-"))
     paths = asyncio.run(make_runs(out))
     runs = [load_run(p) for p in paths]
-    board = build_leaderboard([summarize(r) for r in runs])
+    prices = PriceBook(prices=SAMPLE_PRICES + load_prices().prices)
+    board = build_leaderboard([summarize(r) for r in runs], prices)
     print(render(board, "md"))
     if args.html:
-        write_report(runs, args.html, title="homesec-bench sample (test server, not real models)")
+        title = "homesec-bench sample (test server, not real models)"
+        write_report(runs, args.html, title=title, prices=prices)
         print(f"\nHTML report: {args.html}")
     print(f"\nrun directories: {out}")
 

@@ -139,7 +139,7 @@ def test_the_leaderboard_shows_cost_and_energy_with_their_reasons(tmp_path):
     board = build_leaderboard([cloud, local])
     rows = {r.model: r for r in board.rows}
     assert rows["gpt-4o-mini"].cost_usd is not None and rows["gpt-4o-mini"].price_source
-    assert rows["gpt-4o-mini"].energy_text == "not measured: cloud endpoint"
+    assert rows["gpt-4o-mini"].energy_text == "not measured (cloud endpoint)"
     assert rows["qwen3-4b"].energy_wh == pytest.approx(2.0)
     assert rows["qwen3-4b"].energy_per_passed_test_wh == pytest.approx(1.0)
     text = to_markdown(board)

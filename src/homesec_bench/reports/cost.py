@@ -34,8 +34,10 @@ class Price(BaseModel, extra="forbid"):
     source: str
     as_of: str
 
-    def matches(self, provider: str, model: str) -> bool:
-        return self.provider == provider and fnmatch.fnmatchcase(model, self.model)
+    def matches(self, provider: str | None, model: str) -> bool:
+        # `provider: "*"` prices a model wherever it is served (a gateway, a self-hosted proxy).
+        provider_ok = self.provider == "*" or (provider is not None and self.provider == provider)
+        return provider_ok and fnmatch.fnmatchcase(model, self.model)
 
 
 class PriceFile(BaseModel, extra="forbid"):
@@ -48,7 +50,7 @@ class PriceBook(BaseModel):
 
     prices: list[Price] = Field(default_factory=list)
 
-    def find(self, provider: str, model: str) -> Price | None:
+    def find(self, provider: str | None, model: str) -> Price | None:
         return next((p for p in self.prices if p.matches(provider, model)), None)
 
     def providers(self) -> set[str]:
@@ -112,7 +114,7 @@ def run_cost(summary: RunSummary, book: PriceBook) -> RunCost:
     if summary.locality == "local":
         return RunCost(text="not charged per token (local model)")
     provider = provider_of(summary, book)
-    price = book.find(provider, summary.model) if provider else None
+    price = book.find(provider, summary.model)
     if price is None:
         who = f"{provider}/{summary.model}" if provider else summary.model
         return RunCost(text=f"unknown: no price for {who}; add one with --prices FILE")

@@ -393,10 +393,10 @@ def energy_text(info: RunInfo, passed: int) -> str:
     if energy is None or total is None:
         if energy is not None and energy.notes:
             reasons = [n.removeprefix("not measured: ") for n in energy.notes]
-            return "not measured: " + "; ".join(reasons)
+            return f"not measured ({'; '.join(reasons)})"
         if info.endpoint.locality == "cloud":
-            return "not measured: cloud endpoint"
-        return "not measured: the run recorded no energy"
+            return "not measured (cloud endpoint)"
+        return "not measured (the run recorded no energy)"
     parts = [
         f"{label} {wh:.2f} Wh"
         for label, wh in (("GPU", energy.gpu_wh), ("CPU", energy.cpu_wh))
@@ -405,9 +405,9 @@ def energy_text(info: RunInfo, passed: int) -> str:
     text = f"{total:.2f} Wh ({', '.join(parts)})"
     if passed:
         text += f", {total / passed:.3f} Wh per passed test"
-    missing = [n for n in energy.notes if "not applicable" not in n]
+    missing = [n for n in energy.notes if n != "GPU: no NVIDIA GPU"]
     if missing:
-        text += "; " + "; ".join(missing)
+        text += f" (not measured: {'; '.join(missing)})"
     return text
 
 

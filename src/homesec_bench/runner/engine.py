@@ -495,12 +495,12 @@ def _memory_sampler(config: RunConfig, server: ServerControl | None, endpoint: E
 def _energy_meter(config: RunConfig, server: ServerControl | None, endpoint: EndpointInfo):
     """(a meter for this machine, None) when the server runs here; else (None, why energy is not measured)."""
     if not config.measure_energy:
-        return None, "not measured: turned off for this run"
+        return None, "turned off for this run"
     if endpoint.locality == "cloud":
-        return None, "not measured: cloud endpoint"
+        return None, "cloud endpoint"
     host = urlsplit(endpoint.base_url).hostname or ""
     if server is None and config.server_pid is None and not _is_loopback(host):
-        return None, "not measured: the server is not on this machine"
+        return None, "the server is not on this machine"
     from homesec_bench.server.energy import EnergyMeter
 
     return EnergyMeter(), None

@@ -61,14 +61,14 @@ class _Source:
 def powercap_source(root: Path = POWERCAP_ROOT) -> _Source:
     """The CPU package zones under `root` (top-level RAPL zones named package-N), or why not."""
     if not root.is_dir():
-        return _Source(reason="no Linux powercap interface (/sys/class/powercap), CPU energy not measured")
+        return _Source(reason="CPU: no powercap (RAPL) interface")
     zones = sorted(
         zone
         for zone in root.iterdir()
         if zone.name.count(":") == 1 and _zone_name(zone).startswith("package")
     )
     if not zones:
-        return _Source(reason="no RAPL package zone under /sys/class/powercap, CPU energy not measured")
+        return _Source(reason="CPU: no RAPL package zone in powercap")
     counters = []
     for zone in zones:
         energy_file = zone / "energy_uj"
@@ -76,11 +76,11 @@ def powercap_source(root: Path = POWERCAP_ROOT) -> _Source:
             energy_file.read_text()
         except PermissionError:
             return _Source(
-                reason=f"{energy_file} is readable by root only (Linux >= 5.10), CPU energy not measured; "
-                "run as root or grant read access to measure it"
+                reason=f"CPU: {energy_file} is readable by root only (Linux >= 5.10); run as root or grant "
+                "read access to measure it"
             )
         except OSError as exc:
-            return _Source(reason=f"cannot read {energy_file} ({exc.strerror}), CPU energy not measured")
+            return _Source(reason=f"CPU: cannot read {energy_file} ({exc.strerror})")
         counters.append(
             _Counter(
                 name=f"cpu {_zone_name(zone)}",
@@ -120,12 +120,12 @@ def nvml_source() -> tuple[_Source, ModuleType | None]:
         import pynvml  # from nvidia-ml-py, an optional dependency
     except ImportError:
         if _nvidia_driver_present():
-            return _Source(reason="GPU energy not read: install nvidia-ml-py (homesec-bench[gpu])"), None
-        return _Source(reason="no NVIDIA GPU, GPU energy not applicable"), None
+            return _Source(reason="GPU: install nvidia-ml-py (homesec-bench[gpu]) to read it"), None
+        return _Source(reason="GPU: no NVIDIA GPU"), None
     try:
         pynvml.nvmlInit()
     except pynvml.NVMLError as exc:
-        return _Source(reason=f"no NVIDIA GPU usable through NVML ({exc}), GPU energy not read"), None
+        return _Source(reason=f"GPU: no NVIDIA GPU usable through NVML ({exc})"), None
     counters = []
     try:
         for index in range(pynvml.nvmlDeviceGetCount()):
@@ -136,7 +136,7 @@ def nvml_source() -> tuple[_Source, ModuleType | None]:
     except pynvml.NVMLError as exc:
         with contextlib.suppress(Exception):
             pynvml.nvmlShutdown()
-        return _Source(reason=f"NVML has no energy counter for this GPU ({exc}), GPU energy not read"), None
+        return _Source(reason=f"GPU: NVML has no energy counter for this GPU ({exc})"), None
     return _Source(counters=counters), pynvml
 
 
@@ -152,7 +152,7 @@ class EnergyMeter:
 
     def __init__(self, powercap_root: Path = POWERCAP_ROOT, use_nvml: bool = True) -> None:
         self._cpu = powercap_source(powercap_root)
-        self._gpu, self._nvml = nvml_source() if use_nvml else (_Source(reason="GPU energy not read"), None)
+        self._gpu, self._nvml = nvml_source() if use_nvml else (_Source(reason="GPU: not read"), None)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -196,7 +196,7 @@ class EnergyMeter:
     def _result(self, seconds: float) -> EnergyUse:
         notes = [s.reason for s in (self._gpu, self._cpu) if s.reason]
         if self._failed:
-            return EnergyUse(seconds=seconds, notes=[*notes, f"not measured: {self._failed}"])
+            return EnergyUse(seconds=seconds, notes=[*notes, self._failed])
         return EnergyUse(
             seconds=seconds,
             gpu_wh=_total_wh(self._gpu.counters),
