@@ -6,9 +6,12 @@ is mocked. Each sweep runs two cheap tests per run, so the whole file takes a fe
 
 from __future__ import annotations
 
+import _thread
 import itertools
+import json
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,14 @@ from typer.testing import CliRunner
 from homesec_bench.cli.app import app, load_commands
 from homesec_bench.store.run_dir import RESULTS_FILE, RUN_FILE
 from homesec_bench.suites import load_benchmark
-from homesec_bench.sweep import SweepSpecError, make_executor, open_sweep, plan_status, run_sweep
+from homesec_bench.sweep import (
+    SweepInterrupted,
+    SweepSpecError,
+    make_executor,
+    open_sweep,
+    plan_status,
+    run_sweep,
+)
 from homesec_bench.sweep.ray_executor import RAY_MISSING, RaySetupError, pack_dir, task_options, unpack_dir
 from homesec_bench.testing import reference_responder
 
@@ -293,6 +303,44 @@ def test_runs_of_one_provider_overlap_up_to_the_limit(make_fake_server: Any, tmp
     result = run_sweep(open_sweep(path, out=tmp_path / "out", bench=BENCH), make_executor("local"))
     assert gate.is_set() and not result.failed
     # alpha's tests were answered only once beta's run had started: the two ran at the same time.
+
+
+def test_ctrl_c_interrupts_endpoint_runs_in_flight_and_a_rerun_finishes_them(
+    make_fake_server: Any, tmp_path: Path
+) -> None:
+    slow = {"first_token_delay_s": 0.25}
+    servers = [
+        make_fake_server(reference_responder(BENCH, reply_defaults=slow), models=[m])
+        for m in ("alpha", "beta")
+    ]
+    path = write_sweep(
+        tmp_path,
+        "suites: [topic_classification]\nendpoints:\n"
+        + "".join(f"  - base_url: {s.base_url}\n" for s in servers),
+    )
+    out = tmp_path / "out"
+    sweep = open_sweep(path, out=out, bench=BENCH)
+    run_dirs = [out / run.name for run in sweep.runs]
+
+    def interrupt_once_each_run_has_a_result() -> None:
+        while not all((d / RESULTS_FILE).is_file() and result_keys(d) for d in run_dirs):
+            time.sleep(0.02)
+        _thread.interrupt_main()  # Ctrl-C, as the main thread gets it
+
+    threading.Thread(target=interrupt_once_each_run_has_a_result, daemon=True).start()
+    with pytest.raises(SweepInterrupted, match=f"resume with `homesec-bench sweep --resume {out}`"):
+        run_sweep(sweep, make_executor("local"))
+    state = json.loads((out / "sweep.json").read_text())["runs"]
+    assert [state[d.name]["status"] for d in run_dirs] == ["interrupted", "interrupted"]
+    kept = {d.name: (d / RESULTS_FILE).read_bytes() for d in run_dirs}
+    assert all(kept.values()) and not any(finished_at(d) for d in run_dirs)
+
+    result = run_sweep(open_sweep(path, out=out, bench=BENCH), make_executor("local"))
+    assert [r.status for r in result.records] == ["finished", "finished"]
+    for run_dir in run_dirs:
+        assert (run_dir / RESULTS_FILE).read_bytes().startswith(kept[run_dir.name])
+        assert len(result_keys(run_dir)) == 4
+        assert_no_test_twice(run_dir)
 
 
 def test_the_ray_executor_without_ray_is_a_one_line_error(

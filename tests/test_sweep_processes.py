@@ -64,8 +64,8 @@ def _processes_running(needle: str) -> list[int]:
     return found
 
 
-def _slow_endpoints(make_fake_server: Any, *models: str) -> list[Any]:
-    fast = {"token_interval_s": 0.01}
+def _slow_endpoints(make_fake_server: Any, *models: str, interval: float = 0.01) -> list[Any]:
+    fast = {"token_interval_s": interval}
     return [
         make_fake_server(reference_responder(BENCH, accuracy=0.7, seed=i, reply_defaults=fast), models=[m])
         for i, m in enumerate(models)
@@ -117,13 +117,21 @@ def _assert_resumed_without_repeats(folder: Path, before: dict[str, bytes], test
 def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
     make_fake_server: Any, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    servers = _slow_endpoints(make_fake_server, "alpha", "beta")
+    # The endpoints answer slowly enough (about 1 s a test) to be interrupted in the middle too.
+    servers = _slow_endpoints(make_fake_server, "alpha", "beta", interval=0.05)
     path = _stand_in_sweep(tmp_path, servers, f"suites: [{SLOW_SUITE}]")
     out = tmp_path / "out"
     child = _sweep_cli(str(path), "--out", str(out))
+    endpoint_runs = [out / f"127.0.0.1-{s.port}--{s.models[0]}" for s in servers]
+
+    def under_way() -> bool:
+        # The first GGUF run's server has answered the warm-up and three tests; each endpoint run has
+        # stored a result.
+        started = all((d / RESULTS_FILE).is_file() and result_keys(d) for d in endpoint_runs)
+        return (_lines(tmp_path / "marker") >= 4 and started) or child.poll() is not None
+
     try:
-        # The first GGUF run is under way: its server has answered the warm-up and three tests.
-        _wait_for(lambda: _lines(tmp_path / "marker") >= 4 or child.poll() is not None, "the GGUF run")
+        _wait_for(under_way, "every run to be under way")
         assert child.poll() is None, child.communicate()
         child.send_signal(sig)
         _, stderr = child.communicate(timeout=WAIT_S)
@@ -136,8 +144,9 @@ def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
     assert ("by SIGTERM" in last) == (sig == signal.SIGTERM)
     assert not _processes_running(str(tmp_path / "llama-server")), "a managed server outlived the sweep"
     state = json.loads((out / "sweep.json").read_text())["runs"]
-    assert state["gguf--standin-q4_k_m"]["status"] == "interrupted"
-    assert not finished_at(out / "gguf--standin-q4_k_m") and result_keys(out / "gguf--standin-q4_k_m")
+    for name in ["gguf--standin-q4_k_m", *(d.name for d in endpoint_runs)]:
+        assert state[name]["status"] == "interrupted", state
+        assert not finished_at(out / name) and result_keys(out / name), name
 
     before = _result_bytes(out)
     again = _sweep_cli("--resume", str(out))

@@ -16,7 +16,6 @@ from rich.table import Table
 from homesec_bench.cli.app import app
 from homesec_bench.cli.exit_codes import ExitCode, fail
 from homesec_bench.client.text import printable
-from homesec_bench.models import TestResult
 from homesec_bench.reports import fmt
 from homesec_bench.store import StoreError
 from homesec_bench.suites import SuiteError
@@ -151,7 +150,7 @@ class _ProgressLines:
         if skipped:
             self._say(f"{run.name}: {skipped} test(s) already done, {total} to run")
 
-    def _result(self, run: PlannedRun, result: TestResult) -> None:
+    def _result(self, run: PlannedRun, outcome: str) -> None:
         with self._lock:
             done = self._done[run.name] = self._done.get(run.name, 0) + 1
             total = self._total.get(run.name, 0)

@@ -1,21 +1,22 @@
 """The local executor: remote endpoints in parallel, managed llama-servers one at a time.
 
-Each run is an ordinary run (or resumption) written into its folder under the sweep folder:
+Each run is an ordinary run (or resumption) through `runner.launch`, written into its folder under the
+sweep folder:
 
-* an endpoint run runs on a worker thread with its own event loop, exactly as `homesec-bench run`
-  would run it (the same runner, client and store, so the harness's cost per request is the same),
-  at most `provider_concurrency` of them per provider at once;
-* a GGUF run goes through `runner.launch` on the calling (main) thread, one after the other, so no two
-  managed servers share the machine's cores or memory, and each server is started from the main
-  thread (on Linux the kernel then stops it even if the sweep is killed outright).
+* an endpoint run runs in a process of its own (sweep/child.py), so runs at once share no interpreter
+  and each one's harness costs per request what `homesec-bench run` costs; at most
+  `provider_concurrency` of them per provider at once, each supervised by a thread here;
+* a GGUF run runs on the calling (main) thread, one after the other, so no two managed servers share
+  the machine's cores or memory, and each server is started from the main thread (on Linux the
+  kernel then stops it even if the sweep is killed outright).
 
 Ctrl-C or SIGTERM: the managed run in progress stops its server (launch always does), every endpoint
-run in flight is cancelled, and runs not started stay pending; every finished test is already stored.
+run in flight is interrupted (SIGINT: it stores what it finished and exits), and runs not started stay
+pending; every finished test is already stored.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import threading
@@ -25,16 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from homesec_bench.models import TestResult
-from homesec_bench.runner import RunHooks, complete_config, launch, run_benchmark
-from homesec_bench.runner.config import RunConfig
-from homesec_bench.store import LoadedRun
+from homesec_bench.runner import RunHooks, launch
 from homesec_bench.suites.loader import Benchmark
+from homesec_bench.sweep.child import Children, relay, start_child
 from homesec_bench.sweep.plan import PlannedRun
 from homesec_bench.sweep.spec import SweepSpec
-from homesec_bench.sweep.state import SweepState, config_for, inspect_run_dir
+from homesec_bench.sweep.state import SweepState, config_for, inspect_run_dir, one_line_reason
 
-_POLL_S = 0.2
+_POLL_S = 0.05
 
 
 @dataclass
@@ -44,7 +43,7 @@ class SweepHooks:
     on_run_start: Callable[[PlannedRun, bool], None] = lambda run, resumed: None
     on_plan: Callable[[PlannedRun, int, int], None] = lambda run, total, skipped: None
     on_run_end: Callable[[PlannedRun, str, str | None], None] = lambda run, status, reason: None
-    on_result: Callable[[PlannedRun, TestResult], None] = lambda run, result: None
+    on_result: Callable[[PlannedRun, str], None] = lambda run, outcome: None  # pass, fail or error
     on_note: Callable[[PlannedRun, str], None] = lambda run, text: None
     on_log: Callable[[str], None] = lambda line: None
 
@@ -59,92 +58,27 @@ class SweepContext:
     signal_name: list[str] = field(default_factory=list)  # set to ["SIGTERM"] when that ended it
 
 
-def one_line_reason(exc: BaseException) -> str:
-    """A failed run's reason: the error's own one-line message, or its type for an unexpected one."""
-    from homesec_bench.client.text import printable
-
-    text = " ".join(printable(str(exc)).split())
-    known = _known_errors()
-    if isinstance(exc, known):
-        return text or type(exc).__name__
-    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return f"internal error ({detail})"
-
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from homesec_bench.client import EndpointError
-    from homesec_bench.runner import RunSetupError
-    from homesec_bench.server import ServerSetupError
-    from homesec_bench.store import StoreError
-    from homesec_bench.suites import SuiteError
-
-    return (EndpointError, RunSetupError, ServerSetupError, StoreError, SuiteError, OSError)
-
-
 def run_hooks(run: PlannedRun, hooks: SweepHooks) -> RunHooks:
     return RunHooks(
         on_plan=lambda total, skipped: hooks.on_plan(run, total, skipped),
-        on_result=lambda result: hooks.on_result(run, result),
+        on_result=lambda result: hooks.on_result(run, result.outcome),
         on_note=lambda text: hooks.on_note(run, text),
     )
 
 
-class Cancellation:
-    """Cancels the endpoint runs in flight on other threads (each has its own event loop)."""
+def run_here(run: PlannedRun, ctx: SweepContext) -> None:
+    """Run (or resume) a GGUF run on this thread and record how it ended in the sweep state.
 
-    def __init__(self) -> None:
-        self.requested = threading.Event()
-        self._lock = threading.Lock()
-        self._tasks: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = {}
-
-    def register(self) -> None:
-        """Called in the run's main task: cancel it now if cancelling began, else on cancel_all()."""
-        task = asyncio.current_task()
-        assert task is not None
-        with self._lock:
-            if self.requested.is_set():
-                task.cancel()
-            self._tasks[id(task)] = (asyncio.get_running_loop(), task)
-
-    def unregister(self) -> None:
-        with self._lock:
-            self._tasks.pop(id(asyncio.current_task()), None)
-
-    def cancel_all(self) -> None:
-        with self._lock:
-            self.requested.set()
-            for loop, task in self._tasks.values():
-                with contextlib.suppress(RuntimeError):  # its loop has just closed
-                    loop.call_soon_threadsafe(task.cancel)
-
-
-async def _endpoint_run(
-    config: RunConfig, bench: Benchmark, hooks: RunHooks, cancel: Cancellation
-) -> LoadedRun:
-    """What `launch` does for an endpoint that is already running, cancellable from another thread."""
-    cancel.register()
-    try:
-        return await run_benchmark(complete_config(config), bench=bench, hooks=hooks)
-    finally:
-        cancel.unregister()
-
-
-def run_here(run: PlannedRun, ctx: SweepContext, cancel: Cancellation | None = None) -> None:
-    """Run (or resume) one planned run in this process and record how it ended in the sweep state.
-
-    A failure is recorded with its reason and not raised; an interruption is recorded and raised
-    (KeyboardInterrupt on the main thread, CancelledError on an endpoint run's thread)."""
+    A failure is recorded with its reason and not raised; an interruption is recorded and raised."""
     run_dir = ctx.folder / run.name
     config = config_for(run, run_dir)
     ctx.state.mark(run.name, "running")
     ctx.hooks.on_run_start(run, config.resume_dir is not None)
-    hooks = run_hooks(run, ctx.hooks)
     try:
-        if run.managed:
-            launch(config, server=run.server, bench=ctx.bench, hooks=hooks, log=ctx.hooks.on_log)
-        else:
-            asyncio.run(_endpoint_run(config, ctx.bench, hooks, cancel or Cancellation()))
-    except (KeyboardInterrupt, asyncio.CancelledError):
+        launch(
+            config, server=run.server, bench=ctx.bench, hooks=run_hooks(run, ctx.hooks), log=ctx.hooks.on_log
+        )
+    except KeyboardInterrupt:
         _end(run, ctx, "interrupted", None)
         raise
     except Exception as exc:
@@ -154,17 +88,50 @@ def run_here(run: PlannedRun, ctx: SweepContext, cancel: Cancellation | None = N
     _end(run, ctx, "finished" if finished else "failed", None if finished else "the run ended unfinished")
 
 
-def _end(run: PlannedRun, ctx: SweepContext, status: Any, reason: str | None) -> None:
-    ctx.state.mark(run.name, status, reason)
+def run_in_child(run: PlannedRun, ctx: SweepContext, children: Children) -> None:
+    """Run (or resume) an endpoint run in a child process; relay its progress; record its end."""
+    if children.requested.is_set():
+        return
+    ctx.state.mark(run.name, "running")
+    proc, conn = start_child(run, ctx.folder / run.name)
+    children.track(proc)
+    try:
+        end = relay(proc, conn, children, lambda message: _relay_message(run, ctx.hooks, message))
+    finally:
+        children.untrack(proc)
+    if end is None:
+        status = "interrupted" if children.requested.is_set() else "failed"
+        reason = None if status == "interrupted" else f"its process ended with exit code {proc.exitcode}"
+        _end(run, ctx, status, reason)
+    else:
+        _end(run, ctx, end[1], end[2], cpu_s=end[3])
+
+
+def _relay_message(run: PlannedRun, hooks: SweepHooks, message: tuple[Any, ...]) -> None:
+    kind, *args = message
+    if kind == "start":
+        hooks.on_run_start(run, args[0])
+    elif kind == "plan":
+        hooks.on_plan(run, args[0], args[1])
+    elif kind == "result":
+        hooks.on_result(run, args[0])
+    elif kind == "note":
+        hooks.on_note(run, args[0])
+
+
+def _end(
+    run: PlannedRun, ctx: SweepContext, status: Any, reason: str | None, cpu_s: float | None = None
+) -> None:
+    ctx.state.mark(run.name, status, reason, cpu_s=cpu_s)
     ctx.hooks.on_run_end(run, status, reason)
 
 
 class RemotePool:
-    """Endpoint runs on worker threads, at most the provider's limit of them at once per provider."""
+    """Endpoint runs in child processes, at most the provider's limit of them at once per provider."""
 
     def __init__(self, ctx: SweepContext) -> None:
         self.ctx = ctx
-        self.cancel = Cancellation()
+        self.children = Children()
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._futures: list[Future[None]] = []
 
@@ -178,10 +145,7 @@ class RemotePool:
             self._futures.append(pool.submit(self._run, run))
 
     def _run(self, run: PlannedRun) -> None:
-        if self.cancel.requested.is_set():
-            return
-        with contextlib.suppress(asyncio.CancelledError):
-            run_here(run, self.ctx, self.cancel)
+        run_in_child(run, self.ctx, self.children)
 
     def wait(self) -> None:
         """Until every run ended; in short waits, so Ctrl-C reaches the main thread at once."""
@@ -193,8 +157,8 @@ class RemotePool:
         self._shutdown()
 
     def stop(self) -> None:
-        """Cancel what runs, start nothing more, and wait until every run has stored what it had."""
-        self.cancel.cancel_all()
+        """Interrupt what runs, start nothing more, and wait until every run has stored what it had."""
+        self.children.interrupt_all()
         self._shutdown()
 
     def _shutdown(self) -> None:
@@ -227,7 +191,7 @@ def sigterm_as_interrupt(ctx: SweepContext) -> Iterator[None]:
 
     def _on_sigterm(signum: int, frame: object) -> None:
         ctx.signal_name[:] = ["SIGTERM"]
-        # As if Ctrl-C were pressed: a run's event loop on this thread then cancels itself cleanly.
+        # As if Ctrl-C were pressed: a managed run's event loop on this thread cancels itself cleanly.
         if callable(signal.getsignal(signal.SIGINT)):
             signal.raise_signal(signal.SIGINT)
         else:

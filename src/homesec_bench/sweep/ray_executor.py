@@ -22,9 +22,9 @@ from typing import Any
 
 from homesec_bench.runner.config import RunConfig
 from homesec_bench.runner.launch import ManagedServerOptions
-from homesec_bench.sweep.local import RemotePool, SweepContext, one_line_reason
+from homesec_bench.sweep.local import RemotePool, SweepContext
 from homesec_bench.sweep.plan import PlannedRun
-from homesec_bench.sweep.state import inspect_run_dir
+from homesec_bench.sweep.state import inspect_run_dir, one_line_reason
 
 RAY_MISSING = "the ray executor needs ray: pip install 'homesec-bench[ray]'"
 _WAIT_S = 0.2

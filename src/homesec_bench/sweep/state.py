@@ -34,6 +34,28 @@ DirState = Literal["new", "partial", "finished"]
 RunStatus = Literal["pending", "running", "finished", "kept", "failed", "interrupted"]
 
 
+def one_line_reason(exc: BaseException) -> str:
+    """A failed run's reason: the error's own one-line message, or its type for an unexpected one."""
+    from homesec_bench.client.text import printable
+
+    text = " ".join(printable(str(exc)).split())
+    known = _known_errors()
+    if isinstance(exc, known):
+        return text or type(exc).__name__
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f"internal error ({detail})"
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from homesec_bench.client import EndpointError
+    from homesec_bench.runner import RunSetupError
+    from homesec_bench.server import ServerSetupError
+    from homesec_bench.store import StoreError
+    from homesec_bench.suites import SuiteError
+
+    return (EndpointError, RunSetupError, ServerSetupError, StoreError, SuiteError, OSError)
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -69,6 +91,10 @@ class RunRecord(BaseModel):
     started_at: str | None = None
     ended_at: str | None = None
     attempts: int = Field(default=0, description="How many times this run was started or resumed.")
+    cpu_s: float | None = Field(
+        default=None,
+        description="CPU seconds of the run's own process (an endpoint run): the harness's cost.",
+    )
 
 
 class StateFile(BaseModel):
@@ -120,10 +146,14 @@ class SweepState:
             }
             self._save()
 
-    def mark(self, name: str, status: RunStatus, reason: str | None = None) -> None:
+    def mark(
+        self, name: str, status: RunStatus, reason: str | None = None, cpu_s: float | None = None
+    ) -> None:
         with self._lock:
             record = self.data.runs[name]
             record.status, record.reason = status, reason
+            if cpu_s is not None:
+                record.cpu_s = cpu_s
             if status == "running":
                 record.started_at, record.ended_at = now_iso(), None
                 record.attempts += 1
