@@ -236,13 +236,16 @@ def _llama_server_or_skip() -> Path:
 
 
 def _embedded_sweep(tmp_path: Path, servers: list[Any], selection: str) -> Path:
-    """The embedded model under two quantization names (the second a copy), and the endpoints."""
+    """The embedded model under two quantization names (the second a copy), and the endpoints as
+    cloud models (as a provider's would be)."""
     model = _llama_server_or_skip()
     models = tmp_path / "models"
     models.mkdir()
     shutil.copyfile(model, models / "smollm2-135m-Q4_1.gguf")
     shutil.copyfile(model, models / "smollm2-135m-Q8_0.gguf")
-    endpoints = "".join(f"  - {{base_url: '{s.base_url}', model: {s.models[0]}}}\n" for s in servers)
+    endpoints = "".join(
+        f"  - {{base_url: '{s.base_url}', model: {s.models[0]}, locality: cloud}}\n" for s in servers
+    )
     return write_sweep(
         tmp_path,
         f"{selection}\nendpoints:\n{endpoints}ggufs:\n"
@@ -268,12 +271,20 @@ def test_done_means_two_quantizations_and_two_endpoints_in_one_report(
     result = run_sweep(open_sweep(path, out=out, bench=BENCH), make_executor(executor))
     assert [r.status for r in result.records] == ["finished"] * 4, result.records
     board = json.loads((out / "leaderboard.json").read_text())
-    labels = " ".join(row["label"] for row in board["rows"])
-    assert "smollm2-135m-Q4_1" in labels and "smollm2-135m-Q8_0" in labels and "cloud-mini" in labels
+    rows = {row["label"]: row for row in board["rows"]}
+    assert {"smollm2-135m-Q4_1", "smollm2-135m-Q8_0", "cloud-large", "cloud-mini"} <= {
+        label.split(" (")[0] for label in rows
+    }
+    # Cost (unknown for an unpriced cloud model, never 0), energy (or why not), the quantization view.
+    for label, row in rows.items():
+        assert row["energy_wh"] is not None or row["energy_text"].startswith("not measured"), label
+        assert row["cost_usd"] != 0, label
+    board_md = (out / "leaderboard.md").read_text()
+    assert "## Quantization: smollm2-135m" in board_md and "| Energy |" in board_md and "| Cost |" in board_md
     report = (out / "report.html").read_text()
     assert all(name in report for name in ("smollm2-135m-Q4_1", "smollm2-135m-Q8_0", "cloud-large"))
-    for file in ("leaderboard.md", "leaderboard.csv"):
-        assert (out / file).is_file()
+    assert "Quantization" in report
+    assert (out / "leaderboard.csv").is_file()
 
 
 @pytest.mark.integration
