@@ -506,3 +506,19 @@ def test_text_never_says_reads_meaning_and_negation() -> None:
     failed = grade("json", params, '{"alert": "Smoke, and someone moving behind the boxes."}')
     assert not failed.passed and failed.error_type == "forbidden_claim"
     assert not grade("json", params, '{"alert": "A man is in the smoky garage."}').passed
+
+
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        ("She walked to number 16 and showed no interest in number 14.", True),
+        ("She never tried the gate.", True),
+        ("The person was not Maja.", True),
+        ("She went to number 14.", False),
+        ("She said nothing and tried the gate.", False),  # the negation's predicate ended at "and"
+        ("No one answered, so she tried the gate.", False),
+    ],
+)
+def test_an_excluded_mention_a_negation_governs_is_not_said(text: str, passes: bool) -> None:
+    params = {"fields": {"reason": {"text_excludes": ["number 14", "tried the gate", "Maja"]}}}
+    assert grade("json", params, json.dumps({"reason": text})).passed is passes

@@ -10,6 +10,7 @@ grader for each argument, so both read the same conditions (documented once in d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,13 +139,33 @@ def missing_group(text: str, groups: Any) -> list[str] | None:
 
 
 def present_forbidden(text: str, words: Any) -> str | None:
+    """The first of `words` the text says: a mention a negation governs is no saying of it ("she never
+    tried the gate", "showed no interest in number 14", "not Maja"; blind set H)."""
     if isinstance(words, str):
         words = [words]
     haystack = norm_text(text)
     for word in words or []:
-        if find_word(haystack, str(word), normalised=True) >= 0:
-            return str(word)
+        start = 0
+        while (at := find_word(haystack[start:], str(word), normalised=True)) >= 0:
+            if not _negated_before(haystack[: start + at]):
+                return str(word)
+            start += at + 1
     return None
+
+
+_NEGATION_WORDS = {
+    "no", "not", "never", "without", "nothing", "nobody", "none", "neither", "nor", "didn't",
+    "doesn't", "don't", "wasn't", "isn't", "weren't", "aren't", "won't", "cannot", "can't",
+}  # fmt: skip
+_PREDICATE_BREAKS = {"and", "but", "so", "then", "yet", "while", "whereas", ";", ".", ","}
+
+
+def _negated_before(prefix: str) -> bool:
+    """Whether a negation in the last few words before a mention governs it (not across a new predicate
+    or clause: in "he said nothing and tried the gate" the gate was tried)."""
+    tokens = re.findall(r"[\w']+|[;.,]", prefix.lower())[-6:]
+    cut = max((i for i, t in enumerate(tokens) if t in _PREDICATE_BREAKS), default=-1)
+    return any(t in _NEGATION_WORDS or t.endswith("n't") for t in tokens[cut + 1 :])
 
 
 def as_text(value: Any) -> str:
