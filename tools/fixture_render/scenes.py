@@ -384,6 +384,9 @@ SCENES: tuple[Scene, ...] = (
         "suspicious",
         "In the side alley at night a hooded person crouches half hidden behind the wheelie bins.",
         level_ok=("critical",),
+        # How far the crouching figure is from the gate at the end of the passage cannot be read from
+        # the still: blind writers of sets E, F and G said not at the gate, H within reach of it.
+        either=("person_at_door",),
         lamps_on=False,
     ),
     Scene(
