@@ -25,6 +25,7 @@ from homesec_bench.suites import load_benchmark
 from homesec_bench.sweep import (
     SweepInterrupted,
     SweepSpecError,
+    load_spec,
     make_executor,
     open_sweep,
     plan_status,
@@ -377,3 +378,32 @@ def test_plan_status_tells_new_partial_and_finished_apart(make_fake_server: Any,
     second = out / sweep.runs[1].name
     (second / RESULTS_FILE).write_text("")
     assert [state for _, state in plan_status(sweep)] == ["finished", "partial"]
+
+
+def test_a_price_file_prices_the_sweeps_cloud_runs(make_fake_server: Any, tmp_path: Path) -> None:
+    (server,) = _endpoints(make_fake_server, "alpha")
+    price = "{provider: '*', model: alpha, input: %s, output: 2, source: test, as_of: '2026-11'}"
+    (tmp_path / "prices.yaml").write_text(f"prices:\n  - {price % 1}\n")
+    (tmp_path / "dearer.yaml").write_text(f"prices:\n  - {price % 100}\n")
+    (tmp_path / "broken.yaml").write_text("prices:\n  - {provider: x}\n")
+    body = f"tests: {TESTS}\nendpoints:\n  - {{base_url: '{server.base_url}', locality: cloud}}\nprices: "
+    path = write_sweep(tmp_path, body + "prices.yaml\n")
+
+    def cost(*flags: str) -> float:
+        out = tmp_path / f"out{len(flags)}"
+        done = CliRunner().invoke(app, ["sweep", str(path), "--out", str(out), *flags])
+        assert done.exit_code == 0, done.output
+        return json.loads((out / "leaderboard.json").read_text())["rows"][0]["cost_usd"]
+
+    assert 0 < cost() < cost("--prices", str(tmp_path / "dearer.yaml"))  # the flag wins over the file's
+    broken = write_sweep(tmp_path, body + "broken.yaml\n", name="broken-sweep.yaml")
+    with pytest.raises(SweepSpecError, match=r"broken-sweep.yaml line 4: prices: .*broken.yaml"):
+        open_sweep(broken, out=tmp_path / "o", bench=BENCH)
+
+
+def test_the_shipped_example_and_the_documented_one_are_valid_sweep_files() -> None:
+    root = Path(__file__).parents[1]
+    assert load_spec(root / "examples" / "sweep.yaml").spec.ggufs
+    docs = (root / "docs" / "sweeps.md").read_text()
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert load_spec(root / "docs" / "sweeps.md", text=example).spec.endpoints

@@ -65,9 +65,17 @@ def sweep_command(
     ] = ExecutorName.local,
     ray_address: Annotated[
         str | None,
-        typer.Option("--ray-address", help="Ray cluster address (ray://HEAD:10001 or auto); default: local."),
+        typer.Option(
+            "--ray-address", help="Ray cluster: auto, HEAD:6379 or ray://HEAD:10001; default: a local one."
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the planned runs; run nothing.")] = False,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices", help="A price file laid over the shipped prices (wins over the file's prices:)."
+        ),
+    ] = None,
 ) -> None:
     """Run a matrix of runs (endpoints, GGUF files, repeats) from one YAML file and report them together."""
     if file is None and resume is None:
@@ -76,7 +84,7 @@ def sweep_command(
         fail(ExitCode.USAGE, "--out and --resume name different folders; pass one")
     if ray_address is not None and executor is not ExecutorName.ray:
         fail(ExitCode.USAGE, "--ray-address needs --executor ray")
-    sweep = _open(file, out, resume)
+    sweep = _open(file, out, resume, prices)
     if dry_run:
         _print_plan(sweep)
         return
@@ -91,10 +99,12 @@ def sweep_command(
         )
 
 
-def _open(file: Path | None, out: Path | None, resume: Path | None) -> Sweep:
+def _open(file: Path | None, out: Path | None, resume: Path | None, prices: Path | None) -> Sweep:
+    from homesec_bench.reports.cost import PriceError
+
     try:
-        return open_sweep(file, out=out, resume=resume)
-    except SweepSpecError as exc:
+        return open_sweep(file, out=out, resume=resume, prices=prices)
+    except (SweepSpecError, PriceError) as exc:
         fail(ExitCode.USAGE, str(exc))
     except StoreError as exc:
         fail(ExitCode.OUTPUT, str(exc))

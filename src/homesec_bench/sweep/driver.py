@@ -86,9 +86,11 @@ def open_sweep(
     out: Path | None = None,
     resume: Path | None = None,
     bench: Benchmark | None = None,
+    prices: Path | None = None,
 ) -> Sweep:
     """The sweep as planned. `resume` alone re-reads the sweep file saved in that folder; with `file`
-    it is the same as `out`. Raises SweepSpecError, StoreError, SuiteError."""
+    it is the same as `out`. `prices` (a price file) wins over the file's `prices:`. Raises
+    SweepSpecError, PriceError, StoreError, SuiteError."""
     if file is not None:
         loaded = load_spec(file)
     elif resume is not None:
@@ -100,7 +102,8 @@ def open_sweep(
     _check_selection(loaded, bench)
     folder = resume or out or default_folder(loaded)
     runs = plan_sweep(loaded)
-    return Sweep(loaded=loaded, runs=runs, folder=folder, bench=bench, prices=_prices(loaded))
+    book = load_prices(prices) if prices is not None else _prices(loaded)
+    return Sweep(loaded=loaded, runs=runs, folder=folder, bench=bench, prices=book)
 
 
 def _prices(loaded: LoadedSpec) -> PriceBook | None:
