@@ -387,6 +387,8 @@ SCENES: tuple[Scene, ...] = (
         # How far the crouching figure is from the gate at the end of the passage cannot be read from
         # the still: blind writers of sets E, F and G said not at the gate, H within reach of it.
         either=("person_at_door",),
+        # ... but no door handle, and no front door: the passage is the side gate's.
+        not_shown=("front door", "door handle", "handle", "reaches for the handle"),
         lamps_on=False,
     ),
     Scene(
