@@ -111,6 +111,23 @@ def task_options(resources: dict[str, float]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------- the driver
 
 
+def check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """A HOST:PORT (or ray://HOST:PORT) address must accept a connection: ray.init would otherwise
+    retry for minutes, deaf to Ctrl-C. `auto` and other forms are left to Ray."""
+    target = address.split("://", 1)[-1].rsplit("/", 1)[0]
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise RaySetupError(
+            f"cannot reach the Ray cluster at {address} ({reason}); start it with `ray start --head` "
+            "or check --ray-address"
+        ) from None
+
+
 class RayExecutor:
     """Connects to a Ray cluster (`address`; None: the one this process has, else a local instance)."""
 
@@ -124,6 +141,8 @@ class RayExecutor:
         """ray.init unless already connected; True when we started the connection (and end it)."""
         if ray.is_initialized():
             return False
+        if self.address:
+            check_reachable(self.address)
         try:
             ray.init(
                 address=self.address,
