@@ -1,7 +1,8 @@
-"""`homesec-bench sweep`: the file's one-line errors, the plan, and sweeps of loopback test servers.
+"""`homesec-bench sweep` over loopback test servers: runs, outputs, failures, resume, Ctrl-C, limits.
 
 Every endpoint here is the real scripted test server on 127.0.0.1 (homesec_bench.testing); nothing
-is mocked. Each sweep runs two cheap tests per run, so the whole file takes a few seconds.
+is mocked. Each sweep runs a few cheap tests per run. The sweep file's own checks are in
+test_sweep_spec.py; real processes, signals and Ray in test_sweep_processes.py (slow tier).
 """
 
 from __future__ import annotations
