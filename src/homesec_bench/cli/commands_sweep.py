@@ -127,6 +127,12 @@ def _run(sweep: Sweep, executor_name: str, ray_address: str | None) -> SweepResu
         fail(ExitCode.OUTPUT, str(exc))
     except OSError as exc:
         fail(ExitCode.OUTPUT, f"cannot write the sweep's outputs in {sweep.folder} ({exc.strerror or exc})")
+    except Exception as exc:  # a bug: still one line, and the folder can be resumed
+        fail(
+            ExitCode.INTERNAL,
+            f"internal error in homesec-bench ({type(exc).__name__}: {exc}); please report it; finished "
+            f"runs are kept: `homesec-bench sweep --resume {sweep.folder}`",
+        )
 
 
 class _ProgressLines:

@@ -93,7 +93,11 @@ def run_in_child(run: PlannedRun, ctx: SweepContext, children: Children) -> None
     if children.requested.is_set():
         return
     ctx.state.mark(run.name, "running")
-    proc, conn = start_child(run, ctx.folder / run.name)
+    try:
+        proc, conn = start_child(run, ctx.folder / run.name)
+    except Exception as exc:  # no fork server, no pipes: this run cannot start, the others may
+        _end(run, ctx, "failed", f"cannot start the run's process ({one_line_reason(exc)})")
+        return
     children.track(proc)
     try:
         end = relay(proc, conn, children, lambda message: _relay_message(run, ctx.hooks, message))
