@@ -733,6 +733,7 @@ _APOS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-
 # ------------------------------------------------------------------------------------------ utilities
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Case-folded NFKC text with typographic quotes and dashes made plain (positions kept)."""
     return nfkc(text).casefold().translate(_APOS)
@@ -836,6 +837,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=8192)
 def _phrase_re(phrase: str) -> str:
     body = r"\s+".join(re.escape(w) for w in fold(phrase).split())
     return r"(?<![\w'])" + body + r"(?:'s|s|es)?(?![\w])"
@@ -1108,6 +1110,8 @@ class Source:
     # read words rather than values (device states, colours).
     unit_texts: list[str] = field(default_factory=list)
     message_texts: list[str] = field(default_factory=list)
+    # Filled on first use by the colour check (the same for every statement of an answer).
+    colour_streams: tuple[list[list[str]], list[list[str]]] | None = None
 
 
 _EVENT_MARK = re.compile(r"\b(?:cam|ev)_\w+")
@@ -1134,6 +1138,12 @@ def conversation(
     """What the conversation states, and what the answer's own calls do ("Searching the alley cam
     from 02:00 to 03:00 on 16 March" describes its own call, which is no invented detail)."""
     texts = message_texts(ctx.test) + [_call_text(call) for call in own_calls or []]
+    return _read_conversation(tuple(texts), vocab, offset)
+
+
+# A run grades many answers to one conversation: read it once. Callers never change a Source.
+@lru_cache(maxsize=256)
+def _read_conversation(texts: tuple[str, ...], vocab: Vocabulary, offset: str) -> Source:
     units_text: list[str] = []
     reported: set[int] = set()  # units read from a tool result: what the system reported
     bare: set[int] = set()
@@ -1173,7 +1183,7 @@ def conversation(
                 day = now + timedelta(days=delta)
                 if day.weekday() == weekday:
                     everything.dates.add((day.month, day.day))
-    return Source(everything, units, bare, units_text, texts)
+    return Source(everything, units, bare, units_text, list(texts))
 
 
 _RELATIVE_DAYS = {"yesterday": -1, "today": 0, "this morning": 0, "tonight": 0, "tomorrow": 1}
@@ -1607,6 +1617,7 @@ _FUNCTION_WORDS = {
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+@lru_cache(maxsize=16384)
 def _stem(word: str) -> str:
     word = re.sub(r"'s$", "", word)
     if len(word) > 4 and word.endswith("ed"):
@@ -1659,15 +1670,22 @@ def _names_in(statement: str) -> set[str]:
     return {fold(w) for w in re.findall(r"\b[A-Z][a-z]{2,}\b", statement)}
 
 
+def _colour_streams(source: Source) -> tuple[list[list[str]], list[list[str]]]:
+    """The conversation's stretches as tokens and as stems, read once per conversation."""
+    if source.colour_streams is None:
+        pieces = [p for text in source.message_texts + source.unit_texts for p in _COLOUR_SCOPE.split(text)]
+        raw = [_tokens(piece) for piece in pieces]
+        source.colour_streams = (raw, [[_stem(t) for t in toks] for toks in raw])
+    return source.colour_streams
+
+
 def _colours_grounded(statement: str, source: Source) -> Verdict | None:
     """A colour the answer gives a thing must be the conversation's for it: the colour (or a near
     equivalent) within a few words of the thing, or of its owner, somewhere in the conversation."""
     mentions = colour_mentions(statement)
     if not mentions:
         return None
-    pieces = [p for text in source.message_texts + source.unit_texts for p in _COLOUR_SCOPE.split(text)]
-    raw = [_tokens(piece) for piece in pieces]
-    streams = [[_stem(t) for t in toks] for toks in raw]
+    raw, streams = _colour_streams(source)
     for colour, anchors, where in mentions:
         found = False
         for stems, toks in zip(streams, raw, strict=True):
