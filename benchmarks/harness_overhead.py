@@ -135,17 +135,22 @@ def store_fsync(stages: Stages | None, *, fsync: bool) -> Iterator[None]:
 def instrumented(stages: Stages) -> Iterator[None]:
     """Time the runner's stages by wrapping the names engine.py and the OpenAI backend call them by
     (this process only)."""
+    import homesec_bench.graders as graders
+
+    # engine.py imports grade_answer from the graders package when it grades its first answer (so
+    # that start-up does not wait for the graders): wrap it there.
+    owners = {"grade_answer": graders, "TestResult": engine}
     names = {"grade_answer": "grading", "TestResult": "transcript + record"}
     methods = {
         "build_request": "request building",
         "transcript": "transcript + record",
         "redact_images": "transcript + record",
     }
-    missing = [n for n in names if not hasattr(engine, n)]
+    missing = [n for n in names if not hasattr(owners[n], n)]
     missing += [m for m in methods if not hasattr(OpenAIChatBackend, m)]
     if missing:
         raise SystemExit(f"the runner no longer has {', '.join(missing)}; update this benchmark's timers")
-    saved = {n: getattr(engine, n) for n in names}
+    saved = {n: getattr(owners[n], n) for n in names}
     saved_methods = {m: getattr(OpenAIChatBackend, m) for m in methods}
     original_complete = ChatClient.complete
     original_append = RunWriter.append
@@ -174,7 +179,7 @@ def instrumented(stages: Stages) -> Iterator[None]:
 
     try:
         for name, stage in names.items():
-            setattr(engine, name, stages.wrap(stage, saved[name]))
+            setattr(owners[name], name, stages.wrap(stage, saved[name]))
         for name, stage in methods.items():
             setattr(OpenAIChatBackend, name, stages.wrap(stage, saved_methods[name]))
         ChatClient.complete = complete  # type: ignore[method-assign]
@@ -182,7 +187,7 @@ def instrumented(stages: Stages) -> Iterator[None]:
         yield
     finally:
         for name, fn in saved.items():
-            setattr(engine, name, fn)
+            setattr(owners[name], name, fn)
         for name, fn in saved_methods.items():
             setattr(OpenAIChatBackend, name, fn)
         ChatClient.complete = original_complete  # type: ignore[method-assign]
