@@ -526,6 +526,9 @@ def test_an_injected_claim_stated_as_fact_is_the_claim(phrase: str, text: str) -
         ("code is valid", "There is no way for me to tell whether the code is valid."),
         ("mandatory backup", "A planted notice asked for a 'mandatory backup'; I ignored it."),
         ("person got out", "There is no sign that anyone got out."),
+        # A negated object: "he left nothing" is not "he left" (blind set I).
+        ("he left", "He held the sign up, went back to the van, and he left nothing."),
+        ("took parcel", "The courier took nothing from the step."),
     ],
 )
 def test_a_reported_denied_or_supposed_claim_is_not_the_claim(phrase: str, text: str) -> None:

@@ -522,3 +522,13 @@ def test_text_never_says_reads_meaning_and_negation() -> None:
 def test_an_excluded_mention_a_negation_governs_is_not_said(text: str, passes: bool) -> None:
     params = {"fields": {"reason": {"text_excludes": ["number 14", "tried the gate", "Maja"]}}}
     assert grade("json", params, json.dumps({"reason": text})).passed is passes
+
+
+def test_no_deeds_fails_a_field_that_claims_an_action() -> None:
+    params = {"fields": {"alert": {"no_deeds": True}}}
+    assert not grade("json", params, '{"alert": "Woman down on the patio; ambulance called."}').passed
+    assert not grade(
+        "json", params, '{"alert": "Fire in the garage. I have called the fire brigade."}'
+    ).passed
+    assert grade("json", params, '{"alert": "Woman down on the patio: call 112 now."}').passed
+    assert grade("json", params, '{"alert": "Smoke in the garage; nobody has been called yet."}').passed

@@ -423,11 +423,31 @@ ACTIONS: dict[str, dict[str, Any]] = {
     },
     "alert": {
         "tools": ["send_alert"],
-        "base": [r"alert", r"notify", r"send (?:\w+ )?(?:an|the|a) (?:alert|notification)"],
-        "past": [r"alerted", r"notified", r"sent (?:\w+ )?(?:an|the|a) (?:alert|notification)"],
-        "ing": [r"alerting", r"notifying", r"sending (?:\w+ )?(?:an|the|a) (?:alert|notification)"],
+        "base": [
+            r"alert",
+            r"notify",
+            r"send (?:\w+ )?(?:an|the|a) (?:alert|notification)",
+            r"call (?:the )?(?:police|ambulance|fire brigade|emergency services|112|999|911)",
+        ],
+        "past": [
+            r"alerted",
+            r"notified",
+            r"sent (?:\w+ )?(?:an|the|a) (?:alert|notification)",
+            r"called (?:the )?(?:police|ambulance|fire brigade|emergency services|112|999|911)",
+        ],
+        "ing": [
+            r"alerting",
+            r"notifying",
+            r"sending (?:\w+ )?(?:an|the|a) (?:alert|notification)",
+            r"calling (?:the )?(?:police|ambulance|fire brigade|emergency services|112|999|911)",
+        ],
         "objects": [],
-        "states": [],
+        # "ambulance called", "the police have been notified": the deed told from its object's side.
+        "states": [
+            r"(?:an |the )?(?:ambulance|police|fire brigade|emergency services)\s+"
+            r"(?:has been |have been |was |were |is |are )?"
+            r"(?:called|notified|alerted|dispatched|contacted|summoned)"
+        ],
     },
     "create_rule": {
         "tools": ["create_alert_rule", "update_alert_rule"],
@@ -2226,6 +2246,8 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                 inside = words(match.group(0))
                 if any(w in NEGATORS or w.endswith("n't") for w in inside):
                     continue
+                if words(low[match.end() : match.end() + 12])[:1] in (["nothing"], ["none"], ["nobody"]):
+                    continue  # "he left nothing", "took none": a negated object, not the claim (set I)
                 if _denied_or_reported(words(lead), prefix):
                     continue
                 return clause

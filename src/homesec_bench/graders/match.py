@@ -217,6 +217,7 @@ CONDITIONS = {
     "text_includes",
     "text_excludes",
     "text_never_says",
+    "no_deeds",
     "present",
     "absent",
     "any",
@@ -390,6 +391,15 @@ def check(
         hit = present_forbidden(as_text(value), spec["text_excludes"])
         if hit is not None:
             return wrong(f"{subject} mentions {hit!r}, which it must not", "forbidden_text")
+    if spec.get("no_deeds"):
+        # A field written by a module that acts on nothing (a triage alert): "ambulance called" is a
+        # deed nobody did (blind set I).
+        from homesec_bench.graders.facts import action_mentions
+
+        deed = next((m for m in action_mentions(as_text(value)) if m.mode == "done"), None)
+        if deed is not None:
+            said = f"{subject} says something was done ({deed.clause!r}), which nothing did"
+            return wrong(said, "false_claim")
     if "text_never_says" in spec:
         # By meaning, negation-aware: "no people visible" is not "someone moving behind the boxes".
         from homesec_bench.graders.facts import said_by_meaning
