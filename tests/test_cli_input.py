@@ -7,13 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from homesec_bench.testing import FakeOpenAIServer
 from homesec_bench.testing.hostile import HostileServer, Play
+from homesec_bench.testing.waiting import wait_for
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -90,13 +90,6 @@ def _sigint_handler_installed(pid: int) -> bool:
     return bool(caught & (1 << (signal.SIGINT - 1)))
 
 
-def _wait(condition, what: str, limit_s: float = 60.0) -> None:
-    deadline = time.monotonic() + limit_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 def test_ctrl_c_while_starting_is_one_line_and_130(tmp_path: Path) -> None:
     # -X importtime reports each import on stderr as it ends: the Ctrl-C comes once the entry point
@@ -128,7 +121,7 @@ def test_ctrl_c_before_the_run_directory_exists_does_not_suggest_resume(tmp_path
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
-        _wait(lambda: any(r.path.endswith("/models") for r in server.requests), "the model list request")
+        wait_for(lambda: any(r.path.endswith("/models") for r in server.requests), "the model list request")
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
     line = _one_error_line(

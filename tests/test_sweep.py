@@ -12,7 +12,6 @@ import itertools
 import json
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from homesec_bench.sweep.ray_executor import (
     unpack_dir,
 )
 from homesec_bench.testing import reference_responder
+from homesec_bench.testing.waiting import wait_for
 
 load_commands("sweep")
 BENCH = load_benchmark()
@@ -214,8 +214,10 @@ def test_ctrl_c_interrupts_endpoint_runs_in_flight_and_a_rerun_finishes_them(
     run_dirs = [out / run.name for run in sweep.runs]
 
     def interrupt_once_each_run_has_a_result() -> None:
-        while not all((d / RESULTS_FILE).is_file() and result_keys(d) for d in run_dirs):
-            time.sleep(0.02)
+        wait_for(
+            lambda: all((d / RESULTS_FILE).is_file() and result_keys(d) for d in run_dirs),
+            "a result from each run",
+        )
         _thread.interrupt_main()  # Ctrl-C, as the main thread gets it
 
     threading.Thread(target=interrupt_once_each_run_has_a_result, daemon=True).start()

@@ -17,8 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +38,12 @@ from homesec_bench.suites import load_benchmark
 from homesec_bench.sweep import SweepInterrupted, make_executor, open_sweep, run_sweep
 from homesec_bench.sweep.ray_executor import RayExecutor
 from homesec_bench.testing import reference_responder
+from homesec_bench.testing.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 BENCH = load_benchmark()
 SLOW_SUITE = "security_classification"  # 12 tests: long enough to be interrupted in the middle
 WAIT_S = 120.0
-
-
-def _wait_for(condition: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def _lines(path: Path) -> int:
@@ -148,7 +141,7 @@ def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
         return (_lines(tmp_path / "marker") >= 4 and started) or child.poll() is not None
 
     try:
-        _wait_for(under_way, "every run to be under way")
+        wait_for(under_way, "every run to be under way")
         assert child.poll() is None, child.communicate()
         child.send_signal(sig)
         _, stderr = child.communicate(timeout=WAIT_S)
@@ -157,10 +150,10 @@ def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
             child.kill()
     # Nothing the sweep started outlives it: no server, no run process (after SIGKILL the kernel's
     # parent-death signals end them, a moment later).
-    _wait_for(lambda: not _tagged(tag), "every process of the sweep to end", 30)
+    wait_for(lambda: not _tagged(tag), "every process of the sweep to end", 30)
     if sig == signal.SIGKILL:
         assert child.returncode == -signal.SIGKILL
-        _wait_for(lambda: all(s.active_requests == 0 for s in servers), "the endpoints to be idle", 30)
+        wait_for(lambda: all(s.active_requests == 0 for s in servers), "the endpoints to be idle", 30)
     else:
         assert child.returncode == 130, stderr
         last = stderr.strip().splitlines()[-1]
@@ -185,9 +178,7 @@ def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
 def local_ray() -> Iterator[Any]:
     """A local Ray instance with this machine's 2 CPUs, shared by the module's Ray tests."""
     ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'homesec-bench[ray]')")
-    started = time.perf_counter()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-    print(f"ray.init took {time.perf_counter() - started:.1f} s", file=sys.stderr)
     yield ray
     ray.shutdown()
 
@@ -221,13 +212,13 @@ def test_an_interrupted_ray_sweep_keeps_what_its_tasks_finished(
     marker = tmp_path / "marker"
 
     def interrupt_once_under_way() -> None:
-        _wait_for(lambda: _lines(marker) >= 6, "the GGUF tasks")
+        wait_for(lambda: _lines(marker) >= 6, "the GGUF tasks")
         _thread.interrupt_main()  # Ctrl-C, delivered to the main thread as a KeyboardInterrupt
 
     threading.Thread(target=interrupt_once_under_way, daemon=True).start()
     with pytest.raises(SweepInterrupted, match="resume with"):
         run_sweep(open_sweep(path, out=out, bench=BENCH), RayExecutor())
-    _wait_for(
+    wait_for(
         lambda: not _processes_running(str(tmp_path / "llama-server")), "the stand-in servers to stop", 30
     )
     state = json.loads((out / "sweep.json").read_text())["runs"]
@@ -322,7 +313,7 @@ def test_ctrl_c_during_a_real_llama_server_run_leaves_no_server_and_resumes(
     child = _sweep_cli(str(path), "--out", str(out))
     first = out / "gguf--smollm2-135m-q4_1"
     try:
-        _wait_for(
+        wait_for(
             lambda: first.joinpath(RESULTS_FILE).is_file() and result_keys(first), "a llama-server result"
         )
         child.send_signal(signal.SIGINT)
