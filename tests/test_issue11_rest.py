@@ -21,7 +21,7 @@ import pytest
 
 from homesec_bench.client import ChatClient
 from homesec_bench.client.urls import api_root, endpoint_url
-from homesec_bench.models import GraderSpec, Message, ModelAnswer, NearMiss, TestCase, ToolCall
+from homesec_bench.models import GraderSpec, Message, ModelAnswer, NearMiss, RequestRecord, TestCase, ToolCall
 from homesec_bench.reports.summary import summarize
 from homesec_bench.runner import EndpointConfig, RunConfig, run_benchmark
 from homesec_bench.server.fidelity import PROBE, check_prompt_fidelity
@@ -119,16 +119,19 @@ def test_a_run_with_a_query_in_the_base_url_checks_fidelity_at_the_root(tmp_path
 # ------------------------------------------------------------------ an empty 200 stream
 
 
+def _complete_once(server: HostileServer) -> RequestRecord:
+    """One chat request through the real client, retried up to 3 times with a short backoff."""
+
+    async def go() -> RequestRecord:
+        async with ChatClient(server.base_url, max_retries=3, backoff_base_s=0.01, total_timeout_s=20) as c:
+            return await c.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
+
+    return asyncio.run(go())
+
+
 def test_an_empty_200_stream_is_retried_once_and_says_what_helps() -> None:
     with HostileServer(chat=Play(body=())) as server:
-
-        async def go():
-            async with ChatClient(
-                server.base_url, max_retries=3, backoff_base_s=0.01, total_timeout_s=20
-            ) as c:
-                return await c.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
-
-        record = asyncio.run(go())
+        record = _complete_once(server)
         sent = server.chat_requests()
     assert sent == 2, "an empty stream is retried once, not max_retries times"
     assert record.attempts == 2
@@ -142,14 +145,7 @@ def test_an_empty_200_stream_is_retried_once_and_says_what_helps() -> None:
 def test_an_empty_stream_then_an_answer_is_a_pass_on_the_retry() -> None:
     plays = iter([Play(body=()), Play(body=sse(chunk(content="ok"), chunk(finish="stop"), DONE))])
     with HostileServer(chat=lambda body: next(plays)) as server:
-
-        async def go():
-            async with ChatClient(
-                server.base_url, max_retries=3, backoff_base_s=0.01, total_timeout_s=20
-            ) as c:
-                return await c.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
-
-        record = asyncio.run(go())
+        record = _complete_once(server)
     assert record.error is None
     assert record.content == "ok"
     assert record.attempts == 2
@@ -157,14 +153,7 @@ def test_an_empty_stream_then_an_answer_is_a_pass_on_the_retry() -> None:
 
 def test_a_cut_stream_with_data_is_still_retried_as_often_as_asked() -> None:
     with HostileServer(chat=Play(body=sse(chunk(content="partial")))) as server:
-
-        async def go():
-            async with ChatClient(
-                server.base_url, max_retries=3, backoff_base_s=0.01, total_timeout_s=20
-            ) as c:
-                return await c.complete({"model": "m", "messages": [{"role": "user", "content": "hi"}]})
-
-        record = asyncio.run(go())
+        record = _complete_once(server)
         sent = server.chat_requests()
     assert record.error_kind == "no_done"
     assert sent == 4
