@@ -110,6 +110,7 @@ def test_console_table_says_everything_the_issue_lists(hand_run) -> None:
     assert "Decode: mean 30.0 tok/s" in text
     assert "Tokens: 2,700 in, 360 out" in text
     assert "Peak memory: not known: no process listens" in text
+    assert "Energy: not measured (the run recorded no energy)" in text
     assert "Ran with the server default for temperature in 1 test(s)" in text
     assert "Errors (not counted in the pass rate): timeout 2, connection 1" in text
     assert "Flaky (1): tool_use.b" in text

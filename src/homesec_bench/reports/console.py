@@ -57,6 +57,7 @@ def print_run_summary(summary: RunSummary, console: Console) -> None:
         f"Decode: mean {fmt.tps(decode.avg)} (N={decode.n})",
         f"Tokens: {_prompt_count(summary)} in, {fmt.count(summary.output_tokens)} out" + _token_note(summary),
         f"Peak memory: {summary.memory_text}",
+        f"Energy: {summary.energy_text}",
     ]
     for line in lines:
         console.print(escape(line))
