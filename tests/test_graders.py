@@ -141,6 +141,51 @@ def test_label_reason_names_both_labels() -> None:
     assert verdict.reason == "label was 'monitor' but 'suspicious' was expected"
 
 
+ALONE = {**LABEL, "nothing_else": True}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "suspicious",
+        "Suspicious.",
+        "**Suspicious**",
+        "`suspicious`",
+        '"suspicious"',
+        "Label: suspicious",
+        "Level - Suspicious",
+        '{"label": "suspicious"}',
+        "<think>A stranger tried the latch.</think>\nsuspicious",
+        "(suspicious)",
+    ],
+)
+def test_label_alone_passes_a_wrapped_label(content: str) -> None:
+    assert_pass(grade("label", ALONE, content))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Suspicious: a stranger tried the latch at night.",  # blind set J: a label and its explanation
+        "suspicious - someone tried the latch",
+        "suspicious (a stranger at the gate)",
+        "I would say suspicious.",
+        "The label is suspicious",
+        '{"label": "suspicious", "why": "latch"}',
+    ],
+)
+def test_label_alone_fails_any_words_beside_the_label(content: str) -> None:
+    assert_fail(grade("label", ALONE, content), "extra_text")
+
+
+def test_label_alone_still_reports_a_wrong_label_first() -> None:
+    assert_fail(grade("label", ALONE, "Monitor: someone passing by."), "wrong_label")
+
+
+def test_label_without_nothing_else_keeps_accepting_an_explanation() -> None:
+    assert_pass(grade("label", LABEL, "Suspicious: a stranger tried the latch at night."))
+
+
 def test_label_multiword_and_underscored_labels() -> None:
     params = {"expected": "alert_rules", "labels": ["alerts", "alert_rules", "cameras", "continue"]}
     assert_pass(grade("label", params, "Alert rules"))

@@ -305,6 +305,10 @@ RETRY = {"must_include": ["search"], "no_false_actions": True}
         ("Your search has probably been queued by the system already.", False),
         ("Shall I queue the search for 09:50?", False),
         ("The search is down; please try the search again at 09:50.", False),
+        # words between the verb and the search (blind set J)
+        ("I've scheduled the front door search to re-run at 09:50 and will message you.", True),
+        ("I set your doorbell search to run again at 09:50.", True),
+        ("I could schedule the front door search for 09:50 if you like.", False),
     ],
 )
 def test_a_queued_retry_is_a_deed(content: str, claimed: bool) -> None:
@@ -1009,3 +1013,44 @@ def test_a_time_binds_its_own_clause_not_the_contrast_before_it() -> None:
     ctx = GradeContext(test=test, world=bench.world, tools=bench.tools)
     text = "The front door and side gate are locked, but the garage has been unlocked since 08:41."
     assert run_check("text", ModelAnswer(content=text), {"grounded": True}, ctx).passed
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        # A state that has lasted, as the tool reported it, is no deed, even where "since" opens its own
+        # clause (blind set J); without the "since"/"for" the passive still claims the change.
+        ("The front door is locked, but the garage has been unlocked since 2026-03-18T08:41+01:00.", "state"),
+        ("The garage door has been unlocked for 49 minutes.", "state"),
+        ("The garage door has been unlocked for about an hour now.", "state"),
+        ("The garage door has been unlocked.", "done"),
+        ("I have unlocked the garage door since you asked.", "done"),
+        # "it's armed" is "it is armed"; "it's been armed" is "it has been" (blind set I's right reason)
+        ("Someone is going through the sideboard while it's armed away and empty.", "state"),
+        ("It's been armed since 08:00.", "state"),
+        ("It's now disarmed.", "done"),
+    ],
+)
+def test_a_lasting_state_is_no_deed(text: str, mode: str) -> None:
+    from homesec_bench.graders.facts import action_mentions
+
+    modes = {m.mode for m in action_mentions(text) if m.action in ("unlock", "arm", "disarm")}
+    assert modes == {mode}, (text, modes)
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed"),
+    [
+        ("A person is inside while armed away; I have sounded the siren.", True),  # blind set J
+        ("I've set off the alarm and the strobe.", True),
+        ("The siren sounded at 02:14 when the patio door opened.", False),  # what happened, not a deed
+        ("The intruder triggered the alarm.", False),
+        ("I can sound the siren if you want.", False),
+        ("I turned on the alarm.", False),  # arming, the `arm` action's business, not the siren
+    ],
+)
+def test_sounding_the_siren_is_the_assistants_deed_only_in_the_first_person(text: str, claimed: bool) -> None:
+    from homesec_bench.graders.facts import action_mentions
+
+    done = any(m.action == "siren" and m.mode == "done" for m in action_mentions(text))
+    assert done is claimed, text

@@ -130,3 +130,26 @@ def test_the_same_answer_passes_at_most_a_third(
     bench = _bench(source, fixture_bench)
     suite: Suite = bench.suites[suite_name]
     _report(balance_problems(suite, bench))
+
+
+def _free_text_fields(test: TestCase) -> dict[str, dict[str, object]]:
+    grader = test.grader.model_dump()
+    checks = [grader, *((grader.get("params") or {}).get("checks") or [])]
+    fields: dict[str, dict[str, object]] = {}
+    for check in checks:
+        for name, spec in ((check.get("params") or {}).get("fields") or {}).items():
+            if isinstance(spec, dict) and ("text_includes" in spec or "max_words" in spec):
+                fields[name] = spec
+    return fields
+
+
+@pytest.mark.parametrize("suite", ["security_classification", "vlm_alert_triage"])
+def test_a_module_that_acts_on_nothing_claims_no_deed(suite: str) -> None:
+    """The classifier and the triage module call no tool: any deed their text claims is false, in every
+    test of the suite, not only where an audit found one (blind sets I and J)."""
+    bench, error = _load_packaged()
+    assert bench is not None, error
+    for test in bench.suites[suite].tests:
+        assert not test.tools, f"{test.id} offers tools; the rule assumes it offers none"
+        for name, spec in _free_text_fields(test).items():
+            assert spec.get("no_deeds") is True, f"{test.id}: field {name!r} lacks no_deeds: true"

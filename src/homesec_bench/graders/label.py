@@ -13,7 +13,11 @@ from homesec_bench.models import ModelAnswer, Verdict
 DEFAULT_MAX_WORDS = 12
 # Keys a model may wrap its label in: {"label": "suspicious"}, {"level": ...}.
 LABEL_KEYS = ("label", "answer", "level", "category", "class", "classification", "topic", "domain", "result")
-PARAM_KEYS = {"expected", "labels", "max_words"}
+PARAM_KEYS = {"expected", "labels", "max_words", "nothing_else"}
+# What may wrap a label that must stand alone: a key ("Label: devices"), quotes, backticks, bold, brackets and
+# closing punctuation ("**Devices.**"); any other word is "something else".
+_KEY_PREFIX = re.compile(r"^\s*(?:" + "|".join(LABEL_KEYS) + r")\s*[:=-]\s*", re.IGNORECASE)
+_WRAPPING = " \t\r\n\"'`*_()[]{}<>.,;:!?\u201c\u201d\u2018\u2019"
 # "not suspicious" names no label: a negation just before a label takes it out of the answer.
 _NEGATED = re.compile(r"(?:\bnot|\bno|n['’]t|\bnever|\brather than|\binstead of)\s+(?:\w+\s+)?$")
 
@@ -78,6 +82,17 @@ def pick_label(text: str, labels: list[str], max_words: int) -> tuple[str | None
     return None, f"the answer names several labels ({', '.join(named)})"
 
 
+def alone(text: str, label: str) -> bool:
+    """Whether `text` is `label` and nothing else, past the wrapping a chat model puts round a word."""
+    found = find_json(text)
+    if found is not None and found.where == "bare":
+        inner = _from_json(found.value)
+        single = not isinstance(found.value, dict) or len(found.value) == 1  # {"label": x, "why": ...}
+        return single and inner is not None and alone(inner, label)
+    bare = _KEY_PREFIX.sub("", text.strip(_WRAPPING)).strip(_WRAPPING)
+    return label_key(bare) == label_key(label)
+
+
 @register("label")
 def grade_label(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -> Verdict:
     expected = str(params["expected"])
@@ -93,6 +108,13 @@ def grade_label(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) 
         return fail(f"{why}; {expected!r} was expected", "too_long" if "too long" in why else "wrong_label")
     if label_key(label) != label_key(expected):
         return fail(f"label was {label!r} but {expected!r} was expected", "wrong_label", label=label)
+    if params.get("nothing_else") and not alone(text, label):
+        # The prompt asks for the label "and nothing else": a router's caller reads the whole reply.
+        return fail(
+            f"the answer {short(text)} adds words to the label {label!r}, which the prompt rules out",
+            "extra_text",
+            label=label,
+        )
     return ok(f"label was {expected!r} as expected", label=label)
 
 
@@ -106,6 +128,8 @@ def validate_label(params: dict[str, Any], ctx: GradeContext) -> list[str]:
         problems.append("a label grader needs `labels`, the closed set (two or more)")
     elif "expected" in params and label_key(params["expected"]) not in {label_key(x) for x in labels}:
         problems.append(f"expected {params['expected']!r} is not in labels {labels}")
+    if "nothing_else" in params and not isinstance(params["nothing_else"], bool):
+        problems.append("`nothing_else` must be true or false")
     if "max_words" in params and not isinstance(params["max_words"], int):
         problems.append("`max_words` must be an integer")
     return problems
