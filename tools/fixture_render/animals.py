@@ -13,6 +13,17 @@ import math
 from fixture_render.canvas import Canvas
 from fixture_render.shapes import Painter, col
 
+# Each animal's coat as drawn by day (its main colours, not its eyes, nose or collar): the drawing
+# reads its colours from here, and so does the frames' colour truth (`fixture_render.colours`).
+COATS: dict[str, tuple[str, ...]] = {
+    "dog": ("#e9e4da", "#7a5233"),  # a white terrier with brown patches
+    "cat": ("#1b1a1c",),
+    "fox": ("#c0622c",),
+    "deer": ("#8a6744",),
+    "bird": ("#8a8d96",),
+    "hedgehog": ("#4a3828", "#b8a48a"),  # dark spines with pale tips
+}
+
 
 def draw_animal(
     canvas: Canvas,
@@ -50,7 +61,7 @@ def _eye(p: Painter, x: float, y: float, r: float, night: bool) -> None:
 
 
 def _dog(p: Painter, night: bool) -> None:
-    white, brown = col("#e9e4da"), col("#7a5233")
+    white, brown = (col(c) for c in COATS["dog"])
     for lx, shade in ((-0.17, 0.8), (0.15, 0.8)):
         p.limb((lx, 0.3), (lx - 0.02, 0.03), 0.065, 0.05, white * shade)
     p.limb((-0.24, 0.36), (-0.33, 0.52), 0.045, 0.03, white)  # tail up
@@ -69,7 +80,7 @@ def _dog(p: Painter, night: bool) -> None:
 
 
 def _cat(p: Painter, night: bool) -> None:
-    black = col("#1b1a1c")
+    black = col(COATS["cat"][0])
     p.limb((-0.2, 0.22), (-0.32, 0.33), 0.035, 0.03, black)
     p.limb((-0.32, 0.33), (-0.33, 0.46), 0.03, 0.025, black)
     for lx in (-0.13, 0.11):
@@ -85,7 +96,7 @@ def _cat(p: Painter, night: bool) -> None:
 
 def _fox(p: Painter, night: bool, ir: bool = False) -> None:
     # An IR camera records a fox's coat pale and its legs, ear backs and muzzle line dark.
-    red = col("#d9cbb4") if ir else col("#c0622c")
+    red = col("#d9cbb4") if ir else col(COATS["fox"][0])
     white, dark = col("#f4efe6"), col("#1a1410")
     tail = [(-0.26, 0.38), (-0.42, 0.4), (-0.6, 0.36), (-0.78, 0.27), (-0.88, 0.2), (-0.8, 0.13)]
     tail += [(-0.62, 0.16), (-0.45, 0.22), (-0.28, 0.28)]
@@ -109,7 +120,7 @@ def _fox(p: Painter, night: bool, ir: bool = False) -> None:
 
 
 def _deer(p: Painter, night: bool) -> None:
-    fur, light, dark = col("#8a6744"), col("#d8c7ac"), col("#2a2018")
+    fur, light, dark = col(COATS["deer"][0]), col("#d8c7ac"), col("#2a2018")
     for lx in (-0.38, 0.36):
         p.limb((lx, 0.9), (lx - 0.03, 0.45), 0.09, 0.06, fur * 0.75)
         p.limb((lx - 0.03, 0.45), (lx - 0.01, 0.02), 0.05, 0.04, fur * 0.7)
@@ -129,7 +140,7 @@ def _deer(p: Painter, night: bool) -> None:
 
 
 def _bird(p: Painter, night: bool) -> None:
-    grey = col("#8a8d96")
+    grey = col(COATS["bird"][0])
     p.limb((0.0, 0.06), (0.0, 0.0), 0.012, 0.01, "#c46a6a", round_ends=False)
     p.limb((0.04, 0.06), (0.04, 0.0), 0.012, 0.01, "#c46a6a", round_ends=False)
     p.poly([(-0.1, 0.12), (-0.2, 0.09), (-0.19, 0.13)], grey * 0.6)
@@ -142,7 +153,7 @@ def _bird(p: Painter, night: bool) -> None:
 
 
 def _hedgehog(p: Painter, night: bool, ir: bool = False) -> None:
-    spines, tips = col("#4a3828"), col("#e9dfcf" if ir else "#b8a48a")
+    spines, tips = col(COATS["hedgehog"][0]), col("#e9dfcf" if ir else COATS["hedgehog"][1])
     face = col("#cdb89c" if ir else "#a4866a")
     angles = [math.pi * i / 24 for i in range(25)]
     dome = [(0.165 * math.cos(t), 0.015 + 0.14 * math.sin(t)) for t in angles]

@@ -9,6 +9,8 @@ import numpy as np
 from fixture_render.canvas import Canvas
 from fixture_render.shapes import Painter, col
 
+HIVIS_VEST = "#d6ea2a"  # the fluorescent yellow-green of a hi-vis vest (its colour truth reads from here)
+
 
 @dataclass(frozen=True)
 class Outfit:
@@ -108,7 +110,7 @@ def _front(p: Painter, o: Outfit, facing: str, arms: str, crouch: bool = False, 
             (-0.1, t1),
             (-0.19, t1 - 0.05),
         ]
-        p.poly(vest, "#d6ea2a", "cyl", 0.4)
+        p.poly(vest, HIVIS_VEST, "cyl", 0.4)
         for yy in (t0 + 0.22, t0 + 0.34):
             p.rect(-0.185, yy, 0.185, yy + 0.04, "#d9dcd6", "cyl", 0.3)
     if not back:
@@ -202,7 +204,7 @@ def _side(p: Painter, o: Outfit, pose: str) -> None:
     if o.hivis:
         p.poly(
             [tilt(-0.11, hip + 0.07), tilt(0.115, hip + 0.07), tilt(0.12, t1 - 0.05), tilt(-0.1, t1 - 0.05)],
-            "#d6ea2a",
+            HIVIS_VEST,
         )
         for yy in (hip + 0.17, hip + 0.29):
             p.poly(

@@ -1,8 +1,9 @@
 """A scene description in, a camera frame and its ground truth out.
 
-The truth is derived from the same actors that are drawn (counts, classes, positions), so a frame
-cannot show a person its manifest entry forgets: the fixtures are right by construction. Only the
-judgement calls (the security level, the tolerated alternatives, the description) are written by hand.
+The truth is derived from the same actors that are drawn (counts, classes, positions, and by day the
+colours: `colours.py`), so a frame cannot show a person its manifest entry forgets: the fixtures are
+right by construction. Only the judgement calls (the security level, the tolerated alternatives, the
+description) are written by hand.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fixture_render import effects
 from fixture_render.animals import draw_animal
 from fixture_render.backdrops import BACKDROPS, Env
 from fixture_render.canvas import Canvas
+from fixture_render.colours import scene_colours
 from fixture_render.figures import Outfit, draw_person
 from fixture_render.props import parcel, shrub, wheelie_bin
 from fixture_render.shapes import box
@@ -113,6 +115,7 @@ def truth(scene: Scene) -> FixtureImage:
         level_ok=list(scene.level_ok),
         either=list(scene.either),  # type: ignore[arg-type]
         not_shown=list(scene.not_shown),
+        colours=scene_colours(scene),  # type: ignore[arg-type]
         description=scene.description,
         sources=[SOURCE_ID],
     )

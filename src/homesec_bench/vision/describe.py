@@ -7,7 +7,17 @@ truth says is not there:
 - a person, a vehicle or an animal in a frame whose truth has none, or an animal of a kind the truth
   does not hold ("a dog" where the frame shows a fox);
 - a hazard the truth neither requires nor tolerates (fire where only smoke is shown);
-- a count above the truth ("two people" where there is one).
+- a count above the truth ("two people" where there is one);
+- a colour the truth's things of that kind do not have, where the manifest gives colour truth (day
+  frames): "a black car" where the cars are white, red and blue, "a red coat" on a person in grey.
+
+A colour word is bound to the noun it describes: the noun after it, past modifiers and further colours
+("a dark blue estate car", "a white, a red and a blue car"), the head of a short compound ("a white
+panel van"); with no noun after it, the nearest group noun a few words before it ("three cars - white,
+red and black -", "the van is white"); "a man in grey" is his clothes. Only colours bound to a group the
+truth lists are checked (cars, vans, bins, a person's top, bottom, cap or hi-vis vest, an animal kind):
+a red door, a blue sofa or grey smoke never are. Alternatives ("a silver or white car") pass when one
+is right, and a negated or hedged colour ("no red car", "possibly black") states nothing.
 
 Mentions are negation-aware: "no people are visible", "nobody is in view", "there is no fire", "the
 person is not visible" state nothing. A negation covers the rest of its clause (clauses end at
@@ -17,8 +27,10 @@ states a fox. The vocabulary covers the common ways to say each thing, not one w
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 
 def _words(text: str) -> frozenset[str]:
@@ -115,9 +127,13 @@ def description_expectation(
     hazards: list[str],
     tolerance: Any,
     not_shown: list[str] | None = None,
+    colours: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """What a description may state about this frame (the truth's counts, kinds and allowed hazards)."""
-    extra = {"not_shown": list(not_shown)} if not_shown else {}
+    """What a description may state about this frame (the truth's counts, kinds, allowed hazards and,
+    where the manifest has them, the colour names per group)."""
+    extra: dict[str, Any] = {"not_shown": list(not_shown)} if not_shown else {}
+    if colours:  # absent, not empty, when there is none: frames without colour truth keep their hash
+        extra["colours"] = {group: sorted(names) for group, names in sorted(colours.items())}
     return {
         **extra,
         "max_words": 30,
@@ -228,6 +244,8 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
         for claim in expect["not_shown"]:
             if said_by_meaning(text, claim):
                 stated.add(f"'{claim}', which the frame shows is not so")
+    if expect.get("colours"):
+        stated |= _wrong_colours(text, expect["colours"])
     deed = _claimed_alert(text)
     if deed:
         stated.add(f"that someone was alerted ({deed!r}), which the vision module does not do")
@@ -241,3 +259,238 @@ def _claimed_alert(text: str) -> str | None:
     from homesec_bench.graders.facts import action_mentions
 
     return next((m.clause for m in action_mentions(text) if m.action == "alert" and m.mode == "done"), None)
+
+
+# ------------------------------------------------------------------------------------------ colours
+
+_CLOTHES = ("top", "bottom", "cap", "vest")
+_ANIMAL_KINDS = ("dog", "cat", "fox", "deer", "bird", "hedgehog", "squirrel", "badger", "rabbit")
+_COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        _words(
+            "car cars hatchback hatchbacks saloon saloons sedan sedans estate estates suv suvs taxi taxis"
+        ),
+        ("car",),
+    ),
+    **dict.fromkeys(_words("vehicle vehicles"), ("car", "van")),
+    **dict.fromkeys(_words("van vans minivan minivans"), ("van",)),
+    **dict.fromkeys(_words("bin bins wheelie wheelies dustbin dustbins"), ("bin",)),
+    **dict.fromkeys(
+        _words(
+            "coat coats jacket jackets hoodie hoodies hoody hood top tops shirt shirts jumper jumpers "
+            "sweater sweaters fleece fleeces raincoat raincoats anorak anoraks parka parkas jersey "
+            "jerseys sweatshirt sweatshirts cardigan cardigans blouse polo"
+        ),
+        ("top",),
+    ),
+    **dict.fromkeys(
+        _words("trousers jeans shorts pants joggers leggings skirt skirts bottoms chinos"), ("bottom",)
+    ),
+    **dict.fromkeys(_words("cap caps hat hats beanie beanies"), ("cap",)),
+    **dict.fromkeys(
+        _words("vest vests vis viz hivis visibility tabard tabards gilet gilets waistcoat"), ("vest",)
+    ),
+    **dict.fromkeys(
+        _words(
+            "suit suits clothes clothing outfit outfits uniform uniforms overalls tracksuit gear workwear"
+        ),
+        _CLOTHES,
+    ),
+    **{word: (kind,) for word, kind in _ANIMAL_NOUNS.items()},
+    **dict.fromkeys(_ANIMAL_GENERIC, _ANIMAL_KINDS),
+}
+_GROUP_LABELS = {
+    "car": "cars", "van": "vans", "bin": "bins", "top": "tops", "bottom": "trousers", "cap": "caps",
+    "vest": "vests", "fox": "foxes", "deer": "deer", "hedgehog": "hedgehogs",
+}  # fmt: skip
+# Words a colour run may span: "a dark blue", "white, red and black", "a white, a red and a blue car".
+_RUN_WORDS = _words("dark light pale bright deep ish and or a an")
+# Words that end a noun phrase: after a colour they mean no noun follows it ("the van is white and").
+_STOP = _words(
+    "a an the and or nor but with without in on at to of for from by as is was are were be been being "
+    "has have had his her their its it he she they him them this that these those who which what where "
+    "when whose while into onto over under near next beside behind past about around up down out off "
+    "so too also very just still not no one ones each both all some any there here now then than across "
+    "along through toward towards against between beyond outside inside among"
+)
+# Nouns a colour with no noun after it is not searched back past ("a car by the house, white").
+_SCENE_NOUNS = _words(
+    "house houses housing home door doors doorway doorframe entrance wall walls fence fences gate gates "
+    "lawn grass garden gardens yard path paths driveway drive street streets road roads pavement kerb "
+    "step steps doorstep porch shed garage window windows room hallway passage alley floor rug carpet "
+    "sofa kitchen hedge hedges bush bushes shrub shrubs tree trees sky building buildings brick bricks "
+    "roof frame image picture view scene camera lens light lamp smoke water fire flames box boxes "
+    "parcel parcels package packages"
+)
+# Words between a negation and a colour that keep the colour inside it ("no red or blue cars").
+_NEGATION_BRIDGE = (
+    _words("a an the any other or nor and single of them which is are in wearing dressed")
+    | _RUN_WORDS
+    | _LIST_WORDS
+)
+# A colour said of what comes before it ("the jacket is red", "a van painted white").
+_COPULAS = _words("is are was were be looks look appears appear painted coloured colored")
+_WEARING = _words("in wearing wears dressed clad")
+_CTOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[:.]\d+)*|[.;!?]+|[,:()\[\]/\u2013\u2014\"]|(?<=\s)-(?=\s)")
+
+
+class _Tok(NamedTuple):
+    text: str
+    start: int
+    end: int
+
+    @property
+    def word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def hard(self) -> bool:  # a sentence or clause end a colour is never bound across
+        return self.text[0] in ".;!?"
+
+    @property
+    def stem(self) -> str:
+        return self.text[:-2] if self.text.endswith("'s") else self.text
+
+
+def _colour_words() -> dict[str, str]:
+    from homesec_bench.graders.facts import COLOURS  # the benchmark's one colour table (silver = grey)
+
+    return COLOURS
+
+
+def _clause_spans(text: str) -> list[tuple[int, int]]:
+    """`_clauses` as (start, end) spans of `text`, with a colour also continuing a negated list
+    ("no red, white or blue cars")."""
+    colours = _colour_words()
+    spans: list[tuple[int, int]] = []
+    bounds = [0]
+    for m in _CLAUSE_SPLIT.finditer(text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+        cuts = [start, *(i + 1 for i in range(start, end) if text[i] == ","), end + 1]
+        for a, b in itertools.pairwise(cuts):
+            piece = text[a : b - 1]
+            first = next(iter(_TOKEN.findall(piece)), "")
+            listed = first in _LIST_WORDS or first in _ANIMAL_NOUNS or first in colours
+            if spans and listed and _NEGATIONS.search(text[spans[-1][0] : spans[-1][1]]):
+                spans[-1] = (spans[-1][0], b - 1)
+            elif piece.strip():
+                spans.append((a, b - 1))
+    return spans
+
+
+def _bind(toks: list[_Tok], first: int, last: int) -> tuple[tuple[str, ...], str, int] | None:
+    """(groups, noun, index of the noun) that the colour run toks[first..last] describes, or None when
+    it describes something else (a door, a rug) or nothing the truth can speak to."""
+    k = last + 1
+    found: tuple[tuple[str, ...], str, int] | None = None
+    for n in range(k, min(k + 3, len(toks))):  # the noun after it; a compound's head comes last
+        tok = toks[n]
+        if not tok.word or tok.text in _STOP or tok.text in _colour_words():
+            break
+        if tok.text in _SCENE_NOUNS:  # "a red brick wall", "a red-brick housing estate", "a blue doorway"
+            return found
+        if tok.stem in _COLOUR_GROUPS:
+            found = (_COLOUR_GROUPS[tok.stem], tok.stem, n)
+    if found:
+        return found
+    # "a man in grey", "a woman dressed in a red ...": the clothes of the person before it
+    back = first - 1
+    while back >= 0 and toks[back].text in ("a", "an", "all"):
+        back -= 1
+    if back >= 0 and toks[back].text in _WEARING:
+        before = toks[max(0, back - 4) : back]
+        if any(t.text in _PERSON_NOUNS for t in before) and not any(t.hard for t in before):
+            return _CLOTHES, "clothes", back
+    nxt = toks[k] if k < len(toks) else None
+    predicate = back >= 0 and toks[back].text in _COPULAS
+    if nxt is not None and nxt.word and nxt.text not in _STOP and not predicate:
+        return None  # a noun of its own: "a red door", "grey smoke"
+    # No noun after it: "three cars - white, red and black -", "the van is white"; "one" looks back
+    # past a semicolon too ("three cars are parked; the blue one ...").
+    seen, pronoun = 0, nxt is not None and nxt.text in ("one", "ones")
+    for n in range(first - 1, -1, -1):
+        tok = toks[n]
+        if tok.hard and not (pronoun and tok.text == ";"):
+            break
+        if not tok.word:
+            continue
+        if tok.stem in _COLOUR_GROUPS:
+            return _COLOUR_GROUPS[tok.stem], tok.stem, n
+        seen += 1
+        if seen >= (10 if pronoun else 6) or tok.text in _SCENE_NOUNS or tok.text in _PERSON_NOUNS:
+            break
+    return None
+
+
+def _negated_colour(text: str, toks: list[_Tok], first: int, noun: int, span: tuple[int, int]) -> bool:
+    """ "no red car", "not a black car but a blue one", "the car is not black", "a black car is not
+    visible"; "nobody is near the black car" still states a black car."""
+    start = toks[first].start
+    before = text[span[0] : start]
+    negations = list(_NEGATIONS.finditer(before))
+    if negations:
+        between = _TOKEN.findall(before[negations[-1].end() :])
+        colours = _colour_words()
+        if all(w in _NEGATION_BRIDGE or w in colours or w in _COLOUR_GROUPS for w in between):
+            return True
+    if noun > first:
+        return bool(_POST_NEGATION.search(text[toks[noun].end : span[1]]))
+    return False
+
+
+def _wrong_colours(text: str, truth: Mapping[str, list[str]]) -> set[str]:
+    """A colour given to a thing of a group the truth lists, which none of that group has."""
+    colours = _colour_words()
+    norm = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", _normal(text))  # "brown-and-white", "hi-vis"
+    toks = [_Tok(m.group(0), m.start(), m.end()) for m in _CTOKEN.finditer(norm)]
+    spans = _clause_spans(norm)
+    out: set[str] = set()
+    i = 0
+    while i < len(toks):
+        if toks[i].text not in colours:
+            i += 1
+            continue
+        # An article joins a run only in a list that began with one ("a white, a red and a blue car"),
+        # not after a predicate ("the car is white and a black dog ...").
+        listed = i > 0 and toks[i - 1].text in ("a", "an")
+        run, j = [i], i + 1
+        while j < len(toks) and (
+            (toks[j].text in _RUN_WORDS and (listed or toks[j].text not in ("a", "an")))
+            or toks[j].text in (",", "/")
+            or toks[j].text in colours
+        ):
+            if toks[j].text in colours:
+                run.append(j)
+            j += 1
+        first, last = run[0], run[-1]
+        i = last + 1
+        bound = _bind(toks, first, last)
+        if bound is None:
+            continue
+        groups, noun, at = bound
+        names = sorted({c for g in groups if g in truth for c in truth[g]})
+        if not any(g in truth for g in groups):
+            continue
+        span = next(((a, b) for a, b in spans if a <= toks[first].start < b), (0, len(norm)))
+        if _negated_colour(norm, toks, first, at, span):
+            continue
+        if _HEDGE.search(" ".join(t.text for t in toks[max(0, first - 4) : first] if t.word)):
+            continue  # "possibly a black car"
+        said = [toks[n].text for n in run]
+        wrong = [w for w in said if colours[w] not in names]
+        if not wrong or ("or" in (t.text for t in toks[first:last]) and len(wrong) < len(said)):
+            continue  # every colour right, or one of the alternatives ("a silver or white car")
+        if groups == _CLOTHES:
+            label = "clothes"
+        elif set(groups) == {"car", "van"}:
+            label = "vehicles"
+        else:
+            label = " and ".join(_GROUP_LABELS.get(g, g + "s") for g in groups if g in truth)
+        if noun.endswith("s") and noun[:-1] in _COLOUR_GROUPS:
+            noun = noun[:-1]  # "three cars - white, red and black": a black car
+        for w in wrong:
+            article = "" if noun.endswith("s") else "an " if w[0] in "aeiou" else "a "
+            out.add(f"{article}{w} {noun}, but the frame's {label} are {', '.join(names)}")
+    return out

@@ -10,7 +10,8 @@ Tolerances:
 - person_at_door, indoors, time_of_day: exact, unless the manifest lists the field in `either` (the
   frame cannot decide it, so any well-formed value is accepted);
 - description: one sentence of at most 30 words (as the question asks) that states no person, vehicle,
-  animal or hazard the truth says is absent and no count above the truth (`describe.py`);
+  animal or hazard the truth says is absent, no count above the truth, and (where the manifest has
+  colour truth, day frames) no colour the truth's things of that kind do not have (`describe.py`);
 - the answer holds exactly the question's keys: an extra key fails.
 """
 
@@ -45,6 +46,7 @@ def count_tolerance(kind: str, value: int) -> int:
 def expectation(image: FixtureImage) -> dict[str, Any]:
     """The `expect` block of a vision grader's params for this frame."""
     allowed_conditions = set(image.conditions) | set(image.conditions_ok)
+    colours: dict[str, list[str]] = {group: list(names) for group, names in image.colours.items()}
     expect: dict[str, Any] = {
         "level": [image.level, *[lv for lv in image.level_ok if lv != image.level]],
         "people": {"count": image.people, "tolerance": count_tolerance("people", image.people)},
@@ -67,6 +69,7 @@ def expectation(image: FixtureImage) -> dict[str, Any]:
             hazards=sorted(set(image.hazards) | set(image.hazards_ok)),
             tolerance=count_tolerance,
             not_shown=image.not_shown,
+            colours=colours,
         ),
     }
     if image.either:

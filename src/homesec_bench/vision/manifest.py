@@ -44,6 +44,43 @@ ObjectClass = Literal[
     "rabbit",
 ]
 
+# The canonical colour names (those of `graders.facts.COLOURS`: silver reads as grey, navy as blue...).
+ColourName = Literal[
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+    "black",
+    "white",
+    "grey",
+    "gold",
+    "beige",
+    "blonde",
+]
+# What a colour can be given to: vehicles and bins, a person's clothes, and animals by kind.
+ColourGroup = Literal[
+    "car",
+    "van",
+    "bin",
+    "top",  # coat, jacket, hoodie, jumper, shirt...
+    "bottom",  # trousers, jeans, shorts, skirt...
+    "cap",  # cap, hat, beanie
+    "vest",  # a hi-vis vest
+    "dog",
+    "cat",
+    "fox",
+    "deer",
+    "bird",
+    "hedgehog",
+    "squirrel",
+    "badger",
+    "rabbit",
+]
+
 LEVELS: tuple[Level, ...] = ("normal", "monitor", "suspicious", "critical")
 CONDITIONS: tuple[Condition, ...] = ("infrared", "rain", "fog", "glare", "headlights", "dirty_lens")
 HAZARDS: tuple[Hazard, ...] = ("fire", "smoke", "water_leak", "fallen_person")
@@ -95,6 +132,15 @@ class FixtureImage(_Strict):
     not_shown: list[str] = Field(
         default_factory=list,
         description="Claims a careful viewer can see are false here; a description must not make them.",
+    )
+    colours: dict[ColourGroup, list[ColourName]] = Field(
+        default_factory=dict,
+        description=(
+            "Per group (car, van, bin, top, bottom, cap, vest, or an animal kind), every colour name a "
+            "careful viewer could fairly give what the frame shows of it (union over the frame's things "
+            "of that group). A description that gives a thing of a listed group another colour fails; "
+            "groups not listed, and frames without the field, are not checked for colour."
+        ),
     )
     description: str
     sources: list[str] = Field(default_factory=list, description="Ids of `Manifest.sources` used.")
