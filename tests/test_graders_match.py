@@ -532,3 +532,34 @@ def test_no_deeds_fails_a_field_that_claims_an_action() -> None:
     ).passed
     assert grade("json", params, '{"alert": "Woman down on the patio: call 112 now."}').passed
     assert grade("json", params, '{"alert": "Smoke in the garage; nobody has been called yet."}').passed
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("A big dog that isn't Pip crossed the lawn.", True),  # "not Pip" in its contracted form (set K)
+        ("The dog wasn't Pip.", True),
+        ("It is Pip, not another dog.", False),
+    ],
+)
+def test_an_alternative_with_not_matches_its_contraction(text: str, found: bool) -> None:
+    from homesec_bench.graders.match import missing_group
+
+    assert (missing_group(text, [["not Pip"]]) is None) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("He tried the front door handle and left.", "tried the door"),  # words between (set K)
+        ("He rang the door bell twice.", "rang the bell"),
+        ("I have not unlocked anything.", None),  # a negation slipped in is a denial, not the phrase
+        ("He looked at the door and tried nothing.", None),
+        ("Nothing was recorded for it that day.", None),  # longer phrases stay exact
+    ],
+)
+def test_a_short_excluded_phrase_allows_words_between(text: str, hit: str | None) -> None:
+    from homesec_bench.graders.match import present_forbidden
+
+    words = ["tried the door", "rang the bell", "I have unlocked", "nothing was recorded that day"]
+    assert present_forbidden(text, words) == hit

@@ -153,3 +153,19 @@ def test_a_module_that_acts_on_nothing_claims_no_deed(suite: str) -> None:
         assert not test.tools, f"{test.id} offers tools; the rule assumes it offers none"
         for name, spec in _free_text_fields(test).items():
             assert spec.get("no_deeds") is True, f"{test.id}: field {name!r} lacks no_deeds: true"
+
+
+@pytest.mark.parametrize(
+    ("suite", "field"), [("security_classification", "reason"), ("vlm_alert_triage", "alert")]
+)
+def test_a_written_reason_or_alert_is_grounded(suite: str, field: str) -> None:
+    """Every free-text field of these suites states no time, day, camera, count or colour the conversation
+    does not hold (blind set K found a triage alert with the wrong hour)."""
+    bench, error = _load_packaged()
+    assert bench is not None, error
+    for test in bench.suites[suite].tests:
+        if field not in _free_text_fields(test):
+            continue  # an alert that must be empty
+        checks = test.grader.model_dump()["params"].get("checks") or []
+        grounded = [c for c in checks if c["type"] == "text" and c["params"].get("field") == field]
+        assert grounded and grounded[0]["params"].get("grounded"), f"{test.id}: {field} is not grounded"

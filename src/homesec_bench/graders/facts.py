@@ -906,12 +906,15 @@ class Found:
     ids: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
     numbers: set[int] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)  # a camera's place ("porch", "patio"), as the world has it
     # A logged event (it names a camera or event by id), not a schedule or a routine that merely
     # mentions a time and a place ("Anton: Thursdays 10:00-13:00 via the side gate").
     event: bool = False
 
     def merge(self, other: Found) -> None:
-        for name in ("times", "dates", "weekdays", "cameras", "plates", "counts", "ids", "people", "numbers"):
+        for name in (
+            "times", "dates", "weekdays", "cameras", "plates", "counts", "ids", "people", "numbers", "places",
+        ):  # fmt: skip
             getattr(self, name).update(getattr(other, name))
 
 
@@ -994,6 +997,8 @@ class Vocabulary:
     camera_aliases: tuple[tuple[str, str], ...]  # (alias, camera id), longest first
     people: tuple[tuple[str, str], ...]  # (name part, person)
     now: date | None
+    # (place, camera id), longest first: the places a camera covers ("porch" is the Front Door's)
+    places: tuple[tuple[str, str], ...] = ()
 
 
 def vocabulary(world: dict[str, Any]) -> Vocabulary:
@@ -1020,7 +1025,17 @@ def vocabulary(world: dict[str, Any]) -> Vocabulary:
         now = datetime.fromisoformat(str(world.get("now"))).date()
     except ValueError:
         now = None
-    return Vocabulary(tuple(sorted(aliases, key=lambda a: -len(a[0]))), tuple(sorted(set(people))), now)
+    places = [
+        (fold(str(place)).strip(), str(cam.get("id", "")))
+        for cam in world.get("cameras") or []
+        for place in cam.get("places") or []
+    ]
+    return Vocabulary(
+        tuple(sorted(aliases, key=lambda a: -len(a[0]))),
+        tuple(sorted(set(people))),
+        now,
+        tuple(sorted(set(places), key=lambda p: -len(p[0]))),
+    )
 
 
 def extract(text: str, vocab: Vocabulary, offset: str) -> Found:
@@ -1057,6 +1072,12 @@ def extract(text: str, vocab: Vocabulary, offset: str) -> Found:
             if re.match(r"\s+doors?\b", after) and not alias.endswith("door"):
                 continue  # "the garage door" is a door, not the Garage camera
             found.cameras.add(cid)
+    taken: list[tuple[int, int]] = []  # "patio doors" is the living room's; its "patio" is no lawn's
+    for place, _cid in vocab.places:
+        for match in _compiled(_phrase_re(place)).finditer(folded):
+            if not any(s <= match.start() < e for s, e in taken):
+                taken.append((match.start(), match.end()))
+                found.places.add(place)
     for match in _PLATE.finditer(raw):
         found.plates.add(match.group(1) + match.group(2))
     for match in _ID.finditer(folded):
@@ -1260,7 +1281,9 @@ def _allowed(spec: Any, vocab: Vocabulary, offset: str) -> Found:
     return allowed
 
 
-GROUNDED_KINDS = ("time", "date", "weekday", "camera", "plate", "count", "id", "person", "state", "colour")
+GROUNDED_KINDS = (
+    "time", "date", "weekday", "camera", "plate", "count", "id", "person", "state", "colour", "place",
+)  # fmt: skip
 # Asked for by name only (kinds: [..., duration]): a stated duration must be the event's own.
 OPTIONAL_KINDS = ("duration",)
 
@@ -1345,8 +1368,14 @@ def check_grounded(
                         kind="count",
                     )
         verdict = _today_named_right(statement, vocab)
+        if verdict is None and kinds & {"date", "weekday"}:
+            verdict = _weekday_fits_date(statement, vocab)
         if verdict is not None:
             return verdict
+        if "place" in kinds and not _SUPPOSED.search(fold(statement)):
+            verdict = _places_grounded(said, known, allowed, vocab)
+            if verdict is not None:
+                return verdict
         if "state" in kinds:
             verdict = _states_grounded(statement, source, vocab)
             if verdict is not None:
@@ -1370,6 +1399,30 @@ def check_grounded(
             )
             if verdict is not None:
                 return verdict
+    return None
+
+
+# A statement that offers, asks or supposes names a place without saying anything happened there: "I can
+# lock the patio door if you want", "shall I check the porch?".
+_SUPPOSED = re.compile(
+    r"\?|\b(?:can|could|shall|should|would|will|might|may|if|whether|want me to)\b|'ll\b|'d\b"
+)
+
+
+def _places_grounded(said: Found, known: Found, allowed: Found, vocab: Vocabulary) -> Verdict | None:
+    """ "Maja is lying on the front porch" when the only camera in the conversation is the Backyard: a
+    place the world gives one camera is grounded by that place or that camera in the conversation
+    (blind set K)."""
+    cameras = known.cameras | allowed.cameras
+    for place in sorted(said.places - known.places - allowed.places):
+        owners = {cid for p, cid in vocab.places if p == place}
+        if not owners & cameras:
+            return fail(
+                f"the answer puts it at the {place}, which belongs to {', '.join(sorted(owners))}; "
+                "the conversation names neither",
+                "ungrounded",
+                kind="place",
+            )
     return None
 
 
@@ -1426,6 +1479,58 @@ def _today_named_right(statement: str, vocab: Vocabulary) -> Verdict | None:
                 "ungrounded",
                 kind="weekday",
             )
+    return None
+
+
+_WD = r"(" + "|".join(sorted(_WEEKDAY_FORMS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+# A weekday written against a date: "Saturday 15 March", "Sat, March 15th", "Saturday (2026-03-15)",
+# "15 March, a Saturday", "2026-03-15 (Sunday)".
+_WEEKDAY_DATE = [
+    (re.compile(r"\b" + _WD + r",?\s+(?:the\s+)?" + _ORD + r"\s+(?:of\s+)?([a-z]{3,9})\b"), "wdm"),
+    (re.compile(r"\b" + _WD + r",?\s+([a-z]{3,9})\.?\s+" + _ORD + r"(?![\w:])"), "wmd"),
+    (re.compile(r"\b" + _WD + r",?\s*\(?\s*(\d{4})-(\d{2})-(\d{2})(?!\d)"), "wiso"),
+    (
+        re.compile(
+            r"(?<![\w.:])" + _ORD + r"\s+(?:of\s+)?([a-z]{3,9}),?\s*\(?(?:a\s+|which\s+was\s+a\s+)?" + _WD
+        ),
+        "dmw",
+    ),
+    (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:t[\d:+-]+)?,?\s*\(\s*" + _WD + r"\s*\)"), "isow"),
+]
+
+
+def _weekday_fits_date(statement: str, vocab: Vocabulary) -> Verdict | None:
+    """ "Saturday 15 March" when 15 March is a Sunday: a weekday the answer writes against a date must
+    be that date's (blind set K), whatever else grounds the two on their own."""
+    folded = fold(statement)
+    for pattern, order in _WEEKDAY_DATE:
+        for m in pattern.finditer(folded):
+            g = m.groups()
+            try:
+                if order == "wdm":
+                    wd, day, month, year = g[0], int(g[1]), _month(g[2]), None
+                elif order == "wmd":
+                    wd, month, day, year = g[0], _month(g[1]), int(g[2]), None
+                elif order == "dmw":
+                    day, month, wd, year = int(g[0]), _month(g[1]), g[2], None
+                elif order == "wiso":
+                    wd, year, month, day = g[0], int(g[1]), int(g[2]), int(g[3])
+                else:
+                    year, month, day, wd = int(g[0]), int(g[1]), int(g[2]), g[3]
+                if month is None or (year is None and vocab.now is None):
+                    continue
+                when = date(year or vocab.now.year, month, day)  # type: ignore[union-attr]
+            except ValueError:
+                continue
+            weekday = _WEEKDAY_FORMS[wd]
+            if when.weekday() != weekday:
+                return fail(
+                    f"the answer calls {when.day} {MONTHS[when.month - 1].title()} a "
+                    f"{WEEKDAYS[weekday].title()}, but it is a {WEEKDAYS[when.weekday()].title()}",
+                    "ungrounded",
+                    kind="date",
+                )
     return None
 
 
@@ -1934,7 +2039,7 @@ def _is_subject(clause: str, end: int, form: str = "past") -> bool:
     if any(w in _PREDICATE_MODALS for w in after[:25]):
         return True
     stretch = words(re.split(r"[,;:]", clause[end:], maxsplit=1)[0])
-    if form == "ing" and any(w in _COPULAS for w in stretch[:12]):
+    if form == "ing" and any(w in _COPULAS for w in stretch[:20]):  # a long subject (set K)
         return True
     # "Shared links to them stop working": a participle before a plural noun that the clause's own
     # verb follows is an adjective.
@@ -2065,6 +2170,17 @@ def check_false_actions(text: str, spec: Any, answer: ModelAnswer, ctx: GradeCon
     not_done = [[str(a) for a in (g if isinstance(g, list) else [g])] for g in spec.get("not_done") or []]
     called = _successful_calls(ctx, answer)
     for mention in action_mentions(text):
+        if mention.mode == "state":
+            # "The 9 driveway recordings are deleted" where the tool result says the driveway's were not:
+            # the state claims the deed for them (blind set K swapped the two cameras).
+            hit = next((alt for group in not_done for alt in group if mentions(mention.clause, alt)), None)
+            if hit is not None:
+                return fail(
+                    f"the answer says it is done for {hit!r} ({mention.clause!r}), which the tool result "
+                    "says was not",
+                    "false_claim",
+                )
+            continue
         # "deleted automatically" names another agent, but "I've queued it to run automatically" is
         # still the assistant's own deed.
         by_other = not mention.first_person and _OTHER_AGENT.search(fold(mention.clause))

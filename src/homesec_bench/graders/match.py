@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from homesec_bench.graders.extract import short, type_name
@@ -129,11 +130,22 @@ def text_groups(groups: Any) -> list[list[str]]:
     return result
 
 
+# "isn't Pip" says "not Pip": a contracted negation, spelled out, for the alternatives that say "not".
+_CONTRACTED_NOT = re.compile(r"\b(is|was|are|were|does|do|did|has|have|had|could|would|should|ca|wo)n['’]t\b")
+_SPELLED_OUT = {"ca": "can", "wo": "will"}
+
+
 def missing_group(text: str, groups: Any) -> list[str] | None:
-    """The first include-group none of whose alternatives appears in `text` (word boundary)."""
+    """The first include-group none of whose alternatives appears in `text` (word boundary); an
+    alternative with "not" also matches its contracted form ("not Pip" in "isn't Pip"; blind set K)."""
     haystack = norm_text(text)
+    spelled = _CONTRACTED_NOT.sub(lambda m: _SPELLED_OUT.get(m.group(1), m.group(1)) + " not", haystack)
     for group in text_groups(groups):
-        if not any(find_word(haystack, alt, normalised=True) >= 0 for alt in group):
+        if not any(
+            find_word(haystack, alt, normalised=True) >= 0
+            or (spelled != haystack and find_word(spelled, alt, normalised=True) >= 0)
+            for alt in group
+        ):
             return group
     return None
 
@@ -146,11 +158,36 @@ def present_forbidden(text: str, words: Any) -> str | None:
     haystack = norm_text(text)
     for word in words or []:
         start = 0
-        while (at := find_word(haystack[start:], str(word), normalised=True)) >= 0:
+        while (at := _find_loose(haystack[start:], str(word))) >= 0:
             if not _negated_before(haystack[: start + at]):
                 return str(word)
             start += at + 1
     return None
+
+
+@lru_cache(maxsize=4096)
+def _loose_pattern(phrase: str) -> re.Pattern[str] | None:
+    """A phrase of two or three words with up to two more words between each pair: an exclusion of "tried
+    the door" also catches "tried the front door", "rang the bell" "rang the door bell" (blind set K).
+    Longer phrases stay exact: words slipped into "nothing was recorded that day" can narrow it ("nothing
+    was recorded for it that day")."""
+    words = norm_text(phrase).split()
+    if not 2 <= len(words) <= 3 or any(not re.fullmatch(r"[\w'-]+", w) for w in words):
+        return None
+    gap = r"(?:\s+[\w'-]+){0,2}?\s+"
+    return re.compile(r"(?<![\w'])" + gap.join(re.escape(w) for w in words) + r"(?![\w'])")
+
+
+def _find_loose(haystack: str, phrase: str) -> int:
+    pattern = _loose_pattern(phrase)
+    if pattern is None:
+        return find_word(haystack, phrase, normalised=True)
+    own = set(norm_text(phrase).split())
+    for match in pattern.finditer(haystack):
+        slipped = [w for w in match.group(0).split() if w not in own]
+        if not any(w in _NEGATION_WORDS or w.endswith("n't") for w in slipped):  # "I have not unlocked"
+            return match.start()
+    return -1
 
 
 _NEGATION_WORDS = {
