@@ -1141,3 +1141,17 @@ def test_a_long_gerund_subject_before_its_copula_is_no_deed() -> None:
         "is covert surveillance."
     )  # blind set K: the subject runs 14 words before "is"
     assert not [m for m in action_mentions(text) if m.mode == "done"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed"),
+    [
+        # A negated aside negates only itself (blind set L).
+        ("A large collarless dog, not Pip, came in through the side gate.", True),
+        ("A big dog (not Pip) came through the side gate.", True),
+        ("The dog did not come through the side gate.", False),
+        ("Not through the side gate: it used the gap under the fence.", False),
+    ],
+)
+def test_a_negated_aside_does_not_negate_the_claim_after_it(text: str, claimed: bool) -> None:
+    assert (said_by_meaning(text, "through+the+side+gate") is not None) is claimed

@@ -169,3 +169,19 @@ def test_a_written_reason_or_alert_is_grounded(suite: str, field: str) -> None:
         checks = test.grader.model_dump()["params"].get("checks") or []
         grounded = [c for c in checks if c["type"] == "text" and c["params"].get("field") == field]
         assert grounded and grounded[0]["params"].get("grounded"), f"{test.id}: {field} is not grounded"
+
+
+def test_a_key_given_twice_in_a_suite_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    """YAML keeps one of two equal keys, so a second `text_never_says` silently dropped the first (it
+    happened in a packaged suite; blind set L): the loader names both lines instead."""
+    for name in ("world.yaml", "tools.yaml"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    text = (FIXTURE_DIR / "grader_fixture.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("title:"))
+    lines.insert(at + 1, lines[at])  # the same key again, right below
+    (tmp_path / "grader_fixture.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SuiteError) as caught:
+        load_benchmark(tmp_path)
+    message = str(caught.value)
+    assert "duplicate key 'title'" in message and f"line {at + 2}" in message and "\n" not in message

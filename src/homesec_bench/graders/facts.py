@@ -2399,7 +2399,8 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
             lead = previous if _opens_with_that(statement, clause) else ""
             previous = clause
             for match in pattern.finditer(low):
-                prefix = _prefix_words(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
+                before = _NEGATED_ASIDE.sub(" ", low[max(0, match.start() - PREFIX_CHARS) : match.start()])
+                prefix = _prefix_words(before)
                 inside = words(match.group(0))
                 if any(w in NEGATORS or w.endswith("n't") for w in inside):
                     continue
@@ -2412,6 +2413,9 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
 
 
 _CLOSED_CONDITION = re.compile(r"\b(?:if|unless|whether)\b(?=[^,;]*,)")
+# A negated aside closed before the mention negates only itself: "a large dog, not Pip, came in through
+# the side gate" claims the side gate (blind set L).
+_NEGATED_ASIDE = re.compile(r"(?:,|\(|\s-)\s*(?:but\s+|and\s+)?not\s+(?:[\w'-]+\s*){1,3}(?:,|\)|-\s)")
 
 
 def _prefix_words(prefix: str) -> list[str]:

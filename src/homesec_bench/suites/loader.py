@@ -15,7 +15,7 @@ import pickle
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,11 +109,40 @@ class Benchmark:
         return tests
 
 
+@cache
+def _strict_loader() -> Any:
+    """A safe YAML loader that refuses a key given twice in one mapping: YAML keeps only one of them, so
+    a test's second `text_never_says` would silently drop the first (it happened; blind set L)."""
+    import yaml
+
+    # libyaml parses the suites about 30x faster than pure Python, which every cache miss pays for.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line)
+            except TypeError:  # an unhashable key: the constructor below says so
+                continue
+            if first != key_node.start_mark.line:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first at line {first + 1})", key_node.start_mark
+                )
+        return base.construct_mapping(loader, node, deep=deep)
+
+    strict: Any = type("StrictSafeLoader", (base,), {})
+    strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return strict
+
+
 def _read_yaml(path: Path) -> Any:
     import yaml  # only when the packaged benchmark is not in the cache, or for a --suites-dir
 
-    # libyaml parses the suites about 30x faster than pure Python, which every cache miss pays for.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _strict_loader()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
