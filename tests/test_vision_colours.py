@@ -8,7 +8,8 @@ import json
 import typing
 
 import pytest
-from fixture_render.colours import CANONICAL, colour_names, scene_colours
+from fixture_render.colours import CANONICAL, colour_names, night_names, scene_colours
+from fixture_render.props import PORCH_LAMP
 from fixture_render.scenes import SCENES
 
 from homesec_bench.graders.facts import COLOURS
@@ -79,21 +80,50 @@ def test_colour_names_are_the_benchmark_colour_table_canonical_names() -> None:
         colour_names("blue")
 
 
-def test_only_day_frames_have_colour_truth_and_it_is_what_is_drawn() -> None:
+def test_day_and_lamp_lit_frames_have_colour_truth_and_it_is_what_is_drawn() -> None:
     by_id = {s.id: s for s in SCENES}
     for image in FIXTURES.images:
         scene = by_id[image.id]
         assert image.colours == scene_colours(scene), image.id
-        if scene.light != "day":
+        # infrared shows no colour, and the garage lit by its fire alone shows everything orange
+        if scene.light == "ir" or not scene.lamps_on:
             assert image.colours == {}, image.id
     truth = {i.id: i.colours for i in FIXTURES.images}
     assert truth["street_three_parked_cars_day"] == {"car": ["blue", "brown", "red", "white"]}
     assert truth["driveway_family_car_day"] == {"car": ["grey", "white"]}
-    assert truth["backyard_dog_day"] == {"dog": ["beige", "brown", "white"]}
+    assert truth["backyard_dog_day"]["dog"] == ["beige", "brown", "white"]
     assert truth["driveway_courier_van_lowres"]["van"] == ["white"]
     assert truth["driveway_courier_van_lowres"]["vest"] == ["green", "yellow"]
-    assert truth["front_glare_postwoman"] == {"bottom": ["black", "blue"], "top": ["red"]}
-    assert truth["driveway_van_headlights_night"] == {}  # a white van, but at night
+    assert truth["front_glare_postwoman"] == {
+        "bottom": ["black", "blue"], "door": ["black", "blue"], "top": ["red"]
+    }  # fmt: skip
+    assert truth["driveway_peering_car_night_ir"] == {}  # a silver car, but in infrared
+    assert truth["garage_fire_night"] == {}  # lit by the fire alone
+
+
+def test_the_places_parts_and_lamp_lit_night_frames_have_colour_truth() -> None:
+    truth = {i.id: i.colours for i in FIXTURES.images}
+    # the front door is navy (its panels near black); the brick wall is no group
+    assert truth["front_parcel_on_step_day"] == {"door": ["black", "blue"]}
+    assert truth["backyard_deer_morning"]["fence"] == ["brown"]
+    assert truth["backyard_deer_morning"]["shed"] == ["black", "green", "grey"]  # sage walls, dark roof
+    assert truth["side_gate_cleaner_day"]["gate"] == ["brown"]
+    assert truth["living_room_empty_day"] == {"rug": ["brown", "red"], "sofa": ["blue", "grey"]}
+    assert truth["kitchen_smoke_day"] == {"cabinet": ["blue", "grey"]}
+    # under the porch lamp the visitor's jumper is still green (and dim: black or grey), never blue
+    assert truth["front_visitor_evening"]["top"] == ["black", "green", "grey"]
+    assert truth["driveway_van_headlights_night"] == {"van": ["beige", "grey", "white"]}
+    assert truth["backyard_cat_floodlight_night"]["cat"] == ["black", "grey"]
+
+
+def test_a_colour_at_night_keeps_its_hue_and_gains_what_dim_lamp_light_makes_of_it() -> None:
+    # the green jumper: green, and black or grey in the dim; not blue
+    assert night_names("#3c5a3a", (PORCH_LAMP,)) == {"green", "black", "grey"}
+    # a white van in its headlights: white, grey in the dark, cream (beige) in their warm light
+    assert night_names("#e6e6e2", ((1.0, 0.97, 0.88),)) == {"white", "grey", "beige"}
+    # a saturated red stays red (and is dark enough to read black or grey)
+    assert "blue" not in night_names("#c23a2a", (PORCH_LAMP,))
+    assert night_names("#c23a2a", ()) == {"red"}  # bright: no black or grey
 
 
 def test_a_manifest_without_colours_still_loads_and_bad_names_are_refused() -> None:
@@ -104,7 +134,7 @@ def test_a_manifest_without_colours_still_loads_and_bad_names_are_refused() -> N
     assert Manifest.model_validate({"images": [entry]}).images[0].colours == {}
     ok = Manifest.model_validate({"images": [{**entry, "colours": {"car": ["blue", "grey"]}}]})
     assert ok.images[0].colours == {"car": ["blue", "grey"]}
-    for bad in ({"car": ["navy"]}, {"sofa": ["blue"]}):
+    for bad in ({"car": ["navy"]}, {"house": ["red"]}):
         with pytest.raises(ValueError):
             Manifest.model_validate({"images": [{**entry, "colours": bad}]})
 
@@ -160,6 +190,25 @@ RIGHT = [
     ("backyard_deer_morning", "A brown deer with a white rump stands on the lawn near the fence."),
     ("living_room_person_down_day", "A person in a blue-grey top lies on the red rug by the blue sofa."),
     ("kitchen_smoke_day", "Thick grey smoke fills the kitchen over the blue cabinets; nobody present."),
+    ("kitchen_smoke_day", "Smoke hides the grey-blue kitchen units and the white worktop."),
+    # the parts of the place: a door, a fence, a shed, a gate, a sofa, a rug
+    ("front_parcel_on_step_day", "A parcel sits on the step of the closed navy front door."),
+    ("front_parcel_on_step_day", "A parcel by the dark blue door with its white frame and gold handle."),
+    ("front_parcel_on_step_day", "A parcel by the white-framed blue door of a red-brick house."),
+    ("front_parcel_on_step_day", "A parcel on the step; the front door is blue and the wall red brick."),
+    ("backyard_deer_morning", "A brown deer by the brown wooden fence, the green shed to the right."),
+    ("backyard_dog_day", "A dog on the lawn near the grey-green shed with its dark roof."),
+    ("side_gate_cleaner_day", "A man in a blue shirt at the dark brown wooden gate; its latch is black."),
+    ("living_room_empty_day", "An empty living room with a blue-grey sofa and a red rug."),
+    ("living_room_empty_day", "A grey couch, a maroon rug and a black TV in an empty room."),
+    # lamp-lit night frames
+    ("front_visitor_evening", "After dark a man in a green jumper and dark trousers waits at the blue door."),
+    ("front_visitor_evening", "A man in a dark green top waits at the front door under the porch lamp."),
+    ("front_lurker_hedge_night", "A figure in a black hoodie behind the hedge; a parcel on the step."),
+    ("driveway_van_headlights_night", "A white van with its headlights on at the end of the driveway."),
+    ("driveway_arrival_rain_night", "A silver car pulls into the driveway in heavy rain at night."),
+    ("backyard_cat_floodlight_night", "A black cat on the lawn before the brown fence at night."),
+    ("backyard_fence_climber_floodlight", "A person in a dark blue jacket climbs the brown fence."),
 ]
 
 
@@ -195,6 +244,31 @@ WRONG = [
     ("backyard_dog_day", "A black and white dog stands on the lawn.", "a black dog"),
     ("backyard_dog_day", "A small dog, black and tan, stands on the lawn.", "a black dog"),
     ("backyard_deer_morning", "A grey deer stands on the lawn near the fence.", "a grey deer"),
+    # the blind set K answer: the front door is navy, the brick wall red
+    (
+        "front_parcel_on_step_day",
+        "A single cardboard parcel has been left on the doorstep in front of the closed red front "
+        "door; nobody is around.",
+        "a red door",
+    ),
+    ("front_parcel_on_step_day", "A parcel on the step; the front door is green.", "a green door"),
+    ("backyard_deer_morning", "A deer stands by the grey fence.", "a grey fence"),
+    ("backyard_dog_day", "A dog on the lawn beside a red shed.", "a red shed"),
+    ("side_gate_cleaner_day", "A man in a blue shirt opens the green gate.", "a green gate"),
+    ("living_room_empty_day", "An empty living room with a green sofa and a red rug.", "a green sofa"),
+    ("living_room_empty_day", "An empty living room with a blue sofa and a blue rug.", "a blue rug"),
+    ("kitchen_smoke_day", "Smoke fills the kitchen over the white cupboards.", "a white cupboard"),
+    # the blind set K answer: a lamp-lit night frame, and the jumper is green
+    (
+        "front_visitor_evening",
+        "After dark, a person in a blue jumper and dark trousers stands at the front door under the lit "
+        "porch light.",
+        "a blue jumper",
+    ),
+    ("front_lurker_hedge_night", "A person in a green hoodie hides behind the hedge.", "a green hoodie"),
+    ("driveway_van_headlights_night", "A black van with headlights on waits at night.", "a black van"),
+    ("driveway_arrival_rain_night", "A red car pulls into the driveway at night.", "a red car"),
+    ("backyard_fence_climber_floodlight", "A person in a red jacket climbs the fence.", "a red jacket"),
 ]
 
 
@@ -211,8 +285,8 @@ def test_the_reason_names_the_colours_the_frame_shows() -> None:
 
 
 def test_without_colour_truth_no_colour_is_checked() -> None:
-    # a night frame has none; a user's frame without the field has none
-    assert _verdict("driveway_van_headlights_night", "At 01:20 a black van with headlights on waits.").passed
+    # an infrared frame has none; a user's frame without the field has none
+    assert _verdict("driveway_peering_car_night_ir", "A person peers into a black car on the drive.").passed
     image = FixtureImage(
         id="street", file="street.jpg", camera="cam", time_of_day="day", indoors=False, level="normal",
         description="A car on the street.",

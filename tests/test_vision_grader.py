@@ -254,7 +254,9 @@ def test_hazards_are_a_set_and_fire_is_not_accepted_where_only_smoke_is_shown() 
             True,
         ),
         ("kitchen_smoke_day", "Smoke fills the kitchen as flames rise from the hob.", False),
-        ("living_room_dog_night_ir", "A small dog is lying on the rug in the dark living room.", True),
+        # a dog on the rug is no fallen person (the frame's dog stands: "lying" is its own claim there,
+        # tests/test_vision_not_shown.py)
+        ("living_room_dog_night_ir", "A small dog is on the rug in the dark living room.", True),
         ("living_room_empty_day", "An empty living room where a man lies motionless on the floor.", False),
         ("driveway_group_night_ir", "At 01:05 three people stand on the driveway in infrared.", True),
         ("driveway_group_night_ir", "At 01:05 five people stand on the driveway in infrared.", False),

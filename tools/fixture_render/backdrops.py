@@ -24,6 +24,23 @@ from fixture_render.canvas import (
 from fixture_render.props import hedge, shrub, tree, wall_lamp
 from fixture_render.shapes import Painter, box
 
+# Drawn colours a description may name, single-sourced: the drawing uses them, and so does the frames'
+# colour truth (`fixture_render.colours.NAMED`).
+FRONT_DOOR = "#23394f"  # navy
+FRONT_DOOR_PANELS = "#1d3044"
+BACK_FENCE = "#7b5a3c"  # brown boards
+BACK_FENCE_POSTS = "#5c4129"
+SHED = "#6f7a55"  # sage green
+SHED_DOOR = "#5d6849"
+SHED_ROOF = "#3b3b3e"
+SIDE_GATE = "#523a27"  # dark brown
+SIDE_FENCE = "#6e5037"
+SOFA = ("#56637a", "#3f495b", "#66748d", "#4f5b70", "#3a4354", "#5d6a80")  # slate blue, seat and back
+RUG = "#7d3f3f"  # deep red
+KITCHEN_UNITS = ("#5f7a8c", "#4b6070", "#6a8596", "#55697a")  # blue-grey base and wall units
+# The lamp that lights a lamp-lit night frame of the backyard (the motion floodlight over the camera).
+FLOODLIGHT = (1.0, 0.95, 0.85)
+
 
 @dataclass(frozen=True)
 class Env:
@@ -161,9 +178,9 @@ def front_door(cv: Canvas, env: Env) -> None:
     cv.wall(7.0, bricks(seed=s), (-8, 8), (0, 6))
     door = Painter(cv, 0.4, 6.98)
     door.rect(-0.12, 0, 1.12, 2.2, "#ecebe6")  # frame
-    door.rect(0.0, 0.0, 1.0, 2.1, "#23394f", "hgrad", 0.25)
+    door.rect(0.0, 0.0, 1.0, 2.1, FRONT_DOOR, "hgrad", 0.25)
     for px0, py0, px1, py1 in ((0.12, 1.2, 0.88, 1.95), (0.12, 0.15, 0.45, 1.05), (0.55, 0.15, 0.88, 1.05)):
-        door.rect(px0, py0, px1, py1, "#1d3044", "vgrad", -0.2)
+        door.rect(px0, py0, px1, py1, FRONT_DOOR_PANELS, "vgrad", -0.2)
     door.rect(0.3, 1.55, 0.7, 1.85, "#9fb4c0" if not env.night else "#ffd98a")
     door.ellipse(0.86, 1.02, 0.035, 0.035, "#c9a640", "sphere")
     door.rect(0.38, 0.95, 0.62, 1.0, "#b89a3e")  # letter plate
@@ -234,15 +251,15 @@ def backyard(cv: Canvas, env: Env) -> None:
     cv.sky(sky_top, sky_bottom)
     for i, tx in enumerate((-9.0, -4.5, 1.5, 6.5, 11.0)):
         tree(cv, tx, 15.0 + (i % 2) * 2, 7.5 + (i % 3), s + 20 + i, ["#3d6a33", "#4a7438", "#355f30"][i % 3])
-    cv.wall(11.0, planks("#7b5a3c", 0.15, s + 1, along_second=False), (-12, 12), (0, 1.8))
+    cv.wall(11.0, planks(BACK_FENCE, 0.15, s + 1, along_second=False), (-12, 12), (0, 1.8))
     for px in range(-12, 13, 2):
-        Painter(cv, float(px), 10.96).rect(-0.06, 0, 0.06, 1.85, "#5c4129")
-    Painter(cv, 0.0, 10.95).rect(-12, 0.25, 12, 0.33, "#5c4129")
-    Painter(cv, 0.0, 10.95).rect(-12, 1.45, 12, 1.53, "#5c4129")
-    box(cv, 3.2, 6.4, 0.0, 2.1, 7.2, 10.3, "#6f7a55", "#5a6446", "#6f7a55")
+        Painter(cv, float(px), 10.96).rect(-0.06, 0, 0.06, 1.85, BACK_FENCE_POSTS)
+    Painter(cv, 0.0, 10.95).rect(-12, 0.25, 12, 0.33, BACK_FENCE_POSTS)
+    Painter(cv, 0.0, 10.95).rect(-12, 1.45, 12, 1.53, BACK_FENCE_POSTS)
+    box(cv, 3.2, 6.4, 0.0, 2.1, 7.2, 10.3, SHED, "#5a6446", SHED)
     shed = Painter(cv, 3.2, 7.2)
-    shed.poly([(-0.2, 2.1), (3.4, 2.1), (1.6, 2.8)], "#3b3b3e", "vgrad", 0.3)
-    shed.rect(1.1, 0.0, 2.1, 1.85, "#5d6849")
+    shed.poly([(-0.2, 2.1), (3.4, 2.1), (1.6, 2.8)], SHED_ROOF, "vgrad", 0.3)
+    shed.rect(1.1, 0.0, 2.1, 1.85, SHED_DOOR)
     shed.rect(0.2, 1.0, 0.8, 1.6, "#2c3338" if not env.night else "#1c1f22")
     cv.ground(grass(s + 3), (-12, 12), (3.2, 11.0))
     cv.ground(grass(s + 2, "#5d7f3a"), (-12, 12), (10.0, 11.0))
@@ -250,7 +267,7 @@ def backyard(cv: Canvas, env: Env) -> None:
     shrub(cv, -5.0, 10.4, 0.8, s + 5, "#3e6a34")
     shrub(cv, -3.6, 10.5, 0.6, s + 6, "#5a7d38")
     if env.night and env.lamps_on:  # the motion floodlight above the camera lights the lawn
-        cv.lights.append(Light(320.0, 190.0, 22.0, (1.0, 0.95, 0.85), 0.85, "flood"))
+        cv.lights.append(Light(320.0, 190.0, 22.0, FLOODLIGHT, 0.85, "flood"))
 
 
 def side_gate(cv: Canvas, env: Env) -> None:
@@ -258,11 +275,11 @@ def side_gate(cv: Canvas, env: Env) -> None:
     sky_top, sky_bottom = ("#0a0f1c", "#1a2130") if env.night else ("#9ab8d8", "#dfe5ea")
     cv.sky(sky_top, sky_bottom)
     tree(cv, 0.8, 13.0, 7.0, s + 1)
-    cv.wall(9.0, planks("#6e5037", 0.12, s + 2, along_second=False), (-1.3, 1.4), (0, 1.9))
+    cv.wall(9.0, planks(SIDE_FENCE, 0.12, s + 2, along_second=False), (-1.3, 1.4), (0, 1.9))
     gate = Painter(cv, -1.3, 8.95)
-    gate.rect(0.0, 0.2, 2.7, 0.3, "#523a27")
-    gate.rect(0.0, 1.55, 2.7, 1.65, "#523a27")
-    gate.poly([(0.1, 0.3), (0.25, 0.3), (2.6, 1.55), (2.45, 1.55)], "#523a27")
+    gate.rect(0.0, 0.2, 2.7, 0.3, SIDE_GATE)
+    gate.rect(0.0, 1.55, 2.7, 1.65, SIDE_GATE)
+    gate.poly([(0.1, 0.3), (0.25, 0.3), (2.6, 1.55), (2.45, 1.55)], SIDE_GATE)
     gate.rect(2.35, 0.95, 2.5, 1.05, "#1a1a1a")
     cv.side_wall(-1.3, bricks("#8a4a37", seed=s + 3), (0.5, 9.5), (0, 6))
     cv.side_wall(1.4, plaster("#a9a294", s + 4), (0.5, 9.5), (0, 5))
@@ -293,10 +310,10 @@ def living_room(cv: Canvas, env: Env) -> None:
         else:
             doors.rect(dx + 0.04, 0.04, dx + 1.14, 2.07, "#93b38f", "vgrad", 0.5)
             doors.rect(dx + 0.04, 1.2, dx + 1.14, 2.07, "#b8cde0", "vgrad", 0.3)
-    rug = slabs("#7d3f3f", 3.0, s + 5, 0.001)
+    rug = slabs(RUG, 3.0, s + 5, 0.001)
     cv.ground(lambda x, z: rug(x, z) * 0.95, (-1.5, 1.8), (2.2, 4.6), y=0.01)
-    box(cv, -3.35, -2.45, 0.0, 0.45, 1.8, 4.8, "#56637a", "#3f495b", "#66748d")
-    box(cv, -3.4, -3.1, 0.45, 0.95, 1.8, 4.8, "#4f5b70", "#3a4354", "#5d6a80")
+    box(cv, -3.35, -2.45, 0.0, 0.45, 1.8, 4.8, *SOFA[:3])
+    box(cv, -3.4, -3.1, 0.45, 0.95, 1.8, 4.8, *SOFA[3:])
     box(cv, 2.6, 3.5, 0.0, 0.55, 4.4, 6.3, "#6b4a32", "#57402b", "#7d5a3d")
     screen = Painter(cv, 3.0, 6.45)
     screen.rect(-0.6, 0.85, 0.5, 1.5, "#141517")
@@ -316,9 +333,10 @@ def kitchen(cv: Canvas, env: Env) -> None:
     s = env.seed
     _room(cv, env, "#dcd6c8", slabs("#c9c4ba", 0.4, s + 4, 0.01), (-2.6, 2.8), 5.2)
     for i, cx in enumerate(np.arange(-2.55, 2.6, 0.6)):
-        front = box(cv, cx, cx + 0.58, 0.1, 0.88, 4.6, 5.2, "#5f7a8c", "#4b6070", "#e8e4da")
+        front = box(cv, cx, cx + 0.58, 0.1, 0.88, 4.6, 5.2, KITCHEN_UNITS[0], KITCHEN_UNITS[1], "#e8e4da")
         front.rect(0.24, 0.72, 0.34, 0.75, "#c0c0c0")
-        up = box(cv, cx, cx + 0.58, 1.45, 2.2, 4.85, 5.2, "#6a8596", "#55697a", "#6a8596")
+        wall_unit, wall_side = KITCHEN_UNITS[2:]
+        up = box(cv, cx, cx + 0.58, 1.45, 2.2, 4.85, 5.2, wall_unit, wall_side, wall_unit)
         up.rect(0.24, 0.08, 0.34, 0.11, "#c0c0c0")
         if i == 3:
             hob = Painter(cv, cx, 4.6, 0.9)

@@ -12,8 +12,15 @@ a viewer could fairly say either and strict where a name is plainly wrong:
 - but a clearly saturated colour is only its hue: a dark blue car is blue, never black or grey.
 
 `scene_colours(scene)` gathers the names per group (car, van, bin, a person's top, bottom, cap and
-hi-vis vest, each animal kind by its coat) from the actors as drawn, so the truth cannot disagree
-with the pixels. Only day frames get it: night and infrared frames do not show colours reliably.
+hi-vis vest, each animal kind by its coat) from the actors as drawn, and the named parts of the
+backdrop (the front door, the back fence and shed, the side gate, the sofa and rug, the kitchen
+units: `backdrops.NAMED`), so the truth cannot disagree with the pixels.
+
+Day frames and lamp-lit night frames get it; infrared frames show no colour, and a frame lit only by
+a fire shows everything orange. Under a lamp at night (`night_names`) a colour keeps its own names and
+gains those it has under the lamp's light (the porch lamp's warmth turns the navy door teal: blue or
+green), and dim light makes a dark or mid colour black or grey too and white grey; a hue the frame
+does not show stays wrong (the visitor's green jumper is never blue).
 """
 
 from __future__ import annotations
@@ -22,7 +29,24 @@ import colorsys
 from typing import TYPE_CHECKING
 
 from fixture_render.animals import COATS
+from fixture_render.backdrops import (
+    BACK_FENCE,
+    BACK_FENCE_POSTS,
+    FLOODLIGHT,
+    FRONT_DOOR,
+    FRONT_DOOR_PANELS,
+    KITCHEN_UNITS,
+    RUG,
+    SHED,
+    SHED_DOOR,
+    SHED_ROOF,
+    SIDE_FENCE,
+    SIDE_GATE,
+    SOFA,
+)
 from fixture_render.figures import HIVIS_VEST
+from fixture_render.props import PORCH_LAMP
+from fixture_render.vehicles import HEADLIGHT
 from homesec_bench.graders.facts import COLOURS
 
 if TYPE_CHECKING:
@@ -90,15 +114,65 @@ def colour_names(hex_colour: str) -> frozenset[str]:
     return frozenset(names)
 
 
+# The parts of each backdrop a description may give a colour (only those with one definite drawn
+# colour: the houses across the street have doors of three colours, the patio doors are glass).
+NAMED: dict[str, dict[str, tuple[str, ...]]] = {
+    "front_door": {"door": (FRONT_DOOR, FRONT_DOOR_PANELS)},
+    "backyard": {
+        "fence": (BACK_FENCE, BACK_FENCE_POSTS),
+        "shed": (SHED, SHED_DOOR, SHED_ROOF),
+        "door": (SHED_DOOR,),  # the only door in view is the shed's
+    },
+    "side_gate": {"gate": (SIDE_GATE,), "fence": (SIDE_FENCE,)},
+    "living_room": {"sofa": SOFA, "rug": (RUG,)},
+    "kitchen": {"cabinet": KITCHEN_UNITS},
+}
+# What lights a lamp-lit night frame's things, per backdrop: the porch lamp, the floodlight over the
+# back lawn, and on the driveway the vehicles' own headlamps (the street lamp stands off to the side).
+NIGHT_LIGHT: dict[str, tuple[tuple[float, float, float], ...]] = {
+    "front_door": (PORCH_LAMP,),
+    "backyard": (FLOODLIGHT,),
+    "driveway": (HEADLIGHT,),
+}
+_DIM = 0.6  # at night a colour darker than this (HSV value) may fairly be called black or grey
+
+
+def night_names(hex_colour: str, lights: tuple[tuple[float, float, float], ...]) -> frozenset[str]:
+    """The names a careful viewer could give this drawn colour under these lamps at night: its own,
+    those of the colour the lamp's light makes of it, black and grey where it is dark or mid, grey
+    where it is white."""
+    names = set(colour_names(hex_colour))
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    for light in lights:
+        lit = "#" + "".join(f"{round(min(1.0, c * k) * 255):02x}" for c, k in zip(rgb, light, strict=True))
+        names |= colour_names(lit)
+    if max(rgb) < _DIM:
+        names |= {"black", "grey"}
+    if "white" in names:
+        names.add("grey")
+    return frozenset(names)
+
+
+def lamp_lit(scene: Scene) -> bool:
+    """A night frame in colour, lit by its lamps (not infrared, not lit by a fire alone)."""
+    return scene.light == "night" and scene.lamps_on
+
+
 def scene_colours(scene: Scene) -> dict[str, list[str]]:
-    """The colour names per group of what the scene draws: empty unless it is a day frame."""
-    if scene.light != "day":
+    """The colour names per group of what the scene draws: empty unless it is a day frame or a
+    lamp-lit night frame."""
+    if scene.light != "day" and not lamp_lit(scene):
         return {}
+    lights = NIGHT_LIGHT.get(scene.backdrop, ()) if scene.light == "night" else None
     groups: dict[str, set[str]] = {}
 
     def add(group: str, *hexes: str) -> None:
         for hex_colour in hexes:
-            groups.setdefault(group, set()).update(colour_names(hex_colour))
+            names = colour_names(hex_colour) if lights is None else night_names(hex_colour, lights)
+            groups.setdefault(group, set()).update(names)
+
+    for group, hexes in NAMED.get(scene.backdrop, {}).items():
+        add(group, *hexes)
 
     for actor in scene.actors:
         if actor.kind in ("car", "van", "bin"):

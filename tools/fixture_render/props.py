@@ -90,9 +90,13 @@ def tree(canvas: Canvas, x: float, z: float, h: float, seed: int, color: str = "
         p.ellipse(bx, by, br, br * 0.9, base * rng.uniform(0.65, 1.2), "sphere")
 
 
+# A wall lamp's warm light (the porch lamp by the front door): colour truth reads night colours under it.
+PORCH_LAMP = (1.0, 0.88, 0.62)
+
+
 def wall_lamp(canvas: Canvas, x: float, y: float, z: float, lit: bool) -> None:
     p = Painter(canvas, x, z, y)
     p.rect(-0.08, -0.05, 0.08, 0.22, "#1f1f1f")
     p.rect(-0.06, 0.0, 0.06, 0.17, "#fff4c8" if lit else "#bcb8a8", "vgrad")
     if lit:
-        p.light((0, 0.09), 0.2, (1.0, 0.88, 0.62), 1.5, "lamp")
+        p.light((0, 0.09), 0.2, PORCH_LAMP, 1.5, "lamp")

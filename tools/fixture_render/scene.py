@@ -18,6 +18,7 @@ from fixture_render import effects
 from fixture_render.animals import draw_animal
 from fixture_render.backdrops import BACKDROPS, Env
 from fixture_render.canvas import Canvas
+from fixture_render.claims import not_shown
 from fixture_render.colours import scene_colours
 from fixture_render.figures import Outfit, draw_person
 from fixture_render.props import parcel, shrub, wheelie_bin
@@ -114,7 +115,7 @@ def truth(scene: Scene) -> FixtureImage:
         level=scene.level,
         level_ok=list(scene.level_ok),
         either=list(scene.either),  # type: ignore[arg-type]
-        not_shown=list(scene.not_shown),
+        not_shown=not_shown(scene),
         colours=scene_colours(scene),  # type: ignore[arg-type]
         description=scene.description,
         sources=[SOURCE_ID],

@@ -404,6 +404,8 @@ SCENES: tuple[Scene, ...] = (
         "normal",
         "In daylight a person in a blue jacket opens the side gate at the end of the alley.",
         level_ok=("monitor",),
+        # An ordinary daytime hand on the latch: nothing in the frame is tampering (blind set J).
+        not_shown=("tampering", "tampers", "tampered"),
     ),
     Scene(
         "side_gate_empty_dirty_night_ir",

@@ -6,6 +6,7 @@ from fixture_render.canvas import Canvas
 from fixture_render.shapes import Painter, box, col
 
 GLASS = "#26303a"
+HEADLIGHT = (1.0, 0.97, 0.88)  # a side-on vehicle's headlamps; colour truth reads night colours under them
 
 
 def car_side(
@@ -48,7 +49,7 @@ def car_side(
         p.ellipse(wx, 0.33, 0.2, 0.2, "#8a8d92", "sphere")
         p.ellipse(wx, 0.33, 0.06, 0.06, "#3a3b3e")
     if lights_on:
-        p.light((2.2, 0.76), 0.22, (1.0, 0.97, 0.88), 1.0, "headlight")
+        p.light((2.2, 0.76), 0.22, HEADLIGHT, 1.0, "headlight")
 
 
 def van_side(
@@ -76,7 +77,7 @@ def van_side(
         p.ellipse(wx, 0.36, 0.37, 0.37, "#141414", "sphere")
         p.ellipse(wx, 0.36, 0.2, 0.2, "#7b7e83", "sphere")
     if lights_on:
-        p.light((2.6, 0.8), 0.25, (1.0, 0.97, 0.88), 1.0, "headlight")
+        p.light((2.6, 0.8), 0.25, HEADLIGHT, 1.0, "headlight")
 
 
 def car_rear(canvas: Canvas, x: float, z: float, color: str, length: float = 4.6) -> None:

@@ -8,16 +8,23 @@ truth says is not there:
   does not hold ("a dog" where the frame shows a fox);
 - a hazard the truth neither requires nor tolerates (fire where only smoke is shown);
 - a count above the truth ("two people" where there is one);
+- a claim of the frame's `not_shown`, by meaning and negation-aware (`graders.facts.said_by_meaning`):
+  a wrong place, pose or direction for what is shown, a tool or a deed nobody has ("a car driving
+  along the street" for one on the driveway, "a cat sitting on the fence" for one standing on the
+  lawn, "prying at the lock with a crowbar" for an empty hand on the handle);
 - a colour the truth's things of that kind do not have, where the manifest gives colour truth (day
-  frames): "a black car" where the cars are white, red and blue, "a red coat" on a person in grey.
+  frames and lamp-lit night frames): "a black car" where the cars are white, red and blue, "a red
+  coat" on a person in grey, "a red front door" for a navy one.
 
 A colour word is bound to the noun it describes: the noun after it, past modifiers and further colours
 ("a dark blue estate car", "a white, a red and a blue car"), the head of a short compound ("a white
-panel van"); with no noun after it, the nearest group noun a few words before it ("three cars - white,
-red and black -", "the van is white"); "a man in grey" is his clothes. Only colours bound to a group the
-truth lists are checked (cars, vans, bins, a person's top, bottom, cap or hi-vis vest, an animal kind):
-a red door, a blue sofa or grey smoke never are. Alternatives ("a silver or white car") pass when one
-is right, and a negated or hedged colour ("no red car", "possibly black") states nothing.
+panel van"; but "a white door frame", "a black gate latch" are the frame's and the latch's); with no
+noun after it, the nearest group noun a few words before it ("three cars - white, red and black -",
+"the van is white"); "a man in grey" is his clothes. Only colours bound to a group the truth lists are
+checked (cars, vans, bins, a person's top, bottom, cap or hi-vis vest, an animal kind, and the parts of
+the place with one drawn colour: a door, a gate, a fence, a shed, a sofa, a rug, kitchen units): a red
+brick wall or grey smoke never are. Alternatives ("a silver or white car") pass when one is right,
+and a negated or hedged colour ("no red car", "possibly black") states nothing.
 
 Mentions are negation-aware: "no people are visible", "nobody is in view", "there is no fire", "the
 person is not visible" state nothing. A negation covers the rest of its clause (clauses end at
@@ -27,6 +34,7 @@ states a fox. The vocabulary covers the common ways to say each thing, not one w
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -239,11 +247,8 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
                 if not _negated(clause, m.start(), m.end()) and not _HEDGE.search(clause[: m.start()]):
                     stated.add(f"{kind.replace('_', ' ')}, which the frame does not show")
     if expect.get("not_shown"):
-        from homesec_bench.graders.facts import said_by_meaning  # synonyms and negation, as in text tests
-
-        for claim in expect["not_shown"]:
-            if said_by_meaning(text, claim):
-                stated.add(f"'{claim}', which the frame shows is not so")
+        for claim in _not_shown_said(text, expect):
+            stated.add(f"'{claim.replace('+', ' ')}', which the frame shows is not so")
     if expect.get("colours"):
         stated |= _wrong_colours(text, expect["colours"])
     deed = _claimed_alert(text)
@@ -251,6 +256,29 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
         stated.add(f"that someone was alerted ({deed!r}), which the vision module does not do")
     out += [f"states {s}" for s in sorted(stated)]
     return out
+
+
+def _not_shown_said(text: str, expect: dict[str, Any]) -> list[str]:
+    """The frame's `not_shown` claims the text makes, by meaning and negation-aware (as the text
+    suites' exclusions are read). A frame lists many (the generator derives them from what is drawn:
+    places, poses, directions, things held), so each is first looked for in the text with its
+    punctuation blanked, which any match within one of its clauses also matches, and only a claim
+    found there is read clause by clause."""
+    from homesec_bench.graders.facts import fold, said_by_meaning
+
+    loose = re.sub(r"[^\w'\s-]", " ", fold(text))
+    return [
+        claim
+        for claim in expect["not_shown"]
+        if _claim_pattern(claim).search(loose) and said_by_meaning(text, claim)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)  # the packaged frames list some 450 distinct claims
+def _claim_pattern(claim: str) -> re.Pattern[str]:
+    from homesec_bench.graders.facts import meaning_pattern
+
+    return meaning_pattern(claim)
 
 
 def _claimed_alert(text: str) -> str | None:
@@ -298,10 +326,20 @@ _COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     **{word: (kind,) for word, kind in _ANIMAL_NOUNS.items()},
     **dict.fromkeys(_ANIMAL_GENERIC, _ANIMAL_KINDS),
+    # parts of the place the frame's colour truth may list (the front door, the back fence and shed,
+    # the side gate, the sofa and rug, the kitchen units)
+    **dict.fromkeys(_words("door doors"), ("door",)),
+    **dict.fromkeys(_words("gate gates"), ("gate",)),
+    **dict.fromkeys(_words("fence fences fencing"), ("fence",)),
+    **dict.fromkeys(_words("shed sheds"), ("shed",)),
+    **dict.fromkeys(_words("sofa sofas couch couches settee settees"), ("sofa",)),
+    **dict.fromkeys(_words("rug rugs carpet"), ("rug",)),
+    **dict.fromkeys(_words("cabinet cabinets cupboard cupboards unit units cabinetry"), ("cabinet",)),
 }
 _GROUP_LABELS = {
     "car": "cars", "van": "vans", "bin": "bins", "top": "tops", "bottom": "trousers", "cap": "caps",
-    "vest": "vests", "fox": "foxes", "deer": "deer", "hedgehog": "hedgehogs",
+    "vest": "vests", "fox": "foxes", "deer": "deer", "hedgehog": "hedgehogs", "sofa": "sofas",
+    "rug": "rugs", "cabinet": "kitchen units",
 }  # fmt: skip
 # Words a colour run may span: "a dark blue", "white, red and black", "a white, a red and a blue car".
 _RUN_WORDS = _words("dark light pale bright deep ish and or a an")
@@ -328,6 +366,13 @@ _NEGATION_BRIDGE = (
     | _RUN_WORDS
     | _LIST_WORDS
 )
+# The head of a compound after a group noun that takes the colour from it ("a white door frame").
+_PARTS = _words(
+    "handle handles frame frames latch latches knob knobs knocker knockers letterbox letterplate number "
+    "numbers plate plates post posts panel panels hinge hinges lock locks glass pane panes mat mats "
+    "cushion cushions lid lids trim edging legs"
+)
+_FRAMED = _words("framed trimmed edged rimmed")
 # A colour said of what comes before it ("the jacket is red", "a van painted white").
 _COPULAS = _words("is are was were be looks look appears appear painted coloured colored")
 _WEARING = _words("in wearing wears dressed clad")
@@ -389,10 +434,14 @@ def _bind(toks: list[_Tok], first: int, last: int) -> tuple[tuple[str, ...], str
         tok = toks[n]
         if not tok.word or tok.text in _STOP or tok.text in _colour_words():
             break
-        if tok.text in _SCENE_NOUNS:  # "a red brick wall", "a red-brick housing estate", "a blue doorway"
-            return found
+        if tok.text in _FRAMED:  # "a white-framed door": the frame's colour
+            return None
         if tok.stem in _COLOUR_GROUPS:
             found = (_COLOUR_GROUPS[tok.stem], tok.stem, n)
+        elif tok.text in _SCENE_NOUNS or tok.text in _PARTS:
+            # "a red brick wall", "a blue doorway"; after a group noun the compound's head is a part
+            # of it or another thing: "a white door frame", "a gold door handle", "a black gate latch"
+            return None
     if found:
         return found
     # "a man in grey", "a woman dressed in a red ...": the clothes of the person before it
@@ -420,6 +469,8 @@ def _bind(toks: list[_Tok], first: int, last: int) -> tuple[tuple[str, ...], str
             return _COLOUR_GROUPS[tok.stem], tok.stem, n
         seen += 1
         if seen >= (10 if pronoun else 6) or tok.text in _SCENE_NOUNS or tok.text in _PERSON_NOUNS:
+            break
+        if tok.text in _PARTS:  # "the gate latch is black": the latch's colour
             break
     return None
 

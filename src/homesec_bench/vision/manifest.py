@@ -61,7 +61,8 @@ ColourName = Literal[
     "beige",
     "blonde",
 ]
-# What a colour can be given to: vehicles and bins, a person's clothes, and animals by kind.
+# What a colour can be given to: vehicles and bins, a person's clothes, animals by kind, and the parts
+# of the place a description names (a door, a gate, a fence, a shed, a sofa, a rug, kitchen units).
 ColourGroup = Literal[
     "car",
     "van",
@@ -79,6 +80,13 @@ ColourGroup = Literal[
     "squirrel",
     "badger",
     "rabbit",
+    "door",
+    "gate",
+    "fence",
+    "shed",
+    "sofa",
+    "rug",
+    "cabinet",  # kitchen cabinets, cupboards, units
 ]
 
 LEVELS: tuple[Level, ...] = ("normal", "monitor", "suspicious", "critical")
@@ -131,12 +139,18 @@ class FixtureImage(_Strict):
     )
     not_shown: list[str] = Field(
         default_factory=list,
-        description="Claims a careful viewer can see are false here; a description must not make them.",
+        description=(
+            "Claims a careful viewer can see are false here (a wrong place, pose or direction for what "
+            "is shown, a tool or deed nobody has); a description must not make them. Each is matched by "
+            "meaning and negation-aware: a word stands for its synonyms, up to two words may come "
+            "between words, and words joined by '+' take none."
+        ),
     )
     colours: dict[ColourGroup, list[ColourName]] = Field(
         default_factory=dict,
         description=(
-            "Per group (car, van, bin, top, bottom, cap, vest, or an animal kind), every colour name a "
+            "Per group (car, van, bin, top, bottom, cap, vest, an animal kind, or a part of the place: "
+            "door, gate, fence, shed, sofa, rug, cabinet), every colour name a "
             "careful viewer could fairly give what the frame shows of it (union over the frame's things "
             "of that group). A description that gives a thing of a listed group another colour fails; "
             "groups not listed, and frames without the field, are not checked for colour."

@@ -1,0 +1,330 @@
+"""What a frame rules out (`not_shown`), derived from what is drawn (`tools/fixture_render/claims.py`):
+a wrong place, pose or direction for what is shown, a tool or a deed nobody has. A description that
+makes one of these claims, in a common wording and not negated, fails; the right wordings of the same
+frames pass, and what one still cannot settle stays allowed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fixture_render.claims import derived_not_shown, not_shown
+from fixture_render.figures import Outfit
+from fixture_render.scene import Actor, Scene
+from fixture_render.scenes import SCENES
+
+from homesec_bench.graders.facts import said_by_meaning
+from homesec_bench.models import ModelAnswer, Verdict
+from homesec_bench.vision import build_vision_suite, grade_vision, load_fixtures
+from homesec_bench.vision.describe import _not_shown_said
+from homesec_bench.vision.expect import truth_answer
+
+SUITE = build_vision_suite()
+FIXTURES = load_fixtures()
+BY_ID = {s.id: s for s in SCENES}
+
+
+def _verdict(frame: str, description: str) -> Verdict:
+    test = next(t for t in SUITE.tests if t.id == f"vision.{frame}")
+    body = {**truth_answer(FIXTURES.image(frame)), "description": description}
+    return grade_vision(ModelAnswer(content=json.dumps(body)), test.grader.params)
+
+
+def _scene(backdrop: str, *actors: Actor, light: str = "day", hand: tuple[str, ...] = ()) -> Scene:
+    return Scene("synthetic", "cam", backdrop, "2026-03-17 12:00:00", light, actors, "normal", "A frame.",
+                 not_shown=hand)  # fmt: skip
+
+
+# ---------------------------------------------------------------------- the manifest holds them
+
+
+def test_the_manifest_holds_each_frames_claims_hand_written_first() -> None:
+    for image in FIXTURES.images:
+        scene = BY_ID[image.id]
+        assert image.not_shown == not_shown(scene), image.id
+        assert image.not_shown[: len(scene.not_shown)] == list(scene.not_shown)
+        assert len(set(image.not_shown)) == len(image.not_shown)
+    # a frame with nothing in it rules out no place: its counts already fail whatever is put there
+    assert not any("+the" in claim for claim in BY_ID["backyard_empty_rain_day"].not_shown)
+    assert _verdict("backyard_empty_rain_day", "Rain falls on the empty lawn and the shed.").passed
+
+
+# ---------------------------------------------------------------------- places
+
+
+def test_a_place_nothing_is_at_is_ruled_out_and_one_only_other_kinds_are_at_for_a_kind() -> None:
+    car = Actor("car", 0.4, 6.5, "driveway", view="front", lights=True)
+    claims = derived_not_shown(_scene("driveway", car))
+    assert {"on+the street", "driving past", "past+the end of the driveway"} <= set(claims)
+    assert "on+the driveway" not in claims
+    van = Actor("van", -4.5, 13.2, "street")
+    courier = Actor("person", 0.6, 6.2, "driveway", pose="carry", outfit=Outfit(carries="box"))
+    claims = derived_not_shown(_scene("driveway", van, courier))
+    assert {"van on+the driveway", "courier on+the street"} <= set(claims)
+    assert not {"on+the driveway", "on+the street"} & set(claims)  # someone is at each
+
+
+@pytest.mark.parametrize(
+    ("frame", "description"),
+    [
+        # the blind set K answer: the car is on the driveway, facing the camera
+        (
+            "driveway_arrival_rain_night",
+            "On a rainy night a car with bright headlights is driving along the street past the end of "
+            "the driveway.",
+        ),
+        ("driveway_arrival_rain_night", "A car parked on the street in the rain at night, headlights on."),
+        ("driveway_arrival_rain_night", "Rainy night: a car passes by with its headlights on."),
+        ("driveway_family_car_day", "A white car is parked on the street in front of the house."),
+        ("driveway_courier_van_lowres", "A courier walks up the drive; the van is parked on the driveway."),
+        ("driveway_courier_van_lowres", "A courier in hi-vis waits at the front door with a parcel."),
+        ("driveway_van_headlights_night", "A white van with its headlights on is parked on the driveway."),
+        ("street_dog_walker_fog_day", "In fog a person walks a dog up the driveway."),
+        ("street_three_parked_cars_day", "Three cars are parked on the driveway in daylight."),
+        ("front_lurker_hedge_night", "At night a dark figure stands at the front door next to a parcel."),
+        ("front_visitor_evening", "A man in a green top walks up the path to the front door after dark."),
+        ("front_dirty_lens_walker", "A man stands on the doorstep, seen through a dirty lens."),
+        ("front_hooded_handle_night_ir", "A hooded person peers in through the window at night."),
+        # the blind set K answer: the cat stands on the lawn
+        (
+            "backyard_cat_floodlight_night",
+            "A black cat is sitting on top of the wooden back fence at night, eyes glowing in the "
+            "light; no people, vehicles or packages.",
+        ),
+        ("backyard_dog_day", "A dog has climbed onto the shed roof."),
+        ("backyard_fox_night_ir", "A fox walks along the top of the fence at night in infrared."),
+        ("backyard_fence_climber_floodlight", "At night a person climbs over the back garden gate."),
+        ("front_dirty_lens_walker", "A man walks across the lawn, seen through a dirty lens."),
+        ("living_room_dog_night_ir", "A dog stands on the sofa at night, in infrared."),
+        (
+            "living_room_torch_intruder_night_ir",
+            "At night a person holding a flashlight steps in through the open patio doors.",
+        ),
+    ],
+)
+def test_a_wrong_place_for_what_is_shown_fails(frame: str, description: str) -> None:
+    verdict = _verdict(frame, description)
+    assert not verdict.passed and verdict.error_type == "bad_description", verdict.reason
+    assert "which the frame shows is not so" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("frame", "description"),
+    [
+        (
+            "driveway_arrival_rain_night",
+            "A car with bright headlights pulls into the driveway from the street.",
+        ),
+        ("driveway_arrival_rain_night", "A car on the driveway facing the camera, houses across the street."),
+        ("driveway_arrival_rain_night", "A car on the drive, its headlights glaring; the street is empty."),
+        ("driveway_family_car_day", "A white car is parked on the driveway facing the street."),
+        ("driveway_courier_van_lowres", "A courier carries a parcel up the driveway, the van at the kerb."),
+        ("driveway_van_headlights_night", "A white van with headlights on is on the street at the driveway."),
+        ("driveway_van_headlights_night", "A white van with headlights on has pulled up at the driveway."),
+        ("street_dog_walker_fog_day", "A dog walker passes on the footpath in front of the driveway."),
+        ("front_lurker_hedge_night", "A figure lurks behind the hedge by the window; a parcel at the door."),
+        ("front_parcel_on_step_day", "A parcel is sitting on the step of the closed front door."),
+        ("front_parcel_on_step_day", "A parcel is lying on the doorstep; the path and lawn are empty."),
+        ("backyard_cat_floodlight_night", "A black cat stands on the lawn in front of the fence and shed."),
+        ("backyard_deer_morning", "A deer stands on the lawn just in front of the back fence."),
+        ("backyard_fence_climber_floodlight", "A person climbs over the back fence into the garden."),
+        ("side_gate_hidden_bins_night_ir", "A hooded person crouches behind the bins near the gate."),
+        ("living_room_torch_intruder_night_ir", "A person with a torch walks in front of the sofa."),
+    ],
+)
+def test_the_right_place_passes(frame: str, description: str) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed, verdict.reason
+
+
+# ---------------------------------------------------------------------- poses
+
+
+def test_a_pose_nobody_has_nor_reads_as_is_ruled_out() -> None:
+    hooded = Actor("person", 0.45, 6.7, "at_door", pose="reach", outfit=Outfit(hood=True))
+    claims = derived_not_shown(_scene("front_door", hooded, light="ir"))
+    assert {"crouching", "kneeling", "person sitting", "lying down", "climbing", "running"} <= set(claims)
+    assert "person standing" not in claims
+    # a crouching figure in the dark reads as standing or sitting too; one lying down as nothing else
+    crouched = Actor("person", 0.3, 5.2, "alley", pose="crouch")
+    claims = derived_not_shown(_scene("side_gate", crouched, light="ir"))
+    assert "crouching" not in claims and "person standing" not in claims and "person sitting" not in claims
+    lying = Actor("person", -0.5, 3.2, "indoor_floor", pose="lie")
+    claims = derived_not_shown(_scene("living_room", lying))
+    assert {"person standing", "person walks", "kneeling"} <= set(claims)
+    assert "lying down" not in claims
+    # "sitting" and "lying" only with a subject: parcels sit and lie on steps
+    parcel = Actor("parcel", 0.55, 6.45, "at_door", size=(0.5, 0.36, 0.4))
+    assert not any("sit" in c or "lying" in c for c in derived_not_shown(_scene("front_door", parcel)))
+
+
+@pytest.mark.parametrize(
+    ("frame", "description"),
+    [
+        # the blind set K answers: the deer stands on the lawn, the hooded person stands at the door
+        (
+            "backyard_deer_morning",
+            "In early morning daylight a brown deer is leaping over the wooden back fence into the yard; "
+            "no people or vehicles.",
+        ),
+        (
+            "front_hooded_handle_night_ir",
+            "In infrared at night, a hooded person crouches at the front door prying at the lock with a "
+            "crowbar.",
+        ),
+        ("backyard_cat_floodlight_night", "A black cat sits on the lawn under the floodlight."),
+        ("backyard_cat_floodlight_night", "A black cat lies curled up on the lawn at night."),
+        ("backyard_dog_day", "A small dog jumps over the fence into the garden."),
+        ("backyard_deer_morning", "A deer runs across the lawn in the morning light."),
+        ("backyard_hedgehog_night_ir", "A hedgehog curled up in a ball on the lawn at night."),
+        ("front_visitor_evening", "A man sits on the front step under the porch light."),
+        ("front_courier_parcel_day", "A courier kneels to put a parcel on the step."),
+        ("driveway_group_night_ir", "Three people sit on the driveway at 01:05."),
+        ("driveway_peering_car_night_ir", "A person crouches beside the car on the driveway at night."),
+        ("backyard_fence_climber_floodlight", "A person stands near the back fence at night."),
+        ("living_room_person_down_day", "A person kneels on the rug in the living room."),
+        ("living_room_person_down_day", "A man stands in the middle of the living room."),
+        ("living_room_dog_night_ir", "A small dog is lying on the rug in the dark living room."),
+        ("side_gate_hidden_bins_night_ir", "A hooded person climbs over the side gate at night."),
+    ],
+)
+def test_a_wrong_pose_fails(frame: str, description: str) -> None:
+    verdict = _verdict(frame, description)
+    assert not verdict.passed and verdict.error_type == "bad_description", verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("frame", "description"),
+    [
+        ("backyard_cat_floodlight_night", "A black cat walks across the floodlit lawn at night."),
+        ("backyard_deer_morning", "A deer grazes by the back fence beside the shrubs in the morning."),
+        ("front_hooded_handle_night_ir", "A hooded person stands at the front door reaching for the handle."),
+        ("side_gate_hidden_bins_night_ir", "A person stands half hidden beside the bins at night."),
+        ("side_gate_hidden_bins_night_ir", "A hooded person is crouched low behind the wheelie bins."),
+        ("backyard_fence_climber_floodlight", "A person is hanging on the rear fence, arms over the top."),
+        ("living_room_person_down_day", "A person lies motionless on the rug, apparently collapsed."),
+        ("kitchen_smoke_day", "Thick smoke hangs over the kitchen units; nobody is in view."),
+        ("driveway_van_headlights_night", "A white van sits across the end of the driveway at night."),
+    ],
+)
+def test_the_right_pose_passes(frame: str, description: str) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed, verdict.reason
+
+
+# ---------------------------------------------------------------------- directions
+
+
+@pytest.mark.parametrize(
+    ("frame", "description", "ok"),
+    [
+        # the blind set K answer: the courier faces the camera, coming up the drive
+        (
+            "driveway_courier_van_lowres",
+            "A courier in a yellow hi-vis vest walks away from the house down the driveway carrying a "
+            "parcel back to the white van.",
+            False,
+        ),
+        ("driveway_courier_van_lowres", "A delivery man returns to his white van carrying a box.", False),
+        ("driveway_courier_van_lowres", "A courier with his back to the camera carries a box.", False),
+        ("driveway_courier_van_lowres", "A courier walks toward the house holding a box from the van.", True),
+        ("driveway_courier_van_lowres", "A courier faces the camera on the driveway with a parcel.", True),
+        ("front_glare_postwoman", "A person in red stands facing the door, back to the camera.", False),
+        ("front_visitor_evening", "A man in a green jumper waits at the door facing the camera.", True),
+        ("side_gate_cleaner_day", "A man in blue walks toward the camera down the side passage.", False),
+        ("side_gate_cleaner_day", "A man with his back to the camera reaches for the gate latch.", True),
+        ("driveway_arrival_rain_night", "A car's red tail lights glow on the driveway in the rain.", False),
+        ("driveway_family_car_day", "A white car with its headlights on is parked on the driveway.", False),
+        ("driveway_family_car_day", "A white car on the drive, seen from behind, tail lights visible.", True),
+        ("driveway_family_car_day", "A white car is parked on the driveway facing the camera.", False),
+        ("driveway_peering_car_night_ir", "A person peers into a parked car facing the camera.", False),
+        # what a still cannot settle stays allowed: a car seen head-on arriving or reversing out, a
+        # hooded figure in infrared facing the door or the camera, a group facing both ways
+        ("driveway_arrival_rain_night", "A car with headlights on reverses out of the driveway.", True),
+        ("front_hooded_handle_night_ir", "A hooded person faces the door, a hand on its handle.", True),
+        ("driveway_group_night_ir", "Three people stand on the driveway, one with their back to us.", True),
+        (
+            "driveway_peering_car_night_ir",
+            "A hooded person facing the camera stands by the parked car.",
+            True,
+        ),
+    ],
+)
+def test_a_direction_a_still_settles_is_checked(frame: str, description: str, ok: bool) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed is ok, verdict.reason
+
+
+# ---------------------------------------------------------------------- things held, deeds
+
+
+@pytest.mark.parametrize(
+    ("frame", "description", "ok"),
+    [
+        ("front_hooded_handle_night_ir", "A hooded man kneels at the front door picking the lock.", False),
+        ("front_hooded_handle_night_ir", "A hooded figure uses a screwdriver on the door at 02:47.", False),
+        ("front_hooded_handle_night_ir", "A hooded person knocks on the front door at night.", False),
+        ("front_hooded_handle_night_ir", "A hooded person at the front door holds no tool.", True),
+        ("front_visitor_evening", "After dark, a man rings the doorbell at the lit front door.", False),
+        ("front_visitor_evening", "A visitor holding a small parcel stands at the front door.", False),
+        ("front_glare_postwoman", "A postwoman in red delivers a parcel at the front door.", False),
+        ("front_courier_parcel_day", "A courier stands at the door; he has delivered the parcel.", True),
+        ("front_parcel_on_step_day", "A parcel on the step and the front door stands open.", False),
+        ("front_parcel_on_step_day", "A parcel on the step of the closed front door.", True),
+        ("side_gate_cleaner_day", "A man is trying to force open the side gate in daylight.", False),
+        ("side_gate_cleaner_day", "A man appears to be tampering with the side gate latch.", False),
+        (
+            "side_gate_cleaner_day",
+            "A person in a blue jacket opens the side gate at the end of the alley.",
+            True,
+        ),
+        ("side_gate_empty_dirty_night_ir", "The side gate stands open at night.", False),
+        (
+            "side_gate_hidden_bins_night_ir",
+            "A resident wheels the bins along the side alley at night.",
+            False,
+        ),
+        (
+            "driveway_van_headlights_night",
+            "A white van stops at the driveway and its driver gets out.",
+            False,
+        ),
+        ("driveway_family_car_day", "A white car on the driveway is being unloaded.", False),
+        ("front_lurker_hedge_night", "A burglar is breaking in through the front window at night.", False),
+        ("living_room_empty_day", "Empty living room; the patio door has been left open.", False),
+        (
+            "living_room_torch_intruder_night_ir",
+            "A hooded intruder with a torch, a break-in in progress.",
+            True,
+        ),
+        ("backyard_fence_climber_floodlight", "A person with a torch climbs the back fence at night.", False),
+    ],
+)
+def test_a_tool_or_deed_nobody_has_fails(frame: str, description: str, ok: bool) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed is ok, verdict.reason
+
+
+# ---------------------------------------------------------------------- reading the claims
+
+
+def test_negated_claims_state_nothing_and_the_reason_names_the_claim() -> None:
+    assert _verdict("backyard_deer_morning", "A deer stands by the fence, not leaping over it.").passed
+    assert _verdict("driveway_arrival_rain_night", "A car on the driveway, not on the street.").passed
+    verdict = _verdict("driveway_arrival_rain_night", "A car drives past the end of the driveway at night.")
+    assert "states 'past the end of the driveway', which the frame shows is not so" in verdict.reason
+
+
+def test_the_quick_look_finds_every_claim_the_clause_reading_finds() -> None:
+    texts = [
+        "A car, headlights on - driving along; the street (past the driveway) is wet.",
+        "A courier walks away from the house...\nback to the van.",
+        "Cat: sitting on top of the fence!",
+        "A hooded person (crouching) is prying at the lock, with a crowbar.",
+        "No car is on the street, and nobody walks away.",
+    ]
+    for scene in SCENES:
+        claims = not_shown(scene)
+        for text in [*texts, scene.description]:
+            slow = [claim for claim in claims if said_by_meaning(text, claim)]
+            assert _not_shown_said(text, {"not_shown": claims}) == slow, (scene.id, text)

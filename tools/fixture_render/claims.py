@@ -1,0 +1,392 @@
+"""What a frame rules out: the claims a careful viewer can see are false, derived from what is drawn.
+
+A frame's `not_shown` (manifest) lists claims a description must not make; the grader matches each by
+meaning and negation-aware (`homesec_bench.graders.facts.said_by_meaning`: every word stands for its
+synonym group, up to two filler words between words, none between words joined by "+": "on+the street"
+matches "on the busy street", not "headlights on at the street"). Most of them follow from the actors
+as drawn, so they are derived here rather than written per frame, and cannot disagree with the pixels:
+
+- places: each backdrop's places (the street, the driveway, the lawn, the fence, the doorstep...) with
+  the phrases that put something there. A place nothing is drawn at is ruled out in bare form ("on the
+  street" where nothing is in the street); a place only other kinds occupy is ruled out for a kind
+  ("a person at the door" where only a parcel is at the door, "a van on the driveway" where only the
+  courier is on it);
+- poses: standing or walking, crouching, sitting, lying, climbing, leaping, running. A pose nobody in
+  the frame has, nor reads as (a crouching figure in the dark reads as standing or sitting too), is
+  ruled out; "sitting" and "lying" only with a subject ("a cat sitting"), since parcels sit and lie too;
+- directions a still settles: a person seen from the front (a face shows: not hooded, not in
+  infrared) is not turned from the camera, and walking or carrying not walking away from it or back
+  to the van; one seen from behind is not facing the camera; a car seen head-on shows no tail lights
+  and one seen from behind faces the street; no headlights where none are lit;
+- things held and deeds: a parcel in the hands where nobody carries one, a torch where nobody has one,
+  a tool (crowbar, screwdriver, prying, picking the lock) where nobody holds any, knocking or ringing
+  at a front door nobody touches, a driver getting out where nobody is in view, a door or gate open
+  where every one is drawn shut, a break-in outdoors.
+
+What a still cannot settle stays out: whether a car seen from the side is moving, whether a car seen
+from the front is arriving or reversing out, whether someone at a door is coming or going. Judgement
+that no rule captures is written per scene in `scenes.py` (`Scene.not_shown`) and comes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fixture_render.backdrops import BACKDROPS
+
+if TYPE_CHECKING:
+    from fixture_render.scene import Actor, Scene
+
+ANIMAL_KINDS = ("dog", "cat", "fox", "deer", "bird", "hedgehog")
+# The nouns a claim about an actor is bound to ("person" stands for its synonym group: man, woman,
+# someone, figure, stranger, he, she...; "intruder" for burglar too).
+_NOUNS = {
+    "person": ("person", "intruder", "courier", "visitor"),
+    "vehicle": ("car", "van", "vehicle"),
+    "parcel": ("parcel",),
+}
+
+
+def _kind_group(actor: Actor) -> str | None:
+    if actor.kind == "person":
+        return "person"
+    if actor.kind in ("car", "van"):
+        return "vehicle"
+    if actor.kind == "parcel":
+        return "parcel"
+    if actor.kind in ANIMAL_KINDS:
+        return actor.kind
+    return None
+
+
+def _nouns(group: str) -> tuple[str, ...]:
+    return _NOUNS.get(group, (group,))
+
+
+# ---------------------------------------------------------------------------------------------- places
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of a backdrop: the actor positions that are there, the phrases that put something
+    there, and the shorter ones a subject noun is bound to ("car on the street")."""
+
+    holds: frozenset[str]
+    bare: tuple[str, ...]
+    bound: tuple[str, ...]
+
+
+def _place(holds: Iterable[str], bare: Iterable[str], bound: Iterable[str] = ()) -> Place:
+    return Place(frozenset(holds), tuple(bare), tuple(bound))
+
+
+_STREET = (
+    "on+the street", "in+the street", "on+the road", "in+the road", "at+the kerb", "by+the kerb",
+    "driving along", "drives along", "driving past", "drives past", "drove past", "passing by",
+    "passes by", "passing the driveway", "passes the driveway", "past+the driveway",
+    "past+the end of the driveway", "driving down+the street", "driving down+the road",
+)  # fmt: skip
+_ON_THE_STREET = (
+    "on+the street", "in+the street", "on+the road", "in+the road", "along+the street", "along+the road",
+)  # fmt: skip
+_PAVEMENT = (
+    "on+the pavement", "along+the pavement", "on+the footpath", "along+the footpath", "on+the sidewalk",
+)  # fmt: skip
+_DRIVEWAY = (
+    "on+the driveway", "in+the driveway", "onto+the driveway", "into+the driveway", "up+the driveway",
+    "on+the drive", "onto+the drive", "into+the drive", "up+the drive",
+)  # fmt: skip
+_ON_THE_DRIVEWAY = (
+    "on+the driveway", "in+the driveway", "into+the driveway", "onto+the driveway", "on+the drive",
+)  # fmt: skip
+_DOOR = (
+    "at+the door", "at+the front door", "by+the door", "by+the front door", "on+the doorstep",
+    "on+the step", "on+the front step", "in+the doorway", "on+the porch",
+)  # fmt: skip
+_AT_THE_DOOR = ("at+the door", "on+the doorstep", "on+the step", "in+the doorway")
+_PATH = ("on+the path", "along+the path", "up+the path", "down+the path", "across+the path")
+_CROSSING = ("across+the lawn", "across+the grass", "crossing the lawn", "crossing the grass")
+_ON_THE_LAWN = ("on+the lawn", "on+the grass")
+_OFF_STREET = ("on+the street", "on+the pavement", "on+the road", "on+the driveway")
+_FENCE = (
+    "on+the fence", "on top of+the fence", "over+the fence", "along+the top of the fence", "up+the fence",
+    "climbing the fence", "scaling the fence", "on+the back fence",
+)  # fmt: skip
+_SHED = ("on+the shed", "on+the roof", "in+the shed", "inside the shed", "into+the shed")
+_TREE = ("in+the tree", "in+a tree", "up+a tree", "up+the tree", "in+the trees")
+_BUSHES = ("in+the bushes", "in+the shrubs", "under+the bushes", "behind+the bushes")
+_GATE = ("at+the gate", "at+the side gate", "by+the gate", "over+the gate", "through+the gate")
+_WINDOW = ("at+the window", "through+the window", "in through+the window", "peering in+the window")
+_PATIO = (
+    "at+the patio door", "by+the patio door", "through+the patio door", "at+the glass door",
+    "through+the glass door", "at+the window", "through+the window", "by+the window",
+    "at+the sliding door", "through+the sliding door",
+)  # fmt: skip
+PLACES: dict[str, dict[str, Place]] = {
+    "front_door": {
+        "door": _place(("at_door",), _DOOR, _AT_THE_DOOR),
+        "path": _place(("path",), _PATH, ("on+the path", "up+the path")),
+        # The figure behind the hedge is on the lawn, behind the hedge and by the window.
+        "lawn": _place(("yard",), _CROSSING, _ON_THE_LAWN),
+        "hedge": _place(("yard",), ("behind+the hedge", "in+the hedge", "hidden by+the hedge")),
+        "window": _place(("yard",), _WINDOW),
+        "street": _place((), _OFF_STREET),
+    },
+    "driveway": {
+        # Someone on the pavement is in the street too, as people say.
+        "street": _place(("street", "pavement"), _STREET, _ON_THE_STREET),
+        "pavement": _place(("pavement",), _PAVEMENT, ("on+the pavement", "on+the footpath")),
+        "driveway": _place(("driveway",), _DRIVEWAY, _ON_THE_DRIVEWAY),
+        "lawn": _place((), _CROSSING, _ON_THE_LAWN),
+        "door": _place((), ("at+the door", "at+the front door", "on+the doorstep", "on+the step")),
+    },
+    "backyard": {
+        "lawn": _place(("yard",), _CROSSING, _ON_THE_LAWN),
+        "fence": _place(("fence",), _FENCE),
+        "shed": _place((), _SHED),
+        "tree": _place((), _TREE),
+        "bushes": _place((), _BUSHES),
+        "gate": _place((), ("at+the gate", "over+the gate", "through+the gate", "climbing the gate")),
+    },
+    "side_gate": {"gate": _place(("at_door",), _GATE), "street": _place((), _OFF_STREET)},
+    "living_room": {
+        "sofa": _place((), ("on+the sofa", "on+the couch", "on+the settee")),
+        "patio": _place((), _PATIO),
+    },
+}
+
+
+def _place_claims(scene: Scene) -> list[str]:
+    """Where nothing is: the bare phrases; where only other kinds are: the phrases bound to a kind.
+    A frame with nothing in it gets none: the counts already fail whatever a description puts there,
+    and "rain falls on the lawn" puts nothing there."""
+    out: list[str] = []
+    # People the frame cannot place at a door or not (a crouching figure "either" at the gate) are
+    # at the door too.
+    loose = "person_at_door" in scene.either
+    positioned = [a for a in scene.actors if a.position is not None and _kind_group(a) is not None]
+    groups = sorted({_kind_group(a) or "" for a in positioned} - {"", "parcel"})
+    for place in PLACES.get(scene.backdrop, {}).values() if positioned else ():
+        there = [
+            a
+            for a in positioned
+            if a.position in place.holds or (loose and a.kind == "person" and "at_door" in place.holds)
+        ]
+        if not there:
+            out += place.bare
+            continue
+        groups_there = {_kind_group(a) for a in there}
+        for group in groups:
+            if group not in groups_there:
+                out += [f"{noun} {phrase}" for noun in _nouns(group) for phrase in place.bound]
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- poses
+
+# Each pose family's phrases: bare ones, said only of a person or an animal, and verbs bound to a
+# subject because things do them too (a parcel sits on the step, a van sits at the kerb).
+_POSES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "crouch": (
+        (
+            "crouching", "crouches", "crouched", "squatting", "squats", "squatted", "kneeling", "kneels",
+            "knelt", "hunkered down", "hunched down", "ducking down", "ducks down", "bending down",
+            "bends down",
+        ),
+        (),
+    ),
+    "sit": (
+        (
+            "seated", "sitting down", "sits down", "sat down", "perched", "perches", "sitting on top",
+            "sits on top", "sitting on the fence", "sitting on the wall", "sitting on the lawn",
+            "sitting on the grass", "sitting on the floor",
+        ),
+        ("sitting", "sits", "sit", "sat"),
+    ),
+    "lie": (
+        (
+            "lying down", "lies down", "laying down", "lying flat", "lies flat", "lying motionless",
+            "lies motionless", "lying on the floor", "lying on the ground", "lying on the grass",
+            "lying on the lawn", "lying on the rug", "curled up", "asleep", "sleeping", "sprawled",
+        ),
+        ("lying", "lies", "lie", "laying"),
+    ),
+    "climb": (
+        (
+            "climbing", "climbs", "climbed", "clambering", "clambers", "scaling", "scales", "scaled",
+            "vaulting", "vaults", "vaulted", "hauling himself", "hauls himself", "hanging from",
+            "hanging on",
+        ),
+        (),
+    ),
+    "leap": (
+        (
+            "leaping", "leaps", "leapt", "jumping", "jumps", "jumped", "pouncing", "pounces",
+            "bounding", "springing",
+        ),
+        (),
+    ),
+    "run": (("running", "runs", "sprinting", "sprints", "dashing", "dashes", "fleeing", "flees"), ()),
+    "upright": (
+        ("standing up", "stands up", "getting up", "gets up", "walking across"),
+        ("standing", "stands", "stand", "walking", "walks", "walk"),
+    ),
+}  # fmt: skip
+# What each drawn pose shows, and what it can fairly be read as.
+_SHOWS: dict[str, frozenset[str]] = {
+    "stand": frozenset({"upright"}),
+    "walk": frozenset({"upright"}),
+    "carry": frozenset({"upright"}),
+    "reach": frozenset({"upright"}),
+    "peer": frozenset({"upright"}),
+    # low and half hidden in the dark: read as standing or sitting too
+    "crouch": frozenset({"crouch", "upright", "sit"}),
+    # hanging on the fence, feet off the ground
+    "climb": frozenset({"climb"}),
+    "lie": frozenset({"lie"}),
+}
+
+
+def _pose_claims(scene: Scene) -> list[str]:
+    bodies = [a for a in scene.actors if a.kind == "person" or a.kind in ANIMAL_KINDS]
+    if not bodies:
+        return []
+    shown = frozenset().union(*(_SHOWS[a.pose] for a in bodies))
+    subjects = sorted({noun for a in bodies for noun in _nouns(_kind_group(a) or a.kind)})
+    out: list[str] = []
+    for family, (bare, bound) in _POSES.items():
+        if family in shown:
+            continue
+        if family == "upright" and not any(a.kind == "person" for a in bodies):
+            continue  # an animal's stance is not told apart from its walk here
+        out += bare
+        out += [f"{noun} {verb}" for noun in subjects for verb in bound]
+    return out
+
+
+# ------------------------------------------------------------------------------------------ directions
+
+
+def _direction_claims(scene: Scene) -> list[str]:
+    out: list[str] = []
+    people = [a for a in scene.actors if a.kind == "person"]
+    # Which way a person faces shows only where a face can be told from the back of a head: not in
+    # infrared, not under a hood.
+    legible = scene.light != "ir" and not any(a.outfit.hood for a in people)
+    if people and legible and all(a.facing == "front" and a.pose != "lie" for a in people):
+        out += ["back to the camera", "back turned", "facing away from the camera", "seen from behind"]
+        if all(a.position == "at_door" for a in people):  # at the door, but turned to the camera
+            out += ["facing the door"]
+        moving = [a for a in people if a.pose in ("walk", "carry") and a.position != "at_door"]
+        if moving and len(moving) == len(people):  # coming toward the camera, not going from it
+            out += [
+                "walking away", "walks away", "walked away", "heading away", "heads away",
+                "away from the house", "away from the camera",
+            ]  # fmt: skip
+            for vehicle in sorted({a.kind for a in scene.actors if a.kind in ("car", "van")}):
+                out += [
+                    # "back to the van", "returns to his white van"
+                    f"back to {vehicle}", f"toward {vehicle}", f"towards {vehicle}",
+                    f"returning to {vehicle}", f"returns to {vehicle}", f"heading for {vehicle}",
+                ]  # fmt: skip
+    if people and legible and all(a.facing == "back" for a in people):
+        out += ["facing the camera", "toward the camera", "towards the camera", "face is visible"]
+    vehicles = [a for a in scene.actors if a.kind in ("car", "van")]
+    if vehicles and not any(a.lights for a in vehicles):
+        out += ["headlights", "headlamps"]
+    # Which way the vehicles face; said of a person too where one is in view, so bound to the vehicle.
+    facing: list[str] = []
+    if vehicles and all(a.view == "front" for a in vehicles):
+        out += ["tail lights", "taillights", "brake lights", "rear lights", "reversing lights"]
+        facing = [
+            "seen from behind",
+            "seen from the rear",
+            "facing the street",
+            "facing away from the camera",
+        ]
+    if vehicles and all(a.view == "rear" for a in vehicles):
+        facing = ["facing the camera", "facing the house", "toward the camera", "towards the camera"]
+    if people:
+        facing = [f"{noun} {phrase}" for noun in _nouns("vehicle") for phrase in facing]
+    return out + facing
+
+
+# --------------------------------------------------------------------------------- things held, deeds
+
+# Nobody drawn holds a tool or a weapon, forces anything or moves a bin: their hands are empty or
+# hold what `Outfit.carries` says (a box, a torch).
+_TOOLS = (
+    "crowbar", "jemmy", "screwdriver", "lock pick", "lockpick", "bolt cutters", "weapon", "knife",
+    "hammer", "tool",
+)  # fmt: skip
+_FORCING = (
+    "prying", "prising", "prizing", "levering", "jimmying", "picking the lock", "forcing the lock",
+    "force open", "forcing open", "forced open", "forcing the door", "forcing the gate", "prised open",
+)  # fmt: skip
+_MOVING_BINS = (
+    "wheeling", "wheels", "pushing a bin", "pulling a bin", "dragging", "putting out the bins",
+    "putting the bins out", "taking out the bins",
+)  # fmt: skip
+_HOLDING = (
+    "holding a parcel", "holding a box", "carrying a parcel", "carrying a box", "parcel in his hands",
+    "parcel in her hands", "box in his hands", "box in her hands", "handing over", "hands over",
+)  # fmt: skip
+_DELIVERING = (
+    "delivering a parcel", "delivers a parcel", "dropping off a parcel", "drops off a parcel",
+    "leaving a parcel", "leaves a parcel", "left a parcel",
+)  # fmt: skip
+_KNOCKING = (
+    "knocking", "knocks", "knocked", "ringing the doorbell", "rings the doorbell", "rang the doorbell",
+    "ringing the bell", "rings the bell", "pressing the doorbell", "presses the doorbell",
+    "pressing the bell",
+)  # fmt: skip
+_DOOR_OPEN = (
+    "door open", "door is open", "door opened", "open door", "opened door", "opening the door",
+    "opens the door", "door ajar", "door left open", "door standing open",
+)  # fmt: skip
+_GATE_OPEN = (
+    "gate is open", "gate ajar", "gate left open", "gate standing open", "gate stands open",
+    "gate wide open", "gate hangs open",
+)  # fmt: skip
+_PATIO_OPEN = ("patio door open", "patio doors open", "open patio door", "glass door open")
+_BREAK_IN = ("broke in", "breaking in", "breaking into")
+_OUT_OF_A_VEHICLE = ("got out", "at the wheel", "unloading", "unloaded", "loading")
+
+
+def _deed_claims(scene: Scene) -> list[str]:
+    out: list[str] = []
+    people = [a for a in scene.actors if a.kind == "person"]
+    carried = {a.outfit.carries for a in people}
+    if people:
+        out += _TOOLS + _FORCING + _MOVING_BINS
+        if "box" not in carried:
+            out += _HOLDING
+            if not any(a.kind == "parcel" for a in scene.actors):
+                out += _DELIVERING
+        if "torch" not in carried:
+            out += ["torch", "flashlight"]
+    if scene.backdrop == "front_door":  # the front door is drawn shut, and nobody touches its bell
+        out += _KNOCKING + _DOOR_OPEN
+    if scene.backdrop == "side_gate":
+        out += _GATE_OPEN
+    if scene.backdrop == "living_room":
+        out += _DOOR_OPEN + _PATIO_OPEN
+    if scene.backdrop == "garage":
+        out += _DOOR_OPEN
+    if not people and any(a.kind in ("car", "van") for a in scene.actors):
+        out += _OUT_OF_A_VEHICLE  # nobody is in view, so nobody gets out of it
+    if not BACKDROPS[scene.backdrop].indoors:
+        out += _BREAK_IN  # outdoors nobody has got in: a break-in is no still's claim
+    return out
+
+
+def derived_not_shown(scene: Scene) -> list[str]:
+    """The claims this scene's frame rules out, from its actors and backdrop (see the module doc)."""
+    return _place_claims(scene) + _pose_claims(scene) + _direction_claims(scene) + _deed_claims(scene)
+
+
+def not_shown(scene: Scene) -> list[str]:
+    """The scene's own `not_shown` (judgement), then the derived claims, each once."""
+    return list(dict.fromkeys([*scene.not_shown, *derived_not_shown(scene)]))
