@@ -310,3 +310,14 @@ def test_a_group_the_truth_does_not_list_is_not_checked() -> None:
     assert problems("A black car by the white door.", expect) == [
         "states a black car, but the frame's cars are white"
     ]
+
+
+def test_the_dogs_collar_has_colour_truth_and_a_wrong_collar_fails() -> None:
+    dog = next(s for s in SCENES if s.id == "backyard_dog_day")
+    assert scene_colours(dog)["collar"] == ["green"]
+    assert _verdict(
+        "backyard_dog_day", "A white dog with brown patches and a green collar on the lawn."
+    ).passed
+    wrong = _verdict("backyard_dog_day", "A white dog with brown patches and a red collar on the lawn.")
+    assert not wrong.passed
+    assert "collar" in wrong.reason

@@ -328,3 +328,127 @@ def test_the_quick_look_finds_every_claim_the_clause_reading_finds() -> None:
         for text in [*texts, scene.description]:
             slow = [claim for claim in claims if said_by_meaning(text, claim)]
             assert _not_shown_said(text, {"not_shown": claims}) == slow, (scene.id, text)
+
+
+# ------------------------------------------------- blind set L: sides, ways, details, rear, parcels
+
+SET_L_WRONG = [
+    # sides of the frame, from the actors' x, the backdrop's features, the flame and the sun
+    (
+        "front_lurker_hedge_night",
+        "A dark figure stands half-hidden behind the hedge on the right of the garden.",
+    ),
+    ("front_lurker_hedge_night", "A figure lurks behind the right-hand hedge near midnight."),
+    (
+        "driveway_peering_car_night_ir",
+        "A person stands close against the right side of the car on the driveway.",
+    ),
+    ("garage_fire_night", "Inside the dark garage, tall flames rise from a box on the left."),
+    ("living_room_empty_day", "Empty living room in daylight with a blue sofa on the right and a red rug."),
+    (
+        "front_glare_postwoman",
+        "A person stands at the front door with sun glare and lens flare from the upper left.",
+    ),
+    ("backyard_hedgehog_night_ir", "A hedgehog walks along the base of the shed at night."),
+    (
+        "front_parcel_on_step_day",
+        "A parcel has been left on the front lawn beside the path; nobody is in view.",
+    ),
+    # left and right ways, and nobody walking off
+    ("front_dirty_lens_walker", "A person in grey walks rightwards across the front path."),
+    ("driveway_van_headlights_night", "A white van stops across the end of the driveway facing right."),
+    ("backyard_fox_night_ir", "A fox stands on the lawn facing right toward the shed."),
+    ("driveway_group_night_ir", "Three people walk away down the driveway toward the street at night."),
+    # details of the drawing
+    ("backyard_deer_morning", "A brown deer grazes with its head down on the backyard lawn."),
+    ("living_room_person_down_day", "A person lies face down on the red rug in the living room."),
+    (
+        "living_room_torch_intruder_night_ir",
+        "A person walks through the dark room holding a torch above their head.",
+    ),
+    ("front_two_parcels_night_ir", "Two parcels stacked one on top of the other on the doorstep at night."),
+    (
+        "side_gate_empty_dirty_night_ir",
+        "An empty side passage with two wheelie bins, seen through a dirty lens.",
+    ),
+    ("driveway_empty_night_ir", "An empty driveway at night; the houses opposite are completely dark."),
+    ("backyard_empty_rain_day", "An empty backyard in the rain, the shed door standing open."),
+]
+SET_L_RIGHT = [
+    (
+        "front_lurker_hedge_night",
+        "A dark figure stands half-hidden behind the hedge on the left of the garden.",
+    ),
+    ("driveway_peering_car_night_ir", "A person stands against the left side of the car, peering in."),
+    ("garage_fire_night", "Inside the dark garage, tall flames rise from a box on the right."),
+    ("living_room_empty_day", "Empty living room: sofa on the left, TV and cabinet on the right."),
+    ("front_glare_postwoman", "A person stands at the door with sun glare from the top-right corner."),
+    (
+        "backyard_hedgehog_night_ir",
+        "A hedgehog walks across the lawn at the bottom centre; the shed on the right.",
+    ),
+    ("front_parcel_on_step_day", "A parcel has been left on the front doorstep; nobody is in view."),
+    ("front_dirty_lens_walker", "A person in grey walks leftwards across the front path."),
+    (
+        "driveway_van_headlights_night",
+        "A white van sits at the end of the driveway facing left, headlights on.",
+    ),
+    ("backyard_fox_night_ir", "A fox stands on the lawn facing left, its tail out behind."),
+    ("driveway_group_night_ir", "Three people stand together on the driveway facing the camera at night."),
+    ("backyard_deer_morning", "A brown deer stands on the lawn in front of the fence, head up."),
+    ("backyard_deer_morning", "A single deer grazes by the fence beside the shrubs."),
+    ("living_room_person_down_day", "A person lies on their back on the rug, face up."),
+    (
+        "living_room_torch_intruder_night_ir",
+        "A person walks through the room carrying a lit torch at waist height.",
+    ),
+    ("front_two_parcels_night_ir", "Two parcels sit side by side on the doorstep at night."),
+    ("side_gate_empty_dirty_night_ir", "An empty side passage with one wheelie bin; no bins moved."),
+    ("driveway_empty_night_ir", "An empty driveway at night with a few lit windows in the houses opposite."),
+    ("backyard_empty_rain_day", "An empty backyard in the rain; the shed door is closed."),
+    ("driveway_family_car_day", "One white hatchback parked, rear facing the camera, no people."),
+    ("driveway_family_car_day", "A white car parked nose-out with its back facing the house."),
+]
+
+
+@pytest.mark.parametrize(("frame", "description"), SET_L_WRONG)
+def test_a_wrong_side_way_or_detail_fails(frame: str, description: str) -> None:
+    assert not _verdict(frame, description).passed, description
+
+
+@pytest.mark.parametrize(("frame", "description"), SET_L_RIGHT)
+def test_the_right_side_way_or_detail_passes(frame: str, description: str) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed, verdict.reason
+
+
+def test_a_front_facing_the_camera_still_fails_where_the_rear_shows() -> None:
+    assert not _verdict(
+        "driveway_family_car_day", "A white car is parked, its front facing the camera."
+    ).passed
+
+
+def test_sides_are_derived_only_for_things_clearly_off_the_middle() -> None:
+    middle = _scene("backyard", Actor("dog", 0.0, 6.0, "yard"))
+    left = _scene("backyard", Actor("dog", -3.0, 6.0, "yard"))
+    assert "dog on+the right" not in derived_not_shown(middle)
+    assert "dog on+the left" not in derived_not_shown(middle)
+    assert "dog on+the right" in derived_not_shown(left)
+    mixed = _scene("backyard", Actor("dog", -3.0, 6.0, "yard", facing="left"), Actor("cat", 3.0, 6.0, "yard"))
+    assert "facing right" not in derived_not_shown(mixed)  # one faces each way: neither is ruled out
+
+
+@pytest.mark.parametrize(
+    ("frame", "description", "fails"),
+    [
+        ("front_empty_day", "A parcel sits on the doorstep in front of the closed door.", True),
+        ("front_empty_day", "A delivery has been left by the door.", True),
+        ("front_empty_day", "Two packages wait on the step.", True),
+        ("front_empty_day", "The front step is empty, with no parcel or package on it.", False),
+        ("front_empty_day", "No delivery today: the doorstep is bare.", False),
+        ("garage_fire_night", "Flames rise from a box on the right of the dark garage.", False),
+        ("front_empty_day", "A cardboard box sits on the doorstep.", True),
+    ],
+)
+def test_a_parcel_where_the_frame_has_none(frame: str, description: str, fails: bool) -> None:
+    assert _verdict(frame, description).passed is not fails, description

@@ -23,6 +23,8 @@ COATS: dict[str, tuple[str, ...]] = {
     "bird": ("#8a8d96",),
     "hedgehog": ("#4a3828", "#b8a48a"),  # dark spines with pale tips
 }
+# The dog's collar as drawn (colour truth: `colours.py`, group "collar").
+DOG_COLLAR = "#2f8a3a"
 
 
 def draw_animal(
@@ -71,7 +73,7 @@ def _dog(p: Painter, night: bool) -> None:
         p.limb((lx, 0.3), (lx + 0.01, 0.03), 0.07, 0.055, white)
         p.ellipse(lx + 0.02, 0.025, 0.04, 0.022, "#d8d2c6")
     p.limb((0.2, 0.36), (0.3, 0.45), 0.13, 0.1, white)  # neck
-    p.rect(0.2, 0.39, 0.27, 0.42, "#2f8a3a")  # green collar
+    p.rect(0.2, 0.39, 0.27, 0.42, DOG_COLLAR)  # green collar
     p.ellipse(0.32, 0.48, 0.09, 0.08, brown, "sphere")
     p.ellipse(0.4, 0.45, 0.06, 0.038, white, "sphere")
     p.ellipse(0.455, 0.46, 0.017, 0.015, "#1b1512")

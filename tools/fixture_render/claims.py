@@ -21,7 +21,14 @@ as drawn, so they are derived here rather than written per frame, and cannot dis
 - things held and deeds: a parcel in the hands where nobody carries one, a torch where nobody has one,
   a tool (crowbar, screwdriver, prying, picking the lock) where nobody holds any, knocking or ringing
   at a front door nobody touches, a driver getting out where nobody is in view, a door or gate open
-  where every one is drawn shut, a break-in outdoors.
+  where every one is drawn shut, a break-in outdoors;
+- sides of the frame: a thing clearly to one side (an actor kind, a backdrop feature, the fire, the
+  sun) is not on the other, and someone beside a vehicle is on its side they are drawn on, as seen;
+- left and right ways: where everything in profile faces one way, the other is ruled out; people
+  standing still and mostly facing the camera are not walking away;
+- details: no animal is drawn head down, a person lying is face up, a torch is held low, parcels are
+  never stacked, one bin is not two, the houses opposite the driveway have lit windows at night, the
+  shed door is shut and nothing is by the shed.
 
 What a still cannot settle stays out: whether a car seen from the side is moving, whether a car seen
 from the front is arriving or reversing out, whether someone at a door is coming or going. Judgement
@@ -35,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fixture_render.backdrops import BACKDROPS
+from fixture_render.canvas import OUT_W
 
 if TYPE_CHECKING:
     from fixture_render.scene import Actor, Scene
@@ -45,7 +53,8 @@ ANIMAL_KINDS = ("dog", "cat", "fox", "deer", "bird", "hedgehog")
 _NOUNS = {
     "person": ("person", "intruder", "courier", "visitor"),
     "vehicle": ("car", "van", "vehicle"),
-    "parcel": ("parcel",),
+    # a parcel is also what was "left" or "dropped" somewhere ("a parcel has been left on the lawn")
+    "parcel": ("parcel", "package", "left", "dropped"),
 }
 
 
@@ -108,7 +117,7 @@ _DOOR = (
 _AT_THE_DOOR = ("at+the door", "on+the doorstep", "on+the step", "in+the doorway")
 _PATH = ("on+the path", "along+the path", "up+the path", "down+the path", "across+the path")
 _CROSSING = ("across+the lawn", "across+the grass", "crossing the lawn", "crossing the grass")
-_ON_THE_LAWN = ("on+the lawn", "on+the grass")
+_ON_THE_LAWN = ("on+the lawn", "on+the grass", "on+the front lawn")
 _OFF_STREET = ("on+the street", "on+the pavement", "on+the road", "on+the driveway")
 _FENCE = (
     "on+the fence", "on top of+the fence", "over+the fence", "along+the top of the fence", "up+the fence",
@@ -167,17 +176,18 @@ def _place_claims(scene: Scene) -> list[str]:
     # at the door too.
     loose = "person_at_door" in scene.either
     positioned = [a for a in scene.actors if a.position is not None and _kind_group(a) is not None]
-    groups = sorted({_kind_group(a) or "" for a in positioned} - {"", "parcel"})
+    # A parcel is placed too, unless someone carries one (it goes where they go).
+    carried = any(a.outfit.carries == "box" for a in scene.actors if a.kind == "person")
+    groups = sorted({_kind_group(a) or "" for a in positioned} - {"", *(("parcel",) if carried else ())})
     for place in PLACES.get(scene.backdrop, {}).values() if positioned else ():
         there = [
             a
             for a in positioned
             if a.position in place.holds or (loose and a.kind == "person" and "at_door" in place.holds)
         ]
+        groups_there = {_kind_group(a) for a in there}
         if not there:
             out += place.bare
-            continue
-        groups_there = {_kind_group(a) for a in there}
         for group in groups:
             if group not in groups_there:
                 out += [f"{noun} {phrase}" for noun in _nouns(group) for phrase in place.bound]
@@ -382,9 +392,201 @@ def _deed_claims(scene: Scene) -> list[str]:
     return out
 
 
+# ------------------------------------------------------------------------------------ sides of the frame
+
+# Where a thing clearly sits to one side of the picture (not within the middle 30%), it is not on the
+# other: "the hedge on the right" where the hedge is drawn on the left. The backdrops' fixed features
+# with the x of their middle in the frame (0 left edge, 1 right edge) and the nouns they go by.
+_FEATURES: dict[str, tuple[tuple[float, tuple[str, ...]], ...]] = {
+    "front_door": ((0.2, ("hedge",)), (0.35, ("window",))),
+    "driveway": ((0.21, ("lamp post", "street lamp", "streetlight")), (0.72, ("tree",))),
+    "backyard": ((0.8, ("shed",)), (0.27, ("bushes", "shrubs"))),
+    "living_room": (
+        (0.06, ("sofa", "couch", "settee")), (0.12, ("floor lamp", "lamp")), (0.75, ("tv", "television")),
+        (0.78, ("cabinet", "tv unit", "sideboard")),
+    ),
+    "garage": ((0.85, ("workbench", "bench", "shelves", "shelving")),),
+}  # fmt: skip
+_CLEAR = 0.15  # how far from the middle a thing must be to be on one side
+
+
+def _frame_x(scene: Scene, actor: Actor) -> float:
+    view = BACKDROPS[scene.backdrop].view
+    return view.project(actor.x, 0.0, actor.z)[0] / view.width
+
+
+def _side(x: float) -> str | None:
+    return "left" if x < 0.5 - _CLEAR else "right" if x > 0.5 + _CLEAR else None
+
+
+def _not_on(nouns: Iterable[str], side: str) -> list[str]:
+    other = "right" if side == "left" else "left"
+    out: list[str] = []
+    for noun in nouns:
+        out += [
+            f"{noun} on+the {other}", f"{noun} on+the far {other}", f"{other}+{noun}",
+            f"{other}-hand+{noun}", f"{noun} on+the {other}-hand side", f"{noun} in+the {other}",
+            f"{noun} from on+the {other}",  # "flames rise from a box on the left"
+        ]  # fmt: skip
+    return out
+
+
+def _side_claims(scene: Scene) -> list[str]:
+    out: list[str] = []
+    for x, nouns in _FEATURES.get(scene.backdrop, ()):
+        side = _side(x)
+        if side:
+            out += _not_on(nouns, side)
+    # the scene's own lights: the fire, the sun that makes the glare
+    width = float(OUT_W)  # the flame and the sun are placed in output pixels
+    if "fire" in scene.hazards and scene.flame[2]:
+        side = _side((scene.flame[0] + scene.flame[2] / 2) / width)
+        if side:
+            out += _not_on(("fire", "flames", "blaze"), side)
+    if "glare" in scene.effects:
+        side = _side(scene.sun[0] / width)
+        if side:
+            other = "right" if side == "left" else "left"
+            out += [f"upper {other}", f"top {other}", f"upper-{other}", f"top-{other}", f"{other} corner"]
+            out += _not_on(("glare", "sun", "sunlight", "flare"), side)
+            out += [f"{n} from+the {other}" for n in ("glare", "sun", "sunlight", "flare", "light")]
+    # each kind of thing wholly on one side
+    kinds: dict[str, set[str | None]] = {}
+    for a in scene.actors:
+        group = _kind_group(a)
+        if group is not None and a.position is not None:
+            kinds.setdefault(group, set()).add(_side(_frame_x(scene, a)))
+    for group, sides in sorted(kinds.items()):
+        if len(sides) == 1 and None not in sides:
+            nouns = [n for n in _nouns(group) if n not in ("left", "dropped")]
+            out += _not_on(nouns, next(iter(sides)) or "")
+    # someone beside a vehicle is on the side of it they are drawn on, as seen
+    for person in (a for a in scene.actors if a.kind == "person"):
+        for v in (a for a in scene.actors if a.kind in ("car", "van")):
+            if abs(person.x - v.x) < 3.0 and abs(person.z - v.z) < 3.0 and abs(person.x - v.x) > 0.3:
+                other = "right" if person.x < v.x else "left"
+                out += [f"{other} side of+the {noun}" for noun in _nouns("vehicle")] + [
+                    f"{other}-hand side of+the {noun}" for noun in _nouns("vehicle")
+                ]
+    return out
+
+
+# ---------------------------------------------------------------------------------- left and right ways
+
+_WAYS = (
+    "facing {o}", "faces {o}", "faced {o}", "facing to+the {o}", "faces to+the {o}", "{o}wards",
+    "walking to+the {o}", "walks to+the {o}", "heading to+the {o}", "heads to+the {o}", "moving to+the {o}",
+    "moves to+the {o}", "pointing {o}", "points {o}", "pointed {o}", "nose to+the {o}",
+    "from {d} to {o}", "{d} to+{o}",
+)  # fmt: skip
+_AWAY = (
+    "walking away", "walks away", "walk away", "walked away", "heading away", "heads away",
+    "head away", "away down+the", "leaving down+the",
+)  # fmt: skip
+
+
+def _way(actor: Actor) -> str | None:
+    """Which way across the frame an actor faces, where the drawing shows one (an animal is drawn in
+    profile facing right unless turned left; a vehicle seen side-on faces its `facing`)."""
+    if actor.kind in ANIMAL_KINDS:
+        return "left" if actor.facing == "left" else "right"
+    if actor.kind == "person" and actor.pose != "lie":
+        return actor.facing if actor.facing in ("left", "right") else None
+    if actor.kind in ("car", "van") and actor.view == "side":
+        return actor.facing if actor.facing in ("left", "right") else None
+    return None
+
+
+def _way_claims(scene: Scene) -> list[str]:
+    out: list[str] = []
+    movers = [
+        a for a in scene.actors if a.kind == "person" or a.kind in ANIMAL_KINDS or a.kind in ("car", "van")
+    ]
+    ways = {_way(a) for a in movers} - {None}
+    if len(ways) == 1:
+        d = next(iter(ways)) or ""
+        o = "right" if d == "left" else "left"
+        out += [w.format(d=d, o=o) for w in _WAYS]
+    people = [a for a in scene.actors if a.kind == "person"]
+    # standing still, most of them facing the camera: nobody is walking off
+    if (
+        people
+        and not any(a.pose in ("walk", "carry") for a in people)
+        and sum(a.facing == "front" for a in people) * 2 > len(people)
+    ):
+        out += _AWAY
+    return out
+
+
+# ------------------------------------------------------------------------------- details of the drawing
+
+# "grazes" alone is fair of a deer on a lawn (blind set G); its head is drawn raised, not down
+_HEAD_DOWN = (
+    "head down", "head lowered", "lowered head", "lowers its head", "head bowed", "nose to+the ground",
+    "head to+the ground",
+)  # fmt: skip
+_FACE_DOWN = (
+    "face down", "facedown", "face-down", "on his front", "on her front", "on their front",
+    "on his stomach", "on her stomach", "on their stomach", "on its front",
+)  # fmt: skip
+_RAISED = (
+    "above his head", "above her head", "above their head", "above the head", "over his head",
+    "over her head", "over their head", "held high", "holding it high", "held aloft", "raised high",
+    "torch raised", "raised torch", "flashlight raised", "raised flashlight", "held up high",
+)  # fmt: skip
+_STACKED = (
+    "parcel stacked", "stacked parcel", "package stacked", "stacked package", "box stacked",
+    "stacked box", "boxes stacked", "parcel piled", "piled parcel", "boxes piled", "on top of each other",
+    "on top of one another", "one on top of+the other", "stacked on top", "in a stack", "in a pile",
+)  # fmt: skip
+_NUMBER_WORDS = ("two", "three", "four", "five", "several", "both", "pair of", "couple of")
+_DARK_HOUSES = (
+    "windows are dark", "windows dark", "dark windows", "unlit windows", "windows unlit",
+    "completely dark", "all dark", "houses dark", "houses are dark", "houses+opposite are dark",
+    "every window dark", "all the windows dark", "lights off in", "lights are off",
+)  # fmt: skip
+_BY_THE_SHED = (
+    "by+the shed", "beside+the shed", "next to+the shed", "base of+the shed", "along+the shed",
+    "against+the shed", "foot of+the shed", "alongside+the shed",
+)  # fmt: skip
+
+
+def _detail_claims(scene: Scene) -> list[str]:
+    out: list[str] = []
+    animals = [a for a in scene.actors if a.kind in ANIMAL_KINDS]
+    people = [a for a in scene.actors if a.kind == "person"]
+    if animals and not people:  # every animal is drawn head up (a person may stand head down)
+        out += _HEAD_DOWN
+    if any(a.pose == "lie" for a in people):  # drawn on the back, face up
+        out += _FACE_DOWN
+    if any(a.outfit.carries == "torch" for a in people):  # held low, at the hip
+        out += _RAISED
+    parcels = [a for a in scene.actors if a.kind == "parcel"]
+    if parcels and len({a.y for a in parcels}) == 1:  # each on the ground, none on another
+        out += _STACKED
+    bins = sum(a.kind == "bin" for a in scene.actors)
+    if bins == 1:
+        out += [f"{w}+{b}" for w in _NUMBER_WORDS for b in ("bins", "wheelie+bins", "wheelie bins")]
+    if scene.backdrop == "driveway" and scene.light != "day":
+        out += _DARK_HOUSES  # some windows of the houses opposite are lit at night
+    if scene.backdrop == "backyard":
+        out += [*_DOOR_OPEN, "shed open", "shed is open", "open shed"]  # the shed door is drawn shut
+        if not any(a.x > 2.2 and a.z > 6.0 for a in scene.actors):
+            out += _BY_THE_SHED
+    return out
+
+
 def derived_not_shown(scene: Scene) -> list[str]:
     """The claims this scene's frame rules out, from its actors and backdrop (see the module doc)."""
-    return _place_claims(scene) + _pose_claims(scene) + _direction_claims(scene) + _deed_claims(scene)
+    return (
+        _place_claims(scene)
+        + _pose_claims(scene)
+        + _direction_claims(scene)
+        + _deed_claims(scene)
+        + _side_claims(scene)
+        + _way_claims(scene)
+        + _detail_claims(scene)
+    )
 
 
 def not_shown(scene: Scene) -> list[str]:

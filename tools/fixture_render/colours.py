@@ -12,8 +12,8 @@ a viewer could fairly say either and strict where a name is plainly wrong:
 - but a clearly saturated colour is only its hue: a dark blue car is blue, never black or grey.
 
 `scene_colours(scene)` gathers the names per group (car, van, bin, a person's top, bottom, cap and
-hi-vis vest, each animal kind by its coat) from the actors as drawn, and the named parts of the
-backdrop (the front door, the back fence and shed, the side gate, the sofa and rug, the kitchen
+hi-vis vest, each animal kind by its coat, a dog's collar) from the actors as drawn, and the named
+parts of the backdrop (the front door, the back fence and shed, the side gate, the sofa and rug, the kitchen
 units: `backdrops.NAMED`), so the truth cannot disagree with the pixels.
 
 Day frames and lamp-lit night frames get it; infrared frames show no colour, and a frame lit only by
@@ -28,7 +28,7 @@ from __future__ import annotations
 import colorsys
 from typing import TYPE_CHECKING
 
-from fixture_render.animals import COATS
+from fixture_render.animals import COATS, DOG_COLLAR
 from fixture_render.backdrops import (
     BACK_FENCE,
     BACK_FENCE_POSTS,
@@ -179,6 +179,8 @@ def scene_colours(scene: Scene) -> dict[str, list[str]]:
             add(actor.kind, actor.color)
         elif actor.kind in COATS:
             add(actor.kind, *COATS[actor.kind])
+            if actor.kind == "dog":  # the collar is drawn on every dog
+                add("collar", DOG_COLLAR)
         elif actor.kind == "person":
             outfit = actor.outfit
             # A hi-vis vest covers the torso: "a yellow jacket" is fair for it.

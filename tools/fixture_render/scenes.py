@@ -173,7 +173,7 @@ SCENES: tuple[Scene, ...] = (
         "day",
         (Actor("car", 0.7, 4.4, "driveway", view="rear", color="#b9bdc3"),),
         "normal",
-        "A pale silver or white estate car is parked nose-in on the driveway on a quiet morning.",
+        "A pale silver or white estate car is parked nose-out on the driveway on a quiet morning.",
         # The plate cannot be read at 640x360.
         not_shown=("KD21 XRB", "KD21XRB", "KD21", "XRB"),
     ),

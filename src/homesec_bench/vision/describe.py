@@ -4,7 +4,7 @@ The question asks for "one sentence of at most 30 words saying what the frame sh
 fails when it is longer, when it is more than one sentence, or when it states something the frame's
 truth says is not there:
 
-- a person, a vehicle or an animal in a frame whose truth has none, or an animal of a kind the truth
+- a person, a vehicle, a parcel or an animal in a frame whose truth has none, or an animal of a kind the truth
   does not hold ("a dog" where the frame shows a fox);
 - a hazard the truth neither requires nor tolerates (fire where only smoke is shown);
 - a count above the truth ("two people" where there is one);
@@ -72,6 +72,15 @@ _VEHICLE_PLURAL = _words(
     "hatchbacks sedans"
 )
 _PARCEL_PLURAL = _words("parcels packages deliveries cartons")
+_PARCEL_NOUNS = _PARCEL_PLURAL | _words("parcel package delivery carton box boxes")
+# "a box" is a parcel where it was delivered; a box in a room is storage ("flames rise from a box")
+_BOXES = _words("box boxes")
+_DELIVERED = _words(
+    "doorstep step steps porch door doorway delivered delivery courier left cardboard parcel parcels "
+    "package packages path lawn"
+)
+# after "delivery": the delivery's driver or van, not a parcel
+_DELIVERY_OF = _VEHICLE_NOUNS | _PERSON_NOUNS | _words("driver drivers rider riders service company")
 _ANIMAL_NOUNS = {
     "dog": "dog", "dogs": "dog", "puppy": "dog", "puppies": "dog", "terrier": "dog", "terriers": "dog",
     "hound": "dog", "canine": "dog",
@@ -217,6 +226,11 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
                 stated.add("a vehicle, though the frame has none")
             if word in _ANIMAL_NOUNS and _ANIMAL_NOUNS[word] not in animals and not negated:
                 stated.add(f"a {_ANIMAL_NOUNS[word]}, which the frame does not show")
+            if word in _PARCEL_NOUNS and expect.get("packages", {}).get("count", 1) == 0 and not negated:
+                clause_words = {t.group(0) for t in tokens}
+                boxed = word not in _BOXES or bool(clause_words & _DELIVERED)
+                if nxt not in _DELIVERY_OF and boxed:
+                    stated.add("a parcel, though the frame has none")
             if word in _ANIMAL_GENERIC and not animals and not negated:
                 stated.add("an animal, though the frame has none")
             for kind, plural in (
@@ -266,12 +280,22 @@ def _not_shown_said(text: str, expect: dict[str, Any]) -> list[str]:
     found there is read clause by clause."""
     from homesec_bench.graders.facts import fold, said_by_meaning
 
+    text = _REAR_FACING.sub(r"\1 turned", text)
     loose = re.sub(r"[^\w'\s-]", " ", fold(text))
     return [
         claim
         for claim in expect["not_shown"]
         if _claim_pattern(claim).search(loose) and said_by_meaning(text, claim)
     ]
+
+
+# "rear facing the camera", "its back facing the house": the rear is what faces, so the thing faces
+# the other way; a way of facing said of the rear is no claim about where the front points.
+_REAR_FACING = re.compile(
+    r"\b((?:rear|back|boot|tail|tailgate|backside|behind)(?:[\s-]+end)?)[\s-]+(?:is\s+|are\s+)?"
+    r"(?:facing|faces|faced|turned\s+to(?:wards?)?)\b",
+    re.IGNORECASE,
+)
 
 
 @functools.lru_cache(maxsize=4096)  # the packaged frames list some 450 distinct claims
@@ -335,11 +359,12 @@ _COLOUR_GROUPS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(_words("sofa sofas couch couches settee settees"), ("sofa",)),
     **dict.fromkeys(_words("rug rugs carpet"), ("rug",)),
     **dict.fromkeys(_words("cabinet cabinets cupboard cupboards unit units cabinetry"), ("cabinet",)),
+    **dict.fromkeys(_words("collar collars"), ("collar",)),
 }
 _GROUP_LABELS = {
     "car": "cars", "van": "vans", "bin": "bins", "top": "tops", "bottom": "trousers", "cap": "caps",
     "vest": "vests", "fox": "foxes", "deer": "deer", "hedgehog": "hedgehogs", "sofa": "sofas",
-    "rug": "rugs", "cabinet": "kitchen units",
+    "rug": "rugs", "cabinet": "kitchen units", "collar": "collars",
 }  # fmt: skip
 # Words a colour run may span: "a dark blue", "white, red and black", "a white, a red and a blue car".
 _RUN_WORDS = _words("dark light pale bright deep ish and or a an")

@@ -87,6 +87,7 @@ ColourGroup = Literal[
     "sofa",
     "rug",
     "cabinet",  # kitchen cabinets, cupboards, units
+    "collar",  # a dog's collar
 ]
 
 LEVELS: tuple[Level, ...] = ("normal", "monitor", "suspicious", "critical")
