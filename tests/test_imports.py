@@ -1,5 +1,6 @@
-"""What a start imports: a text-only run loads no Pillow and no numpy, `--help` loads no command module,
-and the top-level help lists every command with its own one-line help."""
+"""What a start imports: a text-only run loads no Pillow and no numpy, nothing it does not need before its
+first request, `--help` loads no command module, and the top-level help lists every command with its
+own one-line help."""
 
 from __future__ import annotations
 
@@ -73,6 +74,53 @@ def test_a_text_only_cli_run_imports_no_pillow_or_numpy(fake_server_url, tmp_pat
     )
     assert seen == {"code": 0, "loaded": []}
     assert (out / "results.jsonl").is_file()
+
+
+# Needed only once answers arrive (graders, reports), for other commands, or on a cold cache (YAML, Jinja).
+NOT_BEFORE_FIRST_REQUEST = [
+    *HEAVY,
+    "jinja2",
+    "yaml",
+    "jsonschema",
+    "markdown_it",
+    "pygments",
+    "httpx",
+    "homesec_bench.graders",
+    "homesec_bench.vision",
+    "homesec_bench.reports.summary",
+    "homesec_bench.client.anthropic",
+]
+# Built on first use (models.py); a run's first request needs none of them.
+UNBUILT_BEFORE_FIRST_REQUEST = ["TestCase", "Suite", "Message", "ModelAnswer", "Verdict"]
+
+
+def test_a_run_sends_its_first_request_before_loading_what_answers_need(
+    fake_server_url, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("HOMESEC_BENCH_NO_CACHE", raising=False)
+    env = {"HOMESEC_BENCH_CACHE": str(tmp_path / "cache")}
+    _python("import homesec_bench as hb; hb.load_benchmark(); print('{}')", env=env)  # fills the cache
+    seen = _python(
+        f"""
+        import json, os, sys
+        from homesec_bench.client.chat import ChatClient
+
+        async def first(self, body):  # the first chat request (the warm-up), stopped before it is sent
+            import homesec_bench.models as models
+            loaded = [m for m in {NOT_BEFORE_FIRST_REQUEST!r} if m in sys.modules]
+            built = [n for n in {UNBUILT_BEFORE_FIRST_REQUEST!r} if getattr(models, n).__pydantic_complete__]
+            print(json.dumps({{"loaded": loaded, "built": built}}), flush=True)
+            os._exit(0)
+
+        ChatClient.complete = first
+        sys.argv = ["homesec-bench", "run", "--base-url", {fake_server_url!r}, "--suite",
+                    "topic_classification", "--out", {str(tmp_path / "run")!r}]
+        from homesec_bench.cli import main
+        main()
+        """,
+        env=env,
+    )
+    assert seen == {"loaded": [], "built": []}
 
 
 def test_the_library_and_graders_load_no_vision_until_a_vision_test_is_graded():

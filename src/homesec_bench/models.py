@@ -6,9 +6,14 @@ Every stage speaks these types and nothing else:
 
 They are pydantic models so that a run directory can be read back, validated and re-reported at any
 time, by any version of the reports.
-"""
 
-from __future__ import annotations
+The strict models (tests, suites, answers, verdicts) build their validators and serializers on first
+use (`defer_build`), not at import: `list` builds none of them, and a run builds them once its first
+request is sent. The rest are built at import: a run needs them before its first request, and a
+sweep's threads read runs back with them (older pydantic releases are not safe when two threads make
+a model's first use at once). The annotations are plain (no `from __future__ import annotations`), so
+pydantic reads them as they are instead of parsing each from a string.
+"""
 
 from typing import Any, Literal
 
@@ -20,7 +25,7 @@ TokenCountSource = Literal["usage", "server_timings", "chunks", "none"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # --------------------------------------------------------------------------------------------- suites

@@ -1,7 +1,8 @@
 """`homesec-bench list`: the suites and their tests, or (`list presets`) the endpoint presets. Imports only
 what listing needs, so it starts fast."""
 
-from __future__ import annotations
+# Plain annotations, not `from __future__ import annotations`: Typer reads the options from them at
+# every start, and would otherwise parse each one from a string.
 
 import json
 from pathlib import Path

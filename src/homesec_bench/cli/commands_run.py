@@ -1,6 +1,7 @@
 """`homesec-bench run` and `homesec-bench setup`."""
 
-from __future__ import annotations
+# Plain annotations, not `from __future__ import annotations`: Typer reads the options from them at
+# every start, and would otherwise parse each one from a string.
 
 import math
 from collections import Counter

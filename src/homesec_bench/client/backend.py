@@ -16,6 +16,7 @@ store and the reports never see a wire format.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
@@ -93,15 +94,26 @@ def register_backend(cls: type[B], *aliases: str) -> type[B]:
     return cls
 
 
-def _load_builtin() -> None:
-    # Imported for their registration; late, so that importing this module stays cheap.
-    import homesec_bench.client.anthropic
-    import homesec_bench.client.openai_chat  # noqa: F401
+# The built-in backends, by each name they register, and the module that registers them.
+_BUILTIN = {
+    "openai_chat": "homesec_bench.client.openai_chat",
+    "openai": "homesec_bench.client.openai_chat",
+    "anthropic": "homesec_bench.client.anthropic",
+}
+
+
+def _load_builtin(api: str | None = None) -> None:
+    """Import the built-in backend registered as `api`, or every one (`api` None or not built in).
+
+    Imported for their registration; late, so that importing this module stays cheap, and one at a time,
+    so that a run loads only the protocol it speaks."""
+    for module in sorted({_BUILTIN[api]} if api in _BUILTIN else set(_BUILTIN.values())):
+        import_module(module)
 
 
 def get_backend(api: str | None) -> Backend:
     """The backend for an endpoint's `api` (None: OpenAI chat completions)."""
-    _load_builtin()
+    _load_builtin(api or "openai_chat")
     name = _ALIASES.get(api or "openai_chat", api or "openai_chat")
     try:
         return _REGISTRY[name]

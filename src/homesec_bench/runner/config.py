@@ -1,6 +1,7 @@
 """What a run is asked to do. The CLI fills this in; a Python user can build one directly."""
 
-from __future__ import annotations
+# Plain annotations, not `from __future__ import annotations`: pydantic then reads each as it is
+# instead of parsing it from a string when it builds the models (start-up time).
 
 from pathlib import Path
 from typing import Literal

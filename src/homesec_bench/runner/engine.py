@@ -618,7 +618,7 @@ async def run_benchmark(
                     benchmark_version=bench.version,
                     benchmark_hash=bench.content_hash,
                     suite_hashes={n: s.content_hash for n, s in bench.suites.items()},
-                    test_hashes={t.id: test_hash(t) for t in tests},
+                    test_hashes={t.id: bench.test_hashes.get(t.id) or test_hash(t) for t in tests},
                     endpoint=text_info,
                     vision_endpoint=vision_ep.info if vision_ep else None,
                     machine=machine_info(),

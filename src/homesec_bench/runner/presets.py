@@ -6,7 +6,8 @@ documented differences (`limits`, each fact with its source: runner/provider_lim
 handles all of them on its own, and the test server plays them (homesec_bench.testing.dialects).
 """
 
-from __future__ import annotations
+# Plain annotations, not `from __future__ import annotations`: pydantic then reads each as it is
+# instead of parsing it from a string when it builds the models (start-up time).
 
 from typing import Any, Literal
 

@@ -11,7 +11,8 @@ plays and docs/providers.md explains; the client handles every behaviour listed 
 told which provider it talks to (see client/params.py and client/accumulate.py).
 """
 
-from __future__ import annotations
+# Plain annotations, not `from __future__ import annotations`: pydantic then reads each as it is
+# instead of parsing it from a string when it builds the models (start-up time).
 
 from typing import Literal
 

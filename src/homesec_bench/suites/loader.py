@@ -78,6 +78,9 @@ class Benchmark:
     version: str = BENCHMARK_VERSION
     content_hash: str = ""
     data_dir: Path = field(default=DATA_DIR)
+    # Each test's `test_hash` by id, computed when the benchmark is assembled and kept in its cache: a run
+    # records them before its first request, and hashing a test there would build the test models first.
+    test_hashes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def all_tests(self) -> list[TestCase]:
         return [t for s in self.suites.values() for t in s.tests]
@@ -478,4 +481,12 @@ def _assemble(
             "suites": {n: s.content_hash for n, s in ordered.items()},
         }
     )
-    return Benchmark(world=world, tools=tools, suites=ordered, content_hash=bench_hash, data_dir=data_dir)
+    hashes = {t.id: test_hash(t) for s in ordered.values() for t in s.tests}
+    return Benchmark(
+        world=world,
+        tools=tools,
+        suites=ordered,
+        content_hash=bench_hash,
+        data_dir=data_dir,
+        test_hashes=hashes,
+    )
