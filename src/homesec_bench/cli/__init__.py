@@ -6,6 +6,7 @@ modules load must still end as one line and exit 130, not a traceback.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -13,6 +14,10 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    # Loading a command creates some 50,000 objects that live as long as the process (modules,
+    # classes, pydantic schemas); the cyclic collector would walk them again and again while they are
+    # made. `cli.app.main` turns it back on once the command's modules are in, before the command runs.
+    gc.disable()
     try:
         from homesec_bench.cli.app import main as run
 
@@ -20,6 +25,8 @@ def main() -> None:
     except KeyboardInterrupt:
         print("homesec-bench: error: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+    finally:
+        gc.enable()
 
 
 def __getattr__(name: str) -> Any:
