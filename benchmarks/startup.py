@@ -18,6 +18,11 @@ of any kind (endpoint discovery), shown for where the time goes.
 --src DIR runs the package found in DIR (a `src` folder, e.g. of an older checkout made with
 `git archive <rev> src | tar -x -C /tmp/old`) instead of the installed one; --compare-src DIR adds a
 second column set for DIR, so before and after are measured on the same machine in one go.
+
+The header says whether the package starts from cached bytecode. A checkout run with
+PYTHONDONTWRITEBYTECODE set never writes any, so every start compiles the package's own source (about
+a tenth of a run's start here); an installed wheel has its bytecode. `python -m compileall DIR`
+gives a checkout or a copy its bytecode.
 """
 
 from __future__ import annotations
@@ -157,6 +162,19 @@ def time_first_request(src: Path | None, runs: int, warmup: int) -> tuple[Sample
     return chat, first
 
 
+def bytecode(src: Path | None) -> str:
+    """Whether the measured package's modules load from cached bytecode or compile at every start."""
+    probe = (
+        "import importlib.util, os, homesec_bench.models as m; "
+        "print(os.path.exists(importlib.util.cache_from_source(m.__file__)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=_env(src), capture_output=True, text=True)
+    if done.stdout.strip() == "True":
+        return "cached"
+    why = " (PYTHONDONTWRITEBYTECODE is set)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
+    return f"none{why}: every start compiles the package's source"
+
+
 def measure(src: Path | None, runs: int, warmup: int) -> dict[str, Sample]:
     results = {
         "--help": time_command(["--help"], src, runs, warmup),
@@ -187,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         columns["compare"] = measure(args.compare_src, args.runs, args.warmup)
     print(f"median of {args.runs} runs after {args.warmup} warm-up runs; {os.cpu_count()} CPUs")
     print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, src in (("this", args.src), ("compare", args.compare_src)):
+        if name in columns:
+            print(f"package bytecode{f' [{name}]' if len(columns) > 1 else ''}: {bytecode(src)}")
     for case in ("--help", "list", "first request", "first HTTP"):
         goal = GOALS_S.get(case)
         for name, results in columns.items():
