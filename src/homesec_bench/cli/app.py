@@ -82,6 +82,10 @@ def load_commands(name: str | None = None) -> None:
 def _help_app() -> typer.Typer:
     """An application with the commands' names and help only, for the top-level `--help`."""
     listing = _typer()
+    # Plain click help, not Typer's rich panels: the rich renderer imports markdown-it, pygments and
+    # rich's traceback machinery, which cost more than the rest of `--help` together (issue 12). Each
+    # command's own --help keeps its panels. short_help is the whole line: click would cut it to fit.
+    listing.rich_markup_mode = None
 
     @listing.callback()
     def _root() -> None:
@@ -91,7 +95,7 @@ def _help_app() -> typer.Typer:
         raise SystemExit(0)
 
     for command, (_module, text) in COMMANDS.items():
-        listing.command(command, help=text)(_listed)
+        listing.command(command, help=text, short_help=text)(_listed)
     return listing
 
 
