@@ -351,3 +351,24 @@ def test_lights_blazing_are_no_fire():
     )
     assert problems("White van, headlights blazing, at the driveway entrance; nobody in view.", expect) == []
     assert problems("A van is ablaze at the driveway entrance.", expect)
+
+
+def test_a_flood_of_light_is_no_water_leak():
+    """Blind set M: "headlights flooding the camera" was read as a water leak."""
+    from homesec_bench.vision.describe import description_expectation, problems
+
+    expect = description_expectation(
+        people=0, vehicles=1, packages=0, animals=[], hazards=[], tolerance=lambda kind, n: 0
+    )
+    for said_of_light in [
+        "Rainy night: a car faces the house on the driveway, its headlights flooding the camera.",
+        "A car on the driveway at night; the frame is flooded with light from its headlamps.",
+        "Light floods the driveway from the car's beams; nobody in view.",
+    ]:
+        assert problems(said_of_light, expect) == [], said_of_light
+    for water in [
+        "A car on the driveway; the garage floor beyond it is flooding.",
+        "Water is flooding across the driveway under the parked car.",
+        "A car sits in the driveway, which is flooded.",
+    ]:
+        assert problems(water, expect), water

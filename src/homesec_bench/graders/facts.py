@@ -1113,12 +1113,32 @@ def _call_text(call: ToolCall) -> str:
     return f"{call.name} " + json.dumps(args, ensure_ascii=False)
 
 
+def _with_its_call(result: str, call: ToolCall | None) -> str:
+    """A tool result with the arguments of the call it answers: the result's own record then holds the
+    scope it reports on ("deleted: 9" of the front door and driveway from 00:00 on 14 March), so a
+    count and the call's time range are one event (blind set M), while each record of a list the result
+    holds stays a unit of its own."""
+    if call is None or not isinstance(call.arguments, dict):
+        return result
+    try:
+        value = json.loads(result)
+    except ValueError:
+        return result
+    if not isinstance(value, dict) or "_asked" in value:
+        return result
+    return json.dumps({"_asked": call.arguments, **value}, ensure_ascii=False)
+
+
 def message_texts(test: TestCase) -> list[str]:
     """Each message of the conversation as text: contents, and the arguments of calls in it."""
     out: list[str] = []
+    calls: dict[str, ToolCall] = {}
     for message in test.messages:
         content = message.content
-        if isinstance(content, str):
+        calls.update((call.id, call) for call in message.tool_calls or [] if call.id)
+        if isinstance(content, str) and message.role == "tool" and message.tool_call_id:
+            out.append(_with_its_call(content, calls.get(message.tool_call_id)))
+        elif isinstance(content, str):
             out.append(content)
         elif isinstance(content, list):
             out.extend(getattr(p, "text", "") for p in content if getattr(p, "type", "") == "text")
@@ -2254,28 +2274,61 @@ FACT_KINDS = ("time", "weekday", "date")
 _PRONOUNS = {"he", "she", "they", "him", "her", "his", "their", "them", "it", "its"}
 
 
-def _form_state(statement: str, form: dict[str, Any], vocab: Vocabulary, offset: str) -> tuple[bool, bool]:
-    """(matches, conflicts): every include group and value is there / a value of a kind is not allowed."""
+def _stated(statement: str, vocab: Vocabulary, offset: str) -> dict[str, set[Any]]:
     said = extract(statement, vocab, offset)
     said.weekdays |= weekday_ranges(fold(statement))
-    stated: dict[str, set[Any]] = {"time": said.times, "weekday": said.weekdays, "date": said.dates}
-    includes = form.get("include") or []
-    includes = [[g] if isinstance(g, str) else list(g) for g in includes]
-    if not all(any(mentions(statement, str(alt)) for alt in group) for group in includes):
+    return {"time": said.times, "weekday": said.weekdays, "date": said.dates}
+
+
+def _includes(form: dict[str, Any]) -> list[list[str]]:
+    return [[g] if isinstance(g, str) else [str(a) for a in g] for g in form.get("include") or []]
+
+
+def _fact_values(
+    form: dict[str, Any], kind: str, vocab: Vocabulary, offset: str
+) -> tuple[set[Any], set[Any]]:
+    """(wanted, allowed) values of one kind: the fact's own, and those plus its `also`."""
+    want = _values(kind, list(form[kind]), vocab, offset)
+    also = form.get("also") or {}
+    return want, want | _values(kind, list(also.get(kind) or []), vocab, offset)
+
+
+def _form_state(statement: str, form: dict[str, Any], vocab: Vocabulary, offset: str) -> tuple[bool, bool]:
+    """(matches, conflicts): every include group and value is there / a value of a kind is not allowed."""
+    stated = _stated(statement, vocab, offset)
+    if not all(any(mentions(statement, alt) for alt in group) for group in _includes(form)):
         return False, False
     matches, conflicts = True, False
-    also = form.get("also") or {}
     for kind in FACT_KINDS:
         if kind not in form:
             continue
-        want = _values(kind, list(form[kind]), vocab, offset)
-        ok = want | _values(kind, list(also.get(kind) or []), vocab, offset)
+        want, ok = _fact_values(form, kind, vocab, offset)
         if not want <= stated[kind]:
             matches = False
         if stated[kind] - ok:
             conflicts = True
             matches = False
     return matches, conflicts
+
+
+def _spread_over(about: list[str], form: dict[str, Any], vocab: Vocabulary, offset: str) -> bool:
+    """A fact told over several statements about its subject, each binding it to a value of its own
+    ("Anton comes on Fridays." + "Anton's hours are 09:00 to 12:00."): every value and include group is
+    in one of them, and none of them pairs the subject with a value of a kind the fact does not allow
+    (checked here whatever the statement's include words, so this is never looser than one statement)."""
+    if not about:
+        return False
+    union: dict[str, set[Any]] = {kind: set() for kind in FACT_KINDS}
+    for statement in about:
+        stated = _stated(statement, vocab, offset)
+        for kind in FACT_KINDS:
+            if kind in form and stated[kind] - _fact_values(form, kind, vocab, offset)[1]:
+                return False
+            union[kind] |= stated[kind]
+    if not all(any(mentions(s, alt) for s in about for alt in group) for group in _includes(form)):
+        return False
+    wanted = {kind: _fact_values(form, kind, vocab, offset)[0] for kind in FACT_KINDS if kind in form}
+    return all(values <= union[kind] for kind, values in wanted.items())
 
 
 def check_facts(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
@@ -2292,6 +2345,7 @@ def check_facts(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
         satisfied = False
         conflict: str | None = None
         previous_had_subject = False
+        about: list[str] = []
         for statement in said:
             has_subject = any(mentions(statement, str(s)) for s in subject)
             if not has_subject and previous_had_subject and set(words(statement)) & _PRONOUNS:
@@ -2299,11 +2353,14 @@ def check_facts(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
             previous_had_subject = has_subject
             if not has_subject:
                 continue
+            about.append(statement)
             states = [_form_state(statement, form, vocab, offset) for form in forms]
             if any(m for m, _ in states):
                 satisfied = True
             elif any(c for _, c in states):
                 conflict = conflict or statement
+        if not satisfied and conflict is None:
+            satisfied = any(_spread_over(about, form, vocab, offset) for form in forms)
         if conflict is not None:
             return fail(
                 f"the answer pairs {subject[0]} with a wrong value: {conflict!r}",
@@ -2404,14 +2461,17 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                 inside = words(match.group(0))
                 if any(w in NEGATORS or w.endswith("n't") for w in inside):
                     continue
-                if words(low[match.end() : match.end() + 12])[:1] in (["nothing"], ["none"], ["nobody"]):
-                    continue  # "he left nothing", "took none": a negated object, not the claim (set I)
+                if _NEGATED_OBJECT.match(low, match.end()):
+                    continue  # "he left nothing", "he left no parcel": a negated object, not the claim
                 if _denied_or_reported(words(lead), prefix):
                     continue
                 return clause
     return None
 
 
+# A negated object straight after the mention, with no comma between: "he left nothing", "took none"
+# (blind set I), "he left no parcel" (set M); "he left, no parcel in sight" still says he left.
+_NEGATED_OBJECT = re.compile(r"\s+(?:nothing|none|nobody|no|not\s+a|not\s+any)\b")
 _CLOSED_CONDITION = re.compile(r"\b(?:if|unless|whether)\b(?=[^,;]*,)")
 # A negated aside closed before the mention negates only itself: "a large dog, not Pip, came in through
 # the side gate" claims the side gate (blind set L).

@@ -102,13 +102,30 @@ _HAZARD_PATTERNS = {
     ),
     "smoke": re.compile(r"\b(?:smoke|smoky|smoking|smouldering|smoldering)\b(?!\s+(?:alarms?|detectors?))"),
     "water_leak": re.compile(
-        r"\b(?:leak|leaks|leaking|leaked|flooding|flood(?!\s*lit|light)|(?:standing|pooled|pooling)\s+water"
+        r"\b(?:leak|leaks|leaking|leaked|flood(?:s|ed|ing)?(?!\s*lit|light)|(?:standing|pooled|pooling)\s+water"
         r"|water\s+(?:on|across|covering|covers|spreads?|spreading|pools?|pooling)\s+(?:the\s+)?floor)\b"
     ),
     "fallen_person": re.compile(
         r"\b(?:collapsed|unconscious|unresponsive|has\s+fallen|fallen\s+(?:person|man|woman))\b"
     ),
 }
+# "Headlights flooding the camera", "the patio flooded with light": a flood said of light, within a few
+# words either way, is brightness, not water (blind set M).
+_FLOOD = re.compile(r"\bflood(?:s|ed|ing)?\b")
+_LIGHT_WORDS = re.compile(
+    r"\b(?:lights?|headlights?|headlamps?|lamps?|beams?|glare|torch|floodlights?|brightness|bright|"
+    r"illuminat\w*|lit|sunlight|moonlight|spotlights?|floodlit)\b"
+)
+
+
+def _said_of_light(clause: str, start: int, end: int) -> bool:
+    if not _FLOOD.match(clause, start):
+        return False
+    before = " ".join(clause[:start].split()[-4:])
+    after = " ".join(clause[end:].split()[:4])
+    return bool(_LIGHT_WORDS.search(before) or _LIGHT_WORDS.search(after))
+
+
 _NEGATIONS = re.compile(
     r"\b(?:no|not|nobody|none|nothing|without|never|neither|nor|zero|0|free\s+of|absent|lacks?|lacking|"
     r"(?:empty|clear|devoid|bare)\s+of|"
@@ -258,6 +275,8 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
                     if any(w in _PERSON_NOUNS for w in _TOKEN.findall(clause[: m.start()]))
                 ]
             for m in found:  # "possibly a fire" speculates; it does not state
+                if kind == "water_leak" and _said_of_light(clause, m.start(), m.end()):
+                    continue
                 if not _negated(clause, m.start(), m.end()) and not _HEDGE.search(clause[: m.start()]):
                     stated.add(f"{kind.replace('_', ' ')}, which the frame does not show")
     if expect.get("not_shown"):
