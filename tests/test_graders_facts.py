@@ -181,6 +181,55 @@ def test_grounded_after_an_empty_tool_result() -> None:
     assert not passes(params, "Nothing matched; the driveway camera shows it at 9am.", messages=messages)
 
 
+def test_a_tool_result_holds_the_arguments_of_its_call() -> None:
+    """Blind set M: "the 9 front-door recordings from 00:00 on 14 March are deleted" ties the result's
+    count to the range the call asked for; they are one event. A record of a list stays its own."""
+    messages = [
+        Message(role="user", content="Delete Saturday's front door recordings."),
+        Message(
+            role="assistant",
+            content="",
+            tool_calls=[
+                ToolCall(
+                    id="d1",
+                    name="delete_recordings",
+                    arguments={
+                        "start_time": "2026-03-14T00:00:00+01:00",
+                        "end_time": "2026-03-15T00:00:00+01:00",
+                        "cameras": ["cam_front_door", "cam_driveway"],
+                    },
+                )
+            ],
+        ),
+        Message(
+            role="tool",
+            tool_call_id="d1",
+            content=json.dumps(
+                {
+                    "deleted": 9,
+                    "events": [
+                        {"id": "ev_1", "time": "2026-03-14T08:44:00+01:00", "camera": "cam_front_door"}
+                    ],
+                }
+            ),
+        ),
+    ]
+    params = {"must_include": [["deleted", "recorded"]], "grounded": True}
+    right = (
+        "The 9 front-door recordings from 14 March (2026-03-14T00:00+01:00 to 2026-03-15T00:00+01:00) are"
+        " deleted."
+    )
+    assert passes(params, right, messages=messages)
+    assert grade(params, right.replace("9", "7"), messages=messages) == (False, "ungrounded")
+    # The call's cameras join the result's own record, not the records of its list: the 08:44 event
+    # is the front door's, though the call asked for the driveway too.
+    assert grade(params, "At 08:44 on 14 March the driveway recorded someone.", messages=messages) == (
+        False,
+        "ungrounded",
+    )
+    assert passes(params, "At 08:44 on 14 March the front door recorded someone.", messages=messages)
+
+
 # --------------------------------------------------------------------------------- false action claims
 
 DELETE_HISTORY = [
