@@ -7,6 +7,7 @@ disagreement is either fixed in the grader or settled, with its reason, in audit
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -24,17 +25,25 @@ from homesec_bench.suites.loader import load_benchmark
 AUDIT_DIR = Path(__file__).resolve().parents[1] / "audit"
 BENCH = load_benchmark()
 AUDIT = load_audit_set(AUDIT_DIR)
-REPORT = audit_agreement(AUDIT, BENCH)
+REPORT = audit_agreement(AUDIT, BENCH, workers=os.cpu_count() or 1)
 
 
-def _case_id(case) -> str:
-    return case.answer.key
+# One test per answer set, not per answer: six thousand tiny tests cost the fast tier a dozen seconds
+# of pytest's own bookkeeping, and a failure lists every disagreeing answer of its set anyway.
+BY_SET: dict[str, list] = {}
+for _case in REPORT.counted:
+    BY_SET.setdefault(_case.answer.key.split("/")[0], []).append(_case)
 
 
-@pytest.mark.parametrize("case", REPORT.counted, ids=_case_id)
-def test_labelled_answer_agrees_with_its_verdict(case):
-    label = "right" if case.expected_pass else "wrong"
-    assert case.agrees, f"labelled {label} ({case.answer.why}); grader: {case.reason}"
+@pytest.mark.parametrize("answer_set", sorted(BY_SET))
+def test_labelled_answers_agree_with_their_verdicts(answer_set):
+    disagreements = [
+        f"{case.answer.key}: labelled {'right' if case.expected_pass else 'wrong'} ({case.answer.why}); "
+        f"grader: {case.reason}"
+        for case in BY_SET[answer_set]
+        if not case.agrees
+    ]
+    assert not disagreements, "\n".join(disagreements)
 
 
 def test_audit_set_covers_every_test_with_two_right_and_two_wrong():
@@ -130,6 +139,25 @@ def test_malformed_audit_file_is_one_clear_error(tmp_path):
         load_audit_set(tmp_path)
 
 
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("set: x\ntests:\n  a.b: [\n", "line .*malformed YAML"),
+        ("set: x\ntests:\n  a.b: []\n  a.b: []\n", "line 4.*duplicate key 'a.b' \\(first at line 3\\)"),
+        ("\udcff", "cannot read the file"),
+    ],
+)
+def test_a_broken_answers_file_is_one_clear_error(tmp_path, text, message):
+    (tmp_path / "answers").mkdir()
+    path = tmp_path / "answers" / "x.yaml"
+    if text == "\udcff":
+        path.write_bytes(b"set: \xff\xfe x\n")
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(AuditFormatError, match=message):
+        load_audit_set(tmp_path)
+
+
 def test_audit_command_prints_per_suite_and_exits_11_on_disagreement(tmp_path):
     test = BENCH.suites["topic_classification"].tests[0]
     right = test.reference[0].model_dump()
@@ -143,3 +171,19 @@ def test_audit_command_prints_per_suite_and_exits_11_on_disagreement(tmp_path):
     assert proc.returncode == int(ExitCode.AUDIT_DISAGREES), proc.stderr
     assert "topic_classification" in proc.stdout
     assert f"s/{test.id}/a: labelled wrong, graded PASS" in proc.stdout
+
+
+def test_grading_in_worker_processes_gives_the_same_verdicts(monkeypatch):
+    from dataclasses import replace
+
+    from homesec_bench.audit import agreement
+
+    monkeypatch.setattr(agreement, "_MIN_PARALLEL", 1)
+    some = replace(AUDIT, answers=AUDIT.answers[::150])  # every suite's answers, right and wrong
+    serial = audit_agreement(some, BENCH)
+    parallel = audit_agreement(some, BENCH, workers=2)
+    assert len(serial.cases) == len(some.answers) > 30
+    assert [(c.answer.key, c.passed, c.reason) for c in parallel.cases] == [
+        (c.answer.key, c.passed, c.reason) for c in serial.cases
+    ]
+    assert {c.passed for c in serial.cases} == {True, False}

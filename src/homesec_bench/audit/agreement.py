@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from homesec_bench.audit.answers import AuditAnswer, AuditSet, Decision
 from homesec_bench.graders import grade_answer
+from homesec_bench.models import ModelAnswer
 from homesec_bench.suites.loader import Benchmark
+
+# Below this many answers a worker process costs more (start-up, loading the benchmark) than it saves.
+_MIN_PARALLEL = 400
 
 
 @dataclass(frozen=True)
@@ -81,24 +88,51 @@ class AuditReport:
         return total
 
 
-def audit_agreement(audit: AuditSet, bench: Benchmark) -> AuditReport:
+def audit_agreement(audit: AuditSet, bench: Benchmark, workers: int = 1) -> AuditReport:
+    """Every answer graded and set against its label. `workers` > 1 grades in that many processes (the
+    verdicts are the same: grading is a pure function of test, answer and benchmark)."""
     report = AuditReport()
     known = {t.id: t for t in bench.all_tests()}
-    seen_keys = set()
-    for answer in audit.answers:
-        test = known.get(answer.test_id)
-        if test is None:
-            report.unknown_tests.append(answer.key)
-            continue
-        seen_keys.add(answer.key)
-        verdict = grade_answer(test, answer.answer, bench)
+    graded = [a for a in audit.answers if a.test_id in known]
+    report.unknown_tests = [a.key for a in audit.answers if a.test_id not in known]
+    jobs = [(a.test_id, a.answer) for a in graded]
+    for answer, (passed, reason) in zip(graded, _grade(jobs, bench, workers), strict=True):
         report.cases.append(
-            AuditCase(
-                answer=answer,
-                passed=verdict.passed,
-                reason=verdict.reason,
-                decision=audit.decisions.get(answer.key),
-            )
+            AuditCase(answer=answer, passed=passed, reason=reason, decision=audit.decisions.get(answer.key))
         )
+    seen_keys = {a.key for a in graded}
     report.stale_decisions = sorted(k for k in audit.decisions if k not in seen_keys)
     return report
+
+
+def _grade(jobs: list[tuple[str, ModelAnswer]], bench: Benchmark, workers: int) -> list[tuple[bool, str]]:
+    if workers <= 1 or len(jobs) < _MIN_PARALLEL:
+        return _grade_chunk(bench, jobs)
+    # Each worker takes whole tests, so each reads a conversation once (its readings are cached).
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i][0])
+    size = -(-len(jobs) // workers)
+    chunks = [[jobs[i] for i in order[n : n + size]] for n in range(0, len(jobs), size)]
+    # Spawned, not forked: a fork copies whatever threads and locks the caller holds (a test runner's, a
+    # sweep's), and the benchmark travels pickled once per worker.
+    context = multiprocessing.get_context("spawn")
+    frozen = pickle.dumps(bench)
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+        parts = pool.map(_grade_pickled, [frozen] * len(chunks), chunks)
+        verdicts = [verdict for part in parts for verdict in part]
+    out: list[tuple[bool, str]] = [(False, "")] * len(jobs)
+    for i, verdict in zip(order, verdicts, strict=True):
+        out[i] = verdict
+    return out
+
+
+def _grade_pickled(frozen: bytes, jobs: list[tuple[str, ModelAnswer]]) -> list[tuple[bool, str]]:
+    return _grade_chunk(pickle.loads(frozen), jobs)
+
+
+def _grade_chunk(bench: Benchmark, jobs: list[tuple[str, ModelAnswer]]) -> list[tuple[bool, str]]:
+    known = {t.id: t for t in bench.all_tests()}
+    out = []
+    for test_id, answer in jobs:
+        verdict = grade_answer(known[test_id], answer, bench)
+        out.append((verdict.passed, verdict.reason))
+    return out

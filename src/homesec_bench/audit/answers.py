@@ -77,8 +77,28 @@ def _answer(raw: dict[str, Any], where: str) -> ModelAnswer:
     )
 
 
+def _read_yaml(path: Path) -> Any:
+    """The file's YAML, read by the suites' loader (libyaml where installed, a key given twice refused: a
+    writer's second entry for one test would silently replace the first); any fault one line."""
+    from homesec_bench.suites.loader import strict_yaml_loader
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AuditFormatError(
+            f"{path}: cannot read the file ({exc}); check it exists and is UTF-8 text"
+        ) from None
+    try:
+        return yaml.load(text, Loader=strict_yaml_loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise AuditFormatError(f"{path}{where}: malformed YAML ({problem}); fix the syntax there") from None
+
+
 def _read_answers_file(path: Path) -> list[AuditAnswer]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("tests"), dict):
         raise AuditFormatError(f"{path}: expected a mapping with 'set' and 'tests'")
     set_name = str(data.get("set") or path.stem)
@@ -106,7 +126,7 @@ def _read_answers_file(path: Path) -> list[AuditAnswer]:
 def _read_decisions(path: Path) -> dict[str, Decision]:
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = _read_yaml(path) or []
     if not isinstance(data, list):
         raise AuditFormatError(f"{path}: expected a list of decisions")
     out = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -60,7 +61,7 @@ def audit_command(
         fail(ExitCode.BAD_TEST_FILE, str(exc))
     except SuiteError as exc:
         fail(ExitCode.BAD_TEST_FILE, str(exc))
-    report = audit_agreement(audit, bench)
+    report = audit_agreement(audit, bench, workers=os.cpu_count() or 1)
     typer.echo(render_audit(report, show_disagreements=show), nl=False)
     if report.disagreements or report.unknown_tests or report.stale_decisions:
         raise SystemExit(int(ExitCode.AUDIT_DISAGREES))

@@ -113,7 +113,7 @@ class Benchmark:
 
 
 @cache
-def _strict_loader() -> Any:
+def strict_yaml_loader() -> Any:
     """A safe YAML loader that refuses a key given twice in one mapping: YAML keeps only one of them, so
     a test's second `text_never_says` would silently drop the first (it happened; blind set L)."""
     import yaml
@@ -145,7 +145,7 @@ def _strict_loader() -> Any:
 def _read_yaml(path: Path) -> Any:
     import yaml  # only when the packaged benchmark is not in the cache, or for a --suites-dir
 
-    loader = _strict_loader()
+    loader = strict_yaml_loader()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
