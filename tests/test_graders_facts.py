@@ -165,6 +165,71 @@ def test_grounded_allow_list_and_kinds() -> None:
     assert not passes(only_times, "A cat at 23:13.")
 
 
+@pytest.mark.parametrize(
+    "content, ok",
+    [
+        # LOG: 23:12 and 19:48 are yesterday's (17 March), 02:47 and 02:49 today's (18 March).
+        ("This morning at 02:47 someone in a dark hoodie tried the side gate.", True),
+        ("Yesterday at 19:48 two teenagers rang the bell.", True),
+        ("Last night: 23:12 a black cat on the fence, 02:47 a hoodie at the side gate.", True),
+        ("Yesterday at 02:47 someone tried the side gate.", True),  # the small hours: either night
+        ("At 19:48 yesterday two teenagers rang the bell.", True),
+        ("Gestern um 19:48 haben zwei Jugendliche geklingelt.", True),
+        ("Hier ist die Übersicht: um 02:47 hat jemand das Tor probiert.", True),  # German "hier" = here
+        ("Hier à 23:12, un chat noir longeait la clôture.", True),
+        ("Anoche a las 23:12 un gato negro caminó por la valla.", True),
+        ("This morning at 19:48 two teenagers rang the bell.", False),
+        ("Today: a black cat on the back fence at 23:12.", False),
+        ("Heute Morgen: um 02:47 das Tor, um 19:48 zwei Jugendliche an der Haustür.", False),
+        ("Hier à 02:49, quelqu'un a regardé dans la Volvo.", True),  # small hours: the night before
+        ("Ce matin à 19:48, deux adolescents ont sonné.", False),
+        ("Esta mañana a las 23:12 un gato negro en la valla.", False),
+    ],
+)
+def test_a_relative_day_puts_its_times_on_that_day(content: str, ok: bool) -> None:
+    """Blind set N: "Heute Morgen ... um 10:02" for an event logged at 10:02 yesterday."""
+    params = {
+        "must_include": [
+            ["cat", "gate", "tor", "bell", "chat", "gato", "volvo", "jugendliche", "adolescents"]
+        ],
+        "grounded": True,
+    }
+    verdict = grade(params, content)
+    assert verdict == ((True, None) if ok else (False, "ungrounded")), content
+
+
+def test_an_act_the_event_log_says_an_event_does_not_hold() -> None:
+    """Blind set N: "the same person tried the driver's door handle" for ev_3110, a look into the window."""
+    world = {
+        **WORLD,
+        "events": [
+            {
+                "id": "ev_3110",
+                "description": "hoodie looks into the Volvo",
+                "never": ["tried car door", "opened Volvo"],
+            },
+            {"id": "ev_9999", "description": "not in this conversation", "never": ["looks into Volvo"]},
+        ],
+    }
+    params = {"must_include": [["volvo", "car"]], "grounded": True}
+
+    def verdict(content: str, log: str = LOG) -> tuple[bool, str | None]:
+        messages = [Message(role="system", content=log), Message(role="user", content="Report.")]
+        ctx = GradeContext(test=make_test(messages, params), world=world, tools={})
+        checked = run_check("text", ModelAnswer(content=content), params, ctx)
+        return checked.passed, checked.error_type
+
+    assert verdict("At 02:49 the hoodie looked into the Volvo's window.") == (True, None)
+    assert verdict("At 02:49 the hoodie looked into the Volvo; nobody tried the car door.") == (True, None)
+    assert verdict("At 02:49 the hoodie tried the car door of the Volvo.") == (False, "ungrounded")
+    assert verdict("At 02:49 someone opened the Volvo.") == (False, "ungrounded")
+    # Not when the event is not in the conversation, nor when the conversation says it of something.
+    other_log = LOG.replace("ev_3110", "ev_3100")
+    assert verdict("At 02:49 the hoodie tried the car door of the Volvo.", other_log)[1] != "ungrounded"
+    said = LOG + "\nev_3120 | 2026-03-18 03:10 | cam_driveway | person | man tried the car door of the Volvo"
+    assert verdict("At 03:10 a man tried the car door of the Volvo.", said) == (True, None)
+
+
 def test_grounded_after_an_empty_tool_result() -> None:
     messages = [
         Message(role="user", content="When did the van come on Saturday?"),

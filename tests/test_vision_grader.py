@@ -372,3 +372,25 @@ def test_a_flood_of_light_is_no_water_leak():
         "A car sits in the driveway, which is flooded.",
     ]:
         assert problems(water, expect), water
+
+
+def test_a_registration_read_off_a_frame_is_a_detail_no_frame_shows():
+    """Blind set N: "a white car with registration AB12 CDE"; no fixture plate is legible at 640x360."""
+    from homesec_bench.vision.describe import description_expectation, problems
+
+    expect = description_expectation(
+        people=0, vehicles=1, packages=0, animals=[], hazards=[], tolerance=lambda kind, n: 0
+    )
+    for invented in [
+        "A white car with registration AB12 CDE is parked on the driveway in daylight.",
+        "A silver estate, plate KD21-XRB, parked nose-out on the driveway.",
+        "A pale car on the driveway; its number plate reads KD21XRB.",
+        "A car with the licence plate 'LM68 PTQ' is parked on the driveway.",
+    ]:
+        assert any("registration" in p for p in problems(invented, expect)), invented
+    for fine in [
+        "A pale estate car is parked on the driveway at 09:10 AM; its number plate is not readable.",
+        "A silver car sits on the driveway; no plate can be read at this size.",
+        "A car is parked on the driveway at 9:10 am, 3 PM shadows absent, under a clear sky.",
+    ]:
+        assert not any("registration" in p for p in problems(fine, expect)), fine

@@ -68,3 +68,17 @@ def test_nothing_has_happened_after_the_stated_current_time(test):
 def test_the_clock_check_sees_the_clock():
     with_clock = [t for t in BENCH.all_tests() if CLOCK_LINE in _conversation_text(t)]
     assert len(with_clock) >= 40
+
+
+def test_what_an_event_never_holds_is_not_in_its_own_description():
+    from homesec_bench.graders.facts import said_by_meaning
+
+    events = [e for e in BENCH.world.get("events") or [] if e.get("never")]
+    assert events, "world.yaml lists no event's `never` acts"
+    for event in events:
+        for phrase in event["never"]:
+            assert isinstance(phrase, str) and phrase.strip(), event["id"]
+            assert said_by_meaning(event["description"], phrase) is None, (event["id"], phrase)
+        # the event log block the prompts show says the same of it
+        line = next(line for line in BENCH.world["blocks"]["event_log"].splitlines() if event["id"] in line)
+        assert event["description"] in line

@@ -1302,7 +1302,7 @@ def _allowed(spec: Any, vocab: Vocabulary, offset: str) -> Found:
 
 
 GROUNDED_KINDS = (
-    "time", "date", "weekday", "camera", "plate", "count", "id", "person", "state", "colour", "place",
+    "time", "date", "weekday", "camera", "plate", "count", "id", "person", "state", "colour", "place", "act",
 )  # fmt: skip
 # Asked for by name only (kinds: [..., duration]): a stated duration must be the event's own.
 OPTIONAL_KINDS = ("duration",)
@@ -1350,6 +1350,10 @@ def check_grounded(
             return any(n in u.numbers for u in pool) or (units is None and n in numbers)
         return any(count in u.counts for u in pool) or n in source.bare_numbers
 
+    if "act" in kinds:
+        verdict = _acts_grounded(text, source, ctx.world)
+        if verdict is not None:
+            return verdict
     signs = person_signs(ctx.world)
     # "Four detections overnight." followed by four timed events: the answer counts what it lists.
     listed_times = len(extract(text, vocab, offset).times)
@@ -1390,6 +1394,8 @@ def check_grounded(
         verdict = _today_named_right(statement, vocab)
         if verdict is None and kinds & {"date", "weekday"}:
             verdict = _weekday_fits_date(statement, vocab)
+        if verdict is None:
+            verdict = _relative_days_fit(statement, source, kinds, offset, vocab.now)
         if verdict is not None:
             return verdict
         if "place" in kinds and not _SUPPOSED.search(fold(statement)):
@@ -1427,6 +1433,27 @@ def check_grounded(
 _SUPPOSED = re.compile(
     r"\?|\b(?:can|could|shall|should|would|will|might|may|if|whether|want me to)\b|'ll\b|'d\b"
 )
+
+
+def _acts_grounded(text: str, source: Source, world: dict[str, Any]) -> Verdict | None:
+    """An act the world's event log says an event does not hold (`events[].never`), said by the answer
+    while that event is in the conversation: "the hoodie tried the Volvo's door" for a look through its
+    window (blind set N). Negation-aware; not when the conversation itself says it of something."""
+    for event in world.get("events") or []:
+        never = event.get("never") if isinstance(event, dict) else None
+        if not never or not any(str(event.get("id")) in t for t in source.message_texts):
+            continue
+        for phrase in never:
+            clause = said_by_meaning(text, str(phrase))
+            if clause is None or any(said_by_meaning(t, str(phrase)) for t in source.message_texts):
+                continue
+            return fail(
+                f"the answer says {clause!r} of {event['id']}, which that event does not hold "
+                f"({str(event.get('description', ''))!r})",
+                "ungrounded",
+                kind="act",
+            )
+    return None
 
 
 def _places_grounded(said: Found, known: Found, allowed: Found, vocab: Vocabulary) -> Verdict | None:
@@ -1474,6 +1501,80 @@ def _instants_on_their_day(segment: str, source: Source, kinds: set[str], offset
             return fail(
                 f"the answer puts {_fmt_clock(mention.clock)} on {day[1]} {MONTHS[day[0] - 1].title()}, "
                 "but the event at that time is on another day",
+                "ungrounded",
+                kind="date",
+            )
+    return None
+
+
+# Words that put a clock time on a day relative to now, in the languages the suites ask for: the day
+# offset, or None for "last night" (before noon: today's small hours; after: yesterday evening). A
+# French "hier" only where its French neighbours say so: the German "hier" is "here".
+_RELATIVE_DAY_WORDS: list[tuple[re.Pattern[str], int | None]] = [
+    (
+        re.compile(
+            r"\b(?:last night|overnight|letzte nacht|heute nacht|la nuit dernière|cette nuit|anoche)\b"
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            r"\b(?:yesterday|gestern|ayer|anteayer)\b|\bhier(?=\s+(?:à|a|soir|matin|après-midi|vers)\b)"
+        ),
+        -1,
+    ),
+    (
+        re.compile(
+            r"\b(?:today|this (?:morning|afternoon|evening)|tonight|heute|aujourd'hui|ce matin|"
+            r"cet après-midi|ce soir|hoy|esta (?:mañana|tarde|noche))\b"
+        ),
+        0,
+    ),
+]
+
+
+def _relative_days_fit(
+    statement: str, source: Source, kinds: set[str], offset: str, now: date | None
+) -> Verdict | None:
+    """ "Heute Morgen ... um 10:02" for an event at 10:02 yesterday (blind set N): a clock time that a
+    relative day word governs (the nearest: one before it in the statement, or one right after it) must
+    be the day of the conversation's event at that time. "Yesterday" at a small-hours time may mean the
+    night before today, so both days pass there."""
+    if "date" not in kinds or now is None:
+        return None
+    folded = fold(statement)
+    words_at = sorted(
+        (m.start(), m.end(), delta)
+        for pattern, delta in _RELATIVE_DAY_WORDS
+        for m in pattern.finditer(folded)
+    )
+    if not words_at:
+        return None
+    for mention in find_times(statement, offset):
+        if mention.instant is not None:
+            continue  # a written date says its own day (`_instants_on_their_day`)
+        before = [(mention.start - w[1], w) for w in words_at if w[1] <= mention.start]
+        after = [
+            (w[0] - mention.end, w) for w in words_at if w[0] >= mention.end and w[0] - mention.end <= 20
+        ]
+        if not before and not after:
+            continue
+        # The nearest governs: "Today is Wednesday, and the Volvo came home at 23:52 last night".
+        chosen = min([*before[-1:], *after[:1]], key=lambda d: d[0])[1]
+        hour = mention.clock[0]
+        delta = chosen[2]
+        if delta is None:
+            deltas = {-1 if hour >= 12 else 0}
+        elif delta == -1 and hour < 6:
+            deltas = {-1, 0}
+        else:
+            deltas = {delta}
+        days = {((now + timedelta(days=d)).month, (now + timedelta(days=d)).day) for d in deltas}
+        events = [u for u in source.units if u.event and mention.clock in u.times and len(u.dates) == 1]
+        if events and not any(u.dates & days for u in events):
+            return fail(
+                f"the answer puts {_fmt_clock(mention.clock)} on a day ({folded[chosen[0] : chosen[1]]!r}) "
+                "other than that of the event at that time",
                 "ungrounded",
                 kind="date",
             )

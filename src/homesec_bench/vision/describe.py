@@ -279,6 +279,9 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
                     continue
                 if not _negated(clause, m.start(), m.end()) and not _HEDGE.search(clause[: m.start()]):
                     stated.add(f"{kind.replace('_', ' ')}, which the frame does not show")
+    for plate in _plates_read(text):
+        if plate not in (expect.get("plates") or []):
+            stated.add(f"a registration ({plate!r}), which no frame shows legibly at 640x360")
     if expect.get("not_shown"):
         for claim in _not_shown_said(text, expect):
             stated.add(f"'{claim.replace('+', ' ')}', which the frame shows is not so")
@@ -289,6 +292,26 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
         stated.add(f"that someone was alerted ({deed!r}), which the vision module does not do")
     out += [f"states {s}" for s in sorted(stated)]
     return out
+
+
+# A registration read off the frame: the common plate shapes ("AB12 CDE", "KD21-XRB"), or whatever
+# follows "plate"/"registration" with a digit in it ("registration 4821"). No fixture frame shows a
+# plate legibly at 640x360 (blind set N invented one); a frame that did would list it as `plates`.
+_PLATE_SHAPE = re.compile(r"(?<![\w-])([A-Z]{1,3}\d{1,4}[ -]?[A-Z]{2,3})(?![\w-])")
+_PLATE_SAID = re.compile(
+    r"\b(?:plates?|registration|reg\.?|licen[cs]e)\s+(?:number\s+|no\.?\s+)?(?:reads?\s+|reading\s+|is\s+|of\s+)?"
+    r"[:#]?\s*['\"]?([A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def _plates_read(text: str) -> list[str]:
+    found = [m.group(1) for m in _PLATE_SHAPE.finditer(text)]
+    for m in _PLATE_SAID.finditer(text):
+        token = m.group(1).strip()
+        if re.search(r"\d", token) and re.search(r"[A-Za-z]|\d{3,}", token):
+            found.append(token)
+    return found
 
 
 def _not_shown_said(text: str, expect: dict[str, Any]) -> list[str]:
