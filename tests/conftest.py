@@ -94,6 +94,10 @@ SLOW_TESTS = {
     },
     "test_audit.py": {
         "test_audit_command_prints_per_suite_and_exits_11_on_disagreement",
+        # the three that grade the whole audit set (about 15 s on two cores, growing with each set)
+        "test_labelled_answers_agree_with_their_verdicts",
+        "test_audit_set_covers_every_test_with_two_right_and_two_wrong",
+        "test_audit_set_names_only_known_tests_and_answers",
     },
     "test_ci_gates_and_console.py": {
         "test_list_prints_whole_ids_when_piped_and_list_ids",

@@ -6,6 +6,7 @@ disagreement is either fixed in the grader or settled, with its reason, in audit
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 import yaml
 
 from homesec_bench.audit import audit_agreement, blind_request, dump_blind_requests, load_audit_set
+from homesec_bench.audit.agreement import AuditReport
 from homesec_bench.audit.answers import AuditFormatError
 from homesec_bench.cli.exit_codes import ExitCode
 from homesec_bench.runner.request import build_chat_request
@@ -25,38 +27,43 @@ from homesec_bench.suites.loader import load_benchmark
 AUDIT_DIR = Path(__file__).resolve().parents[1] / "audit"
 BENCH = load_benchmark()
 AUDIT = load_audit_set(AUDIT_DIR)
-REPORT = audit_agreement(AUDIT, BENCH, workers=os.cpu_count() or 1)
 
 
-# One test per answer set, not per answer: six thousand tiny tests cost the fast tier a dozen seconds
-# of pytest's own bookkeeping, and a failure lists every disagreeing answer of its set anyway.
-BY_SET: dict[str, list] = {}
-for _case in REPORT.counted:
-    BY_SET.setdefault(_case.answer.key.split("/")[0], []).append(_case)
+@functools.cache
+def _report() -> AuditReport:
+    """Every audit answer graded, once per session: about 15 s for 7,000 answers on two cores, so the
+    three tests that need it are in the slow tier (`homesec-bench audit audit/` is the day-to-day check
+    while working on a grader)."""
+    return audit_agreement(AUDIT, BENCH, workers=os.cpu_count() or 1)
 
 
-@pytest.mark.parametrize("answer_set", sorted(BY_SET))
+# One test per answer set, not per answer: six thousand tiny tests cost pytest's own bookkeeping a
+# dozen seconds, and a failure lists every disagreeing answer of its set anyway.
+SETS = sorted({answer.key.split("/")[0] for answer in AUDIT.answers})
+
+
+@pytest.mark.parametrize("answer_set", SETS)
 def test_labelled_answers_agree_with_their_verdicts(answer_set):
     disagreements = [
         f"{case.answer.key}: labelled {'right' if case.expected_pass else 'wrong'} ({case.answer.why}); "
         f"grader: {case.reason}"
-        for case in BY_SET[answer_set]
-        if not case.agrees
+        for case in _report().counted
+        if case.answer.key.split("/")[0] == answer_set and not case.agrees
     ]
     assert not disagreements, "\n".join(disagreements)
 
 
 def test_audit_set_covers_every_test_with_two_right_and_two_wrong():
     labels: dict[str, Counter] = {t.id: Counter() for t in BENCH.all_tests()}
-    for case in REPORT.counted:  # void answers (to a prompt or frame changed since) do not count
+    for case in _report().counted:  # void answers (to a prompt or frame changed since) do not count
         labels[case.answer.test_id][case.answer.label] += 1
     thin = {tid: dict(c) for tid, c in labels.items() if c["right"] < 2 or c["wrong"] < 2}
     assert not thin, f"tests with fewer than two right and two wrong audit answers: {thin}"
 
 
 def test_audit_set_names_only_known_tests_and_answers():
-    assert not REPORT.unknown_tests
-    assert not REPORT.stale_decisions
+    assert not _report().unknown_tests
+    assert not _report().stale_decisions
 
 
 def test_every_decision_is_explained():
