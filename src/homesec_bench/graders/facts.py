@@ -496,6 +496,28 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "objects": ["siren", "sirens", "alarm", "strobe"],
         "states": [],
     },
+    # Looking at the live picture: no tool shows it, so "I checked the live view: nobody is at the door"
+    # is an observation nobody made (blind set P). Only the assistant's own look counts.
+    "look": {
+        "tools": [],
+        "first_person": True,
+        "base": [r"check", r"look at", r"view", r"pull up", r"watch", r"glance at"],
+        "past": [r"checked", r"looked at", r"viewed", r"pulled up", r"watched", r"glanced at"],
+        "ing": [r"checking", r"looking at", r"viewing", r"pulling up", r"watching", r"glancing at"],
+        "objects": [
+            r"live view",
+            r"live feed",
+            r"live stream",
+            r"live video",
+            r"live picture",
+            r"live image",
+            r"live camera",
+            r"camera feed",
+            r"current view",
+            r"current picture",
+        ],
+        "states": [],
+    },
     "backup": {
         "tools": [],
         "base": [r"back up", r"run the backup", r"do the backup", r"sync"],
