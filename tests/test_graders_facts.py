@@ -205,10 +205,16 @@ def test_an_act_the_event_log_says_an_event_does_not_hold() -> None:
         "events": [
             {
                 "id": "ev_3110",
+                "time": "2026-03-18T02:49:30+01:00",
                 "description": "hoodie looks into the Volvo",
                 "never": ["tried car door", "opened Volvo"],
             },
-            {"id": "ev_9999", "description": "not in this conversation", "never": ["looks into Volvo"]},
+            {
+                "id": "ev_9999",
+                "time": "2026-03-18T02:49:30+01:00",
+                "description": "not in this conversation",
+                "never": ["looks into Volvo"],
+            },
         ],
     }
     params = {"must_include": [["volvo", "car"]], "grounded": True}
@@ -223,7 +229,11 @@ def test_an_act_the_event_log_says_an_event_does_not_hold() -> None:
     assert verdict("At 02:49 the hoodie looked into the Volvo; nobody tried the car door.") == (True, None)
     assert verdict("At 02:49 the hoodie tried the car door of the Volvo.") == (False, "ungrounded")
     assert verdict("At 02:49 someone opened the Volvo.") == (False, "ungrounded")
-    # Not when the event is not in the conversation, nor when the conversation says it of something.
+    # said of the event: its time in the clause, or the last one before it in the statement
+    assert verdict("At 02:49 the hoodie walked by; he tried the car door.") == (False, "ungrounded")
+    # said of another event: another time governs the clause
+    assert verdict("At 02:47 the hoodie tried the gate, and at 02:49 looked into the Volvo.") == (True, None)
+    # Not when the event is not in the conversation, nor of another event at another time.
     other_log = LOG.replace("ev_3110", "ev_3100")
     assert verdict("At 02:49 the hoodie tried the car door of the Volvo.", other_log)[1] != "ungrounded"
     said = LOG + "\nev_3120 | 2026-03-18 03:10 | cam_driveway | person | man tried the car door of the Volvo"

@@ -1373,7 +1373,7 @@ def check_grounded(
         return any(count in u.counts for u in pool) or n in source.bare_numbers
 
     if "act" in kinds:
-        verdict = _acts_grounded(text, source, ctx.world)
+        verdict = _acts_grounded(text, source, ctx.world, offset)
         if verdict is not None:
             return verdict
     signs = person_signs(ctx.world)
@@ -1457,24 +1457,45 @@ _SUPPOSED = re.compile(
 )
 
 
-def _acts_grounded(text: str, source: Source, world: dict[str, Any]) -> Verdict | None:
-    """An act the world's event log says an event does not hold (`events[].never`), said by the answer
-    while that event is in the conversation: "the hoodie tried the Volvo's door" for a look through its
-    window (blind set N). Negation-aware; not when the conversation itself says it of something."""
+def _acts_grounded(text: str, source: Source, world: dict[str, Any], offset: str) -> Verdict | None:
+    """An act the world's event log says an event does not hold (`events[].never`), said of that event
+    while it is in the conversation: "02:49 Driveway: the same person tried the driver's door handle" for
+    a look through the Volvo's window (blind set N). A clause is said of the event when its own time, or
+    the last time before it in its statement (or, for a statement that opens with a pronoun, in the one
+    before), is the event's; negation-aware, as `must_not_say`."""
     for event in world.get("events") or []:
         never = event.get("never") if isinstance(event, dict) else None
         if not never or not any(str(event.get("id")) in t for t in source.message_texts):
             continue
-        for phrase in never:
-            clause = said_by_meaning(text, str(phrase))
-            if clause is None or any(said_by_meaning(t, str(phrase)) for t in source.message_texts):
+        at = find_times(str(event.get("time", "")), offset)
+        if not at:
+            continue
+        clock = at[0].clock
+        last: tuple[int, int] | None = None
+        for statement in statements(text):
+            times = find_times(statement, offset)
+            # "At 02:49 he walked by; he tried the car door.": a statement that opens with a pronoun and
+            # names no time of its own goes on about the one before it.
+            opening = words(statement)[:1]
+            carried = last if not times and opening and opening[0] in _PRONOUNS else None
+            last = times[-1].clock if times else carried
+            if not any(t.clock == clock for t in times) and carried != clock:
                 continue
-            return fail(
-                f"the answer says {clause!r} of {event['id']}, which that event does not hold "
-                f"({str(event.get('description', ''))!r})",
-                "ungrounded",
-                kind="act",
-            )
+            for clause in clauses(statement):
+                own = find_times(clause, offset)
+                start = statement.find(clause)
+                earlier = [t for t in times if start >= 0 and t.start < start]
+                said_at = own[0].clock if own else (earlier[-1].clock if earlier else carried)
+                if said_at != clock:
+                    continue
+                for phrase in never:
+                    if said_by_meaning(clause, str(phrase)) is not None:
+                        return fail(
+                            f"the answer says {clause.strip()!r} of {event['id']}, which that event does not "
+                            f"hold ({str(event.get('description', ''))!r})",
+                            "ungrounded",
+                            kind="act",
+                        )
     return None
 
 
