@@ -240,6 +240,30 @@ def test_an_act_the_event_log_says_an_event_does_not_hold() -> None:
     assert verdict("At 03:10 a man tried the car door of the Volvo.", said) == (True, None)
 
 
+@pytest.mark.parametrize(
+    "content, ok",
+    [
+        (
+            "At 02:47 someone tried the side gate, and at 02:49 they looked into the Volvo on the driveway.",
+            True,
+        ),
+        (
+            "At 02:47 someone looked into the Volvo on the driveway, and at 02:49 they tried the side gate.",
+            False,
+        ),
+        ("At 23:12 a black cat walked along the fence; at 19:48 two teenagers left a flyer.", True),
+        ("At 23:12 two teenagers left a flyer; at 19:48 a black cat walked along the fence.", False),
+        ("Between 02:47 and 02:49 someone tried the side gate and looked into the Volvo.", True),
+        ("At 23:12 a black cat, not the teenagers, walked along the back fence.", True),
+        ("At 19:48, two teenagers rang the bell and left a flyer.", True),
+    ],
+)
+def test_each_piece_of_a_sentence_keeps_its_own_event(content: str, ok: bool) -> None:
+    """Blind set Q: two events told in one sentence with their cameras or actors swapped."""
+    params = {"must_include": [["gate", "cat", "flyer"]], "grounded": True}
+    assert grade(params, content) == ((True, None) if ok else (False, "ungrounded")), content
+
+
 def test_grounded_after_an_empty_tool_result() -> None:
     messages = [
         Message(role="user", content="When did the van come on Saturday?"),

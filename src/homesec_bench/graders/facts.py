@@ -496,6 +496,24 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "objects": ["siren", "sirens", "alarm", "strobe"],
         "states": [],
     },
+    # Searching or checking recordings or a camera is a tool's work: "I checked the Backyard camera for
+    # last night and nothing was recorded" with no search made is an invented result (blind set Q).
+    "search": {
+        "tools": ["search_events", "analyze_clip", "get_system_status"],
+        "first_person": True,
+        "base": [r"search", r"check", r"look through", r"go through", r"review", r"scan"],
+        "past": [r"searched", r"checked", r"looked through", r"went through", r"reviewed", r"scanned"],
+        "ing": [r"searching", r"checking", r"looking through", r"going through", r"reviewing", r"scanning"],
+        "objects": [
+            r"cameras?",
+            r"cam",
+            r"footage",
+            r"recordings?",
+            r"clips?",
+            r"videos?",
+        ],
+        "states": [],
+    },
     # Looking at the live picture: no tool shows it, so "I checked the live view: nobody is at the door"
     # is an observation nobody made (blind set P). Only the assistant's own look counts.
     "look": {
@@ -1286,6 +1304,13 @@ def _read_conversation(texts: tuple[str, ...], vocab: Vocabulary, offset: str) -
     return Source(everything, units, bare, units_text, list(texts))
 
 
+def _points_back(statement: str, n: int) -> bool:
+    """ "those three", "these 3", "all three of them": a count of things the answer has already told."""
+    names = [str(n)] + [w for w, v in NUMBER_WORDS.items() if v == n]
+    alternatives = "|".join(re.escape(w) for w in names)
+    return bool(re.search(rf"\b(?:those|these|all)\s+(?:{alternatives})\b", fold(statement)))
+
+
 _RELATIVE_DAYS = {"yesterday": -1, "today": 0, "this morning": 0, "tonight": 0, "tomorrow": 1}
 
 
@@ -1407,6 +1432,8 @@ def check_grounded(
                     continue  # "the two sightings at 02:47 and 02:49" counts the events it names
                 if count[1] == "thing" and count[0] > 1 and count[0] == listed_times:
                     continue
+                if 1 < count[0] <= listed_times and _points_back(statement, count[0]):
+                    continue  # "Those three events are worth a closer look": the ones just told (set Q)
                 if not count_ok(count, None):
                     return fail(
                         f"the answer counts {count[0]} ({count[1]}), a number the conversation never gives",
@@ -1444,9 +1471,83 @@ def check_grounded(
                 _bound_to_event(part, source, allowed, kinds, count_ok)
                 or _instants_on_their_day(segment, source, kinds, offset)
                 or (_people_bound(segment, part, source, allowed, signs) if "person" in kinds else None)
+                or _pieces_bound(segment, source, allowed, kinds, vocab, offset)
             )
             if verdict is not None:
                 return verdict
+    return None
+
+
+# Who or what an event is about, in the words an answer uses for it; a piece of a sentence that puts one
+# of them at a time whose event names none of its words, while another event does, has swapped the two
+# ("The postwoman delivered letters at 10:02, and a courier ... at 11:34", blind set Q).
+ROLES: tuple[tuple[str, ...], ...] = (
+    ("courier", "couriers", "delivery driver", "delivery man", "delivery person", "deliveryman", "kurier",
+     "livreur", "repartidor", "mensajero"),
+    ("postwoman", "postman", "post lady", "mail carrier", "mailman", "postbotin", "postbote",
+     "briefträgerin", "briefträger", "factrice", "facteur", "cartera", "cartero"),
+    ("teenagers", "teenager", "teens", "youths", "schoolchildren", "pupils", "jugendliche", "adolescents",
+     "adolescentes"),
+    ("cat", "cats", "kitten", "katze", "gato"),
+    ("fox", "foxes", "fuchs", "renard", "zorro"),
+    ("dog", "dogs", "terrier", "puppy", "hund", "chien", "perro"),
+    ("volvo",), ("toyota",), ("skoda",),
+    ("flyer", "leaflet"),
+)  # fmt: skip
+_PIECE = re.compile(r",\s+(?:and\s+|but\s+|while\s+)?|;\s*|\s+-\s+")
+_NOT_BEFORE = re.compile(r"\b(?:not|no|nor|never|without)\s+(?:\w+\s+)?$|n't\s+(?:\w+\s+)?$")
+
+
+def _pieces_bound(
+    segment: str, source: Source, allowed: Found, kinds: set[str], vocab: Vocabulary, offset: str
+) -> Verdict | None:
+    """Within a sentence that tells several events, each comma- or semicolon-piece with one time of its
+    own ties its camera and who or what it names to the event at that time (blind set Q swapped the
+    02:47 and 02:49 events' cameras inside one sentence)."""
+    for piece in _PIECE.split(segment):
+        found = extract(piece, vocab, offset)
+        if len(found.times) != 1:
+            continue
+        here = [
+            (u, t)
+            for u, t in zip(source.units, source.unit_texts, strict=True)
+            if u.event and found.times & u.times
+        ]
+        if not here:
+            continue
+        shown = _fmt_clock(next(iter(found.times)))
+        if "camera" in kinds and any(u.cameras for u, _ in here):
+            for cam in sorted(found.cameras - allowed.cameras):
+                if not any(cam in u.cameras for u, _ in here):
+                    return fail(
+                        f"the answer ties {cam} to {shown} ({piece.strip()!r}), but the event at that "
+                        "time is on another camera",
+                        "ungrounded",
+                        kind="camera",
+                    )
+        if "person" not in kinds:
+            continue
+        low = fold(piece)
+        others = [
+            t
+            for u, t in zip(source.units, source.unit_texts, strict=True)
+            if u.event and not found.times & u.times
+        ]
+        for role in ROLES:
+            said = [
+                m for alt in role for m in re.finditer(r"(?<![\w'])" + re.escape(alt) + r"(?![\w'])", low)
+            ]
+            if not said or all(_NOT_BEFORE.search(low[: m.start()]) for m in said):
+                continue
+            if any(mentions(t, alt) for _, t in here for alt in role):
+                continue
+            if any(mentions(t, alt) for t in others for alt in role):
+                return fail(
+                    f"the answer puts {role[0]!r} at {shown} ({piece.strip()!r}), but the event at that time "
+                    "is another's",
+                    "ungrounded",
+                    kind="person",
+                )
     return None
 
 
