@@ -194,13 +194,34 @@ _NEGATION_WORDS = {
     "no", "not", "never", "without", "nothing", "nobody", "none", "neither", "nor", "didn't",
     "doesn't", "don't", "wasn't", "isn't", "weren't", "aren't", "won't", "cannot", "can't",
 }  # fmt: skip
-_PREDICATE_BREAKS = {"and", "but", "so", "then", "yet", "while", "whereas", ";", ".", ","}
+# A colon, dash, bracket, "!" or "?" ends the negation's reach too: "so you're not left hanging: it's
+# Canberra" says Canberra (blind set Q).
+_PREDICATE_BREAKS = {
+    "and",
+    "but",
+    "so",
+    "then",
+    "yet",
+    "while",
+    "whereas",
+    ";",
+    ".",
+    ",",
+    ":",
+    "!",
+    "?",
+    "(",
+    ")",
+    "-",
+}
 
 
 def _negated_before(prefix: str) -> bool:
     """Whether a negation in the last few words before a mention governs it (not across a new predicate
     or clause: in "he said nothing and tried the gate" the gate was tried)."""
-    tokens = re.findall(r"[\w']+|[;.,]", prefix.lower())[-6:]
+    tokens = re.findall(r"[\w']+|[;.,:!?()]|\s[-\u2013\u2014]\s", prefix.lower())[-6:]
+    tokens = [t.strip() if t.strip() in "-\u2013\u2014" else t for t in tokens]
+    tokens = ["-" if t in ("\u2013", "\u2014") else t for t in tokens]
     cut = max((i for i, t in enumerate(tokens) if t in _PREDICATE_BREAKS), default=-1)
     return any(t in _NEGATION_WORDS or t.endswith("n't") for t in tokens[cut + 1 :])
 
