@@ -26,6 +26,8 @@ as drawn, so they are derived here rather than written per frame, and cannot dis
   sun) is not on the other, and someone beside a vehicle is on its side they are drawn on, as seen;
 - left and right ways: where everything in profile faces one way, the other is ruled out; people
   standing still and mostly facing the camera are not walking away;
+- counts and things carried: no frame holds two animals of a kind ("two foxes" for one), and nobody
+  carries a bag, a bucket, letters, an umbrella or a phone the drawing does not put in their hands;
 - details: no animal is drawn head down, a person lying is face up, a torch is held low, parcels are
   never stacked, one bin is not two, the houses opposite the driveway have lit windows at night, the
   shed door is shut and nothing is by the shed.
@@ -576,6 +578,35 @@ def _detail_claims(scene: Scene) -> list[str]:
     return out
 
 
+# ------------------------------------------------------------------------------- counts, things carried
+
+_PLURALS = {
+    "dog": "dogs", "cat": "cats", "fox": "foxes", "deer": "deer", "bird": "birds", "hedgehog": "hedgehogs",
+}  # fmt: skip
+_MORE_THAN_ONE = ("two", "three", "four", "several", "a pair of", "a couple of", "both", "multiple")
+# What a person drawn may be said to carry only when the drawing has it (`Outfit.carries`: a box, a torch):
+# "the walker carries a bag", "with a bucket", "holding letters" where the hands are empty (blind set Q).
+_CARRIED = (
+    "bag", "handbag", "backpack", "rucksack", "bucket", "letters", "envelope", "envelopes", "umbrella",
+    "ladder", "phone", "clipboard", "mop", "shopping",
+)  # fmt: skip
+_CARRYING = ("carrying", "carries", "holding", "holds", "with a", "clutching", "holding up")
+
+
+def _count_and_carry_claims(scene: Scene) -> list[str]:
+    """No frame holds two animals of a kind: "two foxes" where one is drawn is a false count (set Q);
+    and nobody holds what the drawing does not put in their hands."""
+    out: list[str] = []
+    kinds = {a.kind for a in scene.actors if a.kind in ANIMAL_KINDS}
+    for kind in sorted(kinds):
+        if sum(a.kind == kind for a in scene.actors) == 1 and _PLURALS[kind] != kind:
+            out += [f"{many} {_PLURALS[kind]}" for many in _MORE_THAN_ONE]
+    if any(a.kind == "person" for a in scene.actors):
+        for thing in _CARRIED:
+            out += [f"{verb} {thing}" if verb != "with a" else f"with+a {thing}" for verb in _CARRYING]
+    return out
+
+
 def derived_not_shown(scene: Scene) -> list[str]:
     """The claims this scene's frame rules out, from its actors and backdrop (see the module doc)."""
     return (
@@ -586,6 +617,7 @@ def derived_not_shown(scene: Scene) -> list[str]:
         + _side_claims(scene)
         + _way_claims(scene)
         + _detail_claims(scene)
+        + _count_and_carry_claims(scene)
     )
 
 
