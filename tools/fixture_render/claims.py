@@ -364,6 +364,13 @@ _GATE_OPEN = (
 )  # fmt: skip
 _PATIO_OPEN = ("patio door open", "patio doors open", "open patio door", "glass door open")
 _BREAK_IN = ("broke in", "breaking in", "breaking into")
+# Every car and van is drawn with its doors shut (blind set Q: "with the driver's door open").
+_CAR_DOOR_OPEN = (
+    "car door open", "car door is open", "car door opened", "opened the car door", "opening the car door",
+    "driver's door open", "driver's door is open", "opened the driver's door", "opening the driver's door",
+    "door of the car open", "van door open", "van doors open", "opened the van door", "boot open",
+    "boot is open", "tailgate open",
+)  # fmt: skip
 _OUT_OF_A_VEHICLE = ("got out", "at the wheel", "unloading", "unloaded", "loading")
 
 
@@ -387,6 +394,8 @@ def _deed_claims(scene: Scene) -> list[str]:
         out += _DOOR_OPEN + _PATIO_OPEN
     if scene.backdrop == "garage":
         out += _DOOR_OPEN
+    if any(a.kind in ("car", "van") for a in scene.actors):
+        out += _CAR_DOOR_OPEN
     if not people and any(a.kind in ("car", "van") for a in scene.actors):
         out += _OUT_OF_A_VEHICLE  # nobody is in view, so nobody gets out of it
     if not BACKDROPS[scene.backdrop].indoors:
