@@ -194,3 +194,15 @@ def test_grading_in_worker_processes_gives_the_same_verdicts(monkeypatch):
         (c.answer.key, c.passed, c.reason) for c in serial.cases
     ]
     assert {c.passed for c in serial.cases} == {True, False}
+
+
+def test_the_hunting_set_disagrees_exactly_where_its_open_defects_say():
+    """audit/hunting holds answers written to find the graders' blind spots (blind set Q). Its open
+    `grader_wrong` cases are the known defects; every other answer must agree, so a fixed class stays
+    fixed, and a defect fixed without its decision updated fails here too."""
+    hunting = load_audit_set(AUDIT_DIR / "hunting")
+    report = audit_agreement(hunting, BENCH)
+    open_defects = {k for k, d in hunting.decisions.items() if d.decision == "grader_wrong"}
+    assert open_defects
+    assert {c.answer.key for c in report.disagreements} == open_defects
+    assert not report.unknown_tests and not report.stale_decisions
