@@ -270,7 +270,7 @@ def test_no_call_cases() -> None:
     params = {"no_call": True, "content": {"is_question": True, "must_include": [["camera", "which"]]}}
     assert_pass(grade(params, content="Which camera do you mean?"))
     assert_fail(grade(params, [call("get_system_status")]), "unexpected_call")
-    assert_fail(grade(params, content="I checked every camera."), "not_a_question")
+    assert_fail(grade(params, content="Every camera is working."), "not_a_question")
     assert_fail(grade(params, content=""), "missing_text")
 
 
