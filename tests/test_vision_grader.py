@@ -343,23 +343,28 @@ def test_a_description_that_states_what_the_frame_shows_is_not_so_fails():
     assert problems("Someone broke in through the front door at night.", expect)
 
 
-def test_lights_blazing_are_no_fire():
-    from homesec_bench.vision.describe import description_expectation, problems
+def _one_car() -> dict:
+    """What a description may say of a frame with one car, nobody and nothing else."""
+    from homesec_bench.vision.describe import description_expectation
 
-    expect = description_expectation(
+    return description_expectation(
         people=0, vehicles=1, packages=0, animals=[], hazards=[], tolerance=lambda kind, n: 0
     )
+
+
+def test_lights_blazing_are_no_fire():
+    from homesec_bench.vision.describe import problems
+
+    expect = _one_car()
     assert problems("White van, headlights blazing, at the driveway entrance; nobody in view.", expect) == []
     assert problems("A van is ablaze at the driveway entrance.", expect)
 
 
 def test_a_flood_of_light_is_no_water_leak():
     """Blind set M: "headlights flooding the camera" was read as a water leak."""
-    from homesec_bench.vision.describe import description_expectation, problems
+    from homesec_bench.vision.describe import problems
 
-    expect = description_expectation(
-        people=0, vehicles=1, packages=0, animals=[], hazards=[], tolerance=lambda kind, n: 0
-    )
+    expect = _one_car()
     for said_of_light in [
         "Rainy night: a car faces the house on the driveway, its headlights flooding the camera.",
         "A car on the driveway at night; the frame is flooded with light from its headlamps.",
@@ -376,11 +381,9 @@ def test_a_flood_of_light_is_no_water_leak():
 
 def test_a_registration_read_off_a_frame_is_a_detail_no_frame_shows():
     """Blind set N: "a white car with registration AB12 CDE"; no fixture plate is legible at 640x360."""
-    from homesec_bench.vision.describe import description_expectation, problems
+    from homesec_bench.vision.describe import problems
 
-    expect = description_expectation(
-        people=0, vehicles=1, packages=0, animals=[], hazards=[], tolerance=lambda kind, n: 0
-    )
+    expect = _one_car()
     for invented in [
         "A white car with registration AB12 CDE is parked on the driveway in daylight.",
         "A silver estate, plate KD21-XRB, parked nose-out on the driveway.",

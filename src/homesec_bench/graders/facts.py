@@ -1311,21 +1311,17 @@ def _points_back(statement: str, n: int) -> bool:
     return bool(re.search(rf"\b(?:those|these|all)\s+(?:{alternatives})\b", fold(statement)))
 
 
-_RELATIVE_DAYS = {"yesterday": -1, "today": 0, "this morning": 0, "tonight": 0, "tomorrow": 1}
-
-
 def _dated(unit: Found, text: str, now: date | None) -> Found:
-    """An event line's day, where it names it relatively ("yesterday 23:52", "last night 02:47")."""
+    """An event line's day, where it names it relatively ("yesterday 23:52", "last night 02:47"): the
+    same day words an answer's times are read with (`_RELATIVE_DAY_WORDS`)."""
     if now is None or unit.dates or not unit.times:
         return unit
     low = fold(text)
-    for word, delta in _RELATIVE_DAYS.items():
-        if re.search(r"\b" + word + r"\b", low):
-            day = now + timedelta(days=delta)
-            unit.dates.add((day.month, day.day))
-    if re.search(r"\b(?:last night|overnight)\b", low):
+    for pattern, delta in _RELATIVE_DAY_WORDS:
+        if not pattern.search(low):
+            continue
         for hour, _minute in unit.times:
-            day = now + timedelta(days=-1 if hour >= 12 else 0)
+            day = now + timedelta(days=delta if delta is not None else -1 if hour >= 12 else 0)
             unit.dates.add((day.month, day.day))
     return unit
 
@@ -1558,13 +1554,6 @@ _SUPPOSED = re.compile(
 )
 
 
-# A statement that opens with one of these goes on about the event before it, in the suites' languages.
-_CARRYING_PRONOUNS = {
-    "he", "she", "they", "it", "his", "her", "their", "its",
-    "er", "sie", "es", "il", "elle", "ils", "elles", "él", "ella", "ellos", "ellas",
-}  # fmt: skip
-
-
 def _acts_grounded(text: str, source: Source, world: dict[str, Any], offset: str) -> Verdict | None:
     """An act the world's event log says an event does not hold (`events[].never`), said of that event
     while it is in the conversation: "02:49 Driveway: the same person tried the driver's door handle" for
@@ -1669,9 +1658,7 @@ _RELATIVE_DAY_WORDS: list[tuple[re.Pattern[str], int | None]] = [
         None,
     ),
     (
-        re.compile(
-            r"\b(?:yesterday|gestern|ayer|anteayer)\b|\bhier(?=\s+(?:à|a|soir|matin|après-midi|vers)\b)"
-        ),
+        re.compile(r"\b(?:yesterday|gestern|ayer)\b|\bhier(?=\s+(?:à|a|soir|matin|après-midi|vers)\b)"),
         -1,
     ),
     (
@@ -1681,6 +1668,7 @@ _RELATIVE_DAY_WORDS: list[tuple[re.Pattern[str], int | None]] = [
         ),
         0,
     ),
+    (re.compile(r"\btomorrow\b"), 1),
 ]
 
 
@@ -2587,6 +2575,20 @@ def _values(kind: str, items: list[Any], vocab: Vocabulary, offset: str) -> set[
 
 FACT_KINDS = ("time", "weekday", "date")
 _PRONOUNS = {"he", "she", "they", "him", "her", "his", "their", "them", "it", "its"}
+# A statement that opens with one of these goes on about the event before it, in the suites' languages.
+_CARRYING_PRONOUNS = _PRONOUNS | {
+    "er",
+    "sie",
+    "es",
+    "il",
+    "elle",
+    "ils",
+    "elles",
+    "él",
+    "ella",
+    "ellos",
+    "ellas",
+}
 
 
 def _stated(statement: str, vocab: Vocabulary, offset: str) -> dict[str, set[Any]]:
@@ -2633,17 +2635,17 @@ def _spread_over(about: list[str], form: dict[str, Any], vocab: Vocabulary, offs
     (checked here whatever the statement's include words, so this is never looser than one statement)."""
     if not about:
         return False
-    union: dict[str, set[Any]] = {kind: set() for kind in FACT_KINDS}
+    values = {kind: _fact_values(form, kind, vocab, offset) for kind in FACT_KINDS if kind in form}
+    union: dict[str, set[Any]] = {kind: set() for kind in values}
     for statement in about:
         stated = _stated(statement, vocab, offset)
-        for kind in FACT_KINDS:
-            if kind in form and stated[kind] - _fact_values(form, kind, vocab, offset)[1]:
+        for kind, (_wanted, allowed) in values.items():
+            if stated[kind] - allowed:
                 return False
             union[kind] |= stated[kind]
     if not all(any(mentions(s, alt) for s in about for alt in group) for group in _includes(form)):
         return False
-    wanted = {kind: _fact_values(form, kind, vocab, offset)[0] for kind in FACT_KINDS if kind in form}
-    return all(values <= union[kind] for kind, values in wanted.items())
+    return all(wanted <= union[kind] for kind, (wanted, _ok) in values.items())
 
 
 def check_facts(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
