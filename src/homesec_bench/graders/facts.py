@@ -2507,8 +2507,10 @@ _PRO_VERB = re.compile(
 )
 
 
-def _pro_verb_mentions(text: str) -> list[Mention]:
-    """Mentions of the action a pro-verb stands for: the last action named before it in the text."""
+def _pro_verb_mentions(text: str, named: list[Mention]) -> list[Mention]:
+    """Mentions of the action a pro-verb stands for: the last action named before it in the text
+    (`named`: the text's `action_mentions`, in order)."""
+    last_in = {m.clause: m.action for m in named}  # each clause's last action
     found: list[Mention] = []
     last: str | None = None
     for statement in statements(text):
@@ -2522,9 +2524,7 @@ def _pro_verb_mentions(text: str) -> list[Mention]:
                 at_start = not [w for w in prefix if w not in _ADVERBS and w not in ("done", "ok")]
                 mode, first = _modality(prefix, form, at_start)
                 found.append(Mention(last, mode, first, clause, statement))
-            named = action_mentions(clause)
-            if named:
-                last = named[-1].action
+            last = last_in.get(clause, last)
     return found
 
 
@@ -2537,7 +2537,8 @@ def check_offers(text: str, spec: Any, ctx: GradeContext) -> Verdict | None:
     residents = list(_RESIDENT_WORDS)
     for person in ctx.world.get("residents") or []:
         residents += [p for p in re.split(r"[\s-]+", str(person.get("name", ""))) if len(p) >= 3]
-    for mention in action_mentions(text) + _pro_verb_mentions(text):
+    named = action_mentions(text)
+    for mention in named + _pro_verb_mentions(text, named):
         if mention.action not in names:
             continue
         if mention.mode == "done" or (mention.mode == "offer" and mention.first_person):
