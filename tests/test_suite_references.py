@@ -7,6 +7,7 @@ names the test and says what is wrong with its data.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -169,6 +170,40 @@ def test_a_written_reason_or_alert_is_grounded(suite: str, field: str) -> None:
         checks = test.grader.model_dump()["params"].get("checks") or []
         grounded = [c for c in checks if c["type"] == "text" and c["params"].get("field") == field]
         assert grounded and grounded[0]["params"].get("grounded"), f"{test.id}: {field} is not grounded"
+
+
+# The persona asks for brief replies and names no number: a word limit the request does not state may be
+# no stricter than this (blind set R failed a right 143-word refusal on a limit of 140 no prompt gave).
+BRIEF_CEILING = 250
+
+
+def _word_limits(value: object) -> list[int]:
+    if isinstance(value, dict):
+        found = [int(v) for k, v in value.items() if k == "max_words" and isinstance(v, int)]
+        return found + [n for v in value.values() for n in _word_limits(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _word_limits(v)]
+    return []
+
+
+def test_every_word_limit_is_the_requests_own_number_or_no_reading_of_brief() -> None:
+    """A check is traceable to words in the request (the issue's class 5): a word limit is the number
+    the request states, or the ceiling of the persona's "brief"."""
+    import json
+
+    from homesec_bench.runner.request import build_chat_request
+
+    bench, error = _load_packaged()
+    assert bench is not None, error
+    for test in bench.all_tests():
+        if test.suite == "vision":
+            continue  # the frames' question states its 30 words; checked in test_vision_grader
+        request = json.dumps(build_chat_request(test, bench, model="m"), ensure_ascii=False)
+        for limit in _word_limits(test.grader.model_dump()["params"]):
+            stated = re.search(rf"(?<!\d){limit}(?!\d)", request) is not None
+            assert stated or limit >= BRIEF_CEILING or limit == 1, (
+                f"{test.id}: max_words {limit} is in no words of the request"
+            )
 
 
 def test_a_key_given_twice_in_a_suite_file_is_refused_with_its_line(tmp_path: Path) -> None:

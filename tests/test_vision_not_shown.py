@@ -452,3 +452,132 @@ def test_sides_are_derived_only_for_things_clearly_off_the_middle() -> None:
 )
 def test_a_parcel_where_the_frame_has_none(frame: str, description: str, fails: bool) -> None:
     assert _verdict(frame, description).passed is not fails, description
+
+
+# ------------------------------------------------- landmarks, things no backdrop draws, states, acts
+
+# Each pair: the one-fact error a blind writer made (sets Q and R), and right wordings of the same frame
+# that must still pass, including the near readings viewers gave in earlier sets.
+LANDMARK_WRONG = [
+    (
+        "front_hooded_handle_night_ir",
+        "A hooded figure stands to the right of the front door, trying the handle.",
+    ),
+    ("front_lurker_hedge_night", "A figure lurks behind the shrub to the right of the front door."),
+    ("side_gate_hidden_bins_night_ir", "A person crouches to the right of the wheelie bins at night."),
+    (
+        "side_gate_empty_dirty_night_ir",
+        "Nobody in the passage; the wheelie bin stands against the left-hand wall.",
+    ),
+    ("utility_water_leak_day", "Water is pooling in front of the green cabinet on the right."),
+    ("utility_water_leak_day", "A puddle spreads from the two white appliances on the right."),
+    ("living_room_person_down_day", "A person is lying on the floor beside the blue sofa."),
+    (
+        "driveway_courier_van_lowres",
+        "A courier carries a box; a white van is parked at the kerb on the right.",
+    ),
+    (
+        "street_three_parked_cars_day",
+        "Three cars parked: a red one on the left, a white and a blue one on the right.",
+    ),
+    ("street_three_parked_cars_day", "Three parked cars on the street opposite (white, red, green)."),
+    ("street_dog_walker_fog_day", "In fog a walker and a dog pass the driveway, heading left."),
+]
+LANDMARK_RIGHT = [
+    ("front_hooded_handle_night_ir", "A hooded figure at the front door reaches for the handle at night."),
+    ("front_lurker_hedge_night", "A person is partly concealed behind the hedge beside the front window."),
+    ("side_gate_hidden_bins_night_ir", "A person crouches just left of the wheelie bins, short of the gate."),
+    ("side_gate_empty_dirty_night_ir", "Empty passage at night, one bin against the right-hand wall."),
+    (
+        "utility_water_leak_day",
+        "Water spreads across the floor in front of the washing machines on the left.",
+    ),
+    ("living_room_person_down_day", "A person lies on the rug in the middle of the room, sofa to the left."),
+    (
+        "driveway_courier_van_lowres",
+        "A courier carries a box up the drive from a white van parked on the left.",
+    ),
+    ("street_three_parked_cars_day", "A white car on the left and red and blue cars on the right."),
+    ("street_three_parked_cars_day", "Three parked cars on the street opposite (white, red, blue)."),
+    ("street_dog_walker_fog_day", "In fog a walker and a dog pass the driveway, heading right."),
+    ("backyard_deer_morning", "A single deer grazes by the fence beside the shrubs, the shed on the right."),
+    ("backyard_cat_floodlight_night", "A black cat stands on the lawn in front of the fence and shed."),
+    ("side_gate_cleaner_day", "A person in a blue top stands at the gate beside the wheelie bin."),
+]
+
+
+@pytest.mark.parametrize(("frame", "description"), LANDMARK_WRONG)
+def test_a_wrong_side_of_a_landmark_or_a_vehicle_colour_fails(frame: str, description: str) -> None:
+    assert not _verdict(frame, description).passed, description
+
+
+@pytest.mark.parametrize(("frame", "description"), LANDMARK_RIGHT)
+def test_the_right_side_of_a_landmark_passes(frame: str, description: str) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed, verdict.reason
+
+
+def test_landmarks_are_placed_by_projection_and_beside_needs_distance_on_the_ground_and_in_the_frame() -> (
+    None
+):
+    near = _scene("front_door", Actor("person", -1.9, 5.0, "yard"))  # by the window in the picture
+    far = _scene("living_room", Actor("person", -0.5, 3.2, "indoor_floor", pose="lie"))
+    assert "person ... beside the window" not in derived_not_shown(near)
+    assert "person ... right of+the door" in derived_not_shown(near)
+    assert "person ... beside the sofa" in derived_not_shown(far)
+    # a bin is drawn from its left front corner: the figure at x 0.3 is left of the bin at 0.5
+    bins = _scene("side_gate", Actor("bin", 0.5, 4.8), Actor("person", 0.3, 5.2, "alley", pose="crouch"))
+    assert "person ... right of+the bin" in derived_not_shown(bins)
+    assert "person ... left of+the bin" not in derived_not_shown(bins)
+
+
+@pytest.mark.parametrize(
+    ("frame", "description", "fails"),
+    [
+        ("front_empty_day", "An empty front garden with a bicycle leaning against the wall.", True),
+        ("backyard_empty_rain_day", "Rain on an empty garden; a garden chair lies on the lawn.", True),
+        ("kitchen_smoke_day", "Grey smoke rises from a pan on the hob; nobody is in view.", True),
+        ("driveway_empty_night_ir", "An empty driveway at night with a wheelie bin at the entrance.", True),
+        ("backyard_dog_day", "A dog digs in the flower bed by the back fence.", True),
+        ("front_empty_day", "An empty front garden: no people, bicycles or parcels.", False),
+        ("kitchen_smoke_day", "Thick grey smoke fills the kitchen above the hob and the table.", False),
+        ("garage_fire_night", "Fire is burning in a box or bin inside the garage at night.", False),
+        ("garage_fire_night", "Flames rise from the workbench by the shelves in the garage.", False),
+        ("side_gate_empty_dirty_night_ir", "An empty side passage with one wheelie bin, lens dirty.", False),
+    ],
+)
+def test_a_thing_neither_the_backdrop_nor_an_actor_draws_is_invented(
+    frame: str, description: str, fails: bool
+) -> None:
+    assert _verdict(frame, description).passed is not fails, description
+
+
+@pytest.mark.parametrize(
+    ("frame", "description", "fails"),
+    [
+        ("living_room_empty_day", "An empty living room in daylight with the TV switched on.", True),
+        ("living_room_empty_day", "An empty living room; the TV screen is glowing.", True),
+        (
+            "living_room_empty_day",
+            "An empty living room, the TV on the right and the sofa on the left.",
+            False,
+        ),
+        ("driveway_empty_night_ir", "The driveway is clear; only two lit windows across the road.", True),
+        (
+            "driveway_empty_night_ir",
+            "The driveway is clear; six lit windows glow in the houses opposite.",
+            False,
+        ),
+        ("street_three_parked_cars_day", "Three parked cars; two windows opposite catch the sun.", False),
+        ("backyard_deer_morning", "Two deer graze on the lawn in the morning.", True),
+        ("backyard_deer_morning", "A deer is eating the grass by the fence.", False),
+        ("backyard_fox_night_ir", "A fox is eating something on the lawn at night.", True),
+        ("backyard_dog_day", "A dog stands on the lawn, barking at the fence.", True),
+        ("front_glare_postwoman", "A woman at the door holding a bundle of letters, in glare.", True),
+        ("front_glare_postwoman", "A woman in a red top stands at the door in sun glare.", False),
+    ],
+)
+def test_a_drawn_state_count_or_act_is_read_off_the_drawing(
+    frame: str, description: str, fails: bool
+) -> None:
+    assert _verdict(frame, description).passed is not fails, description

@@ -29,8 +29,17 @@ as drawn, so they are derived here rather than written per frame, and cannot dis
 - counts and things carried: no frame holds two animals of a kind ("two foxes" for one), and nobody
   carries a bag, a bucket, letters, an umbrella or a phone the drawing does not put in their hands;
 - details: no animal is drawn head down, a person lying is face up, a torch is held low, parcels are
-  never stacked, one bin is not two, the houses opposite the driveway have lit windows at night, the
-  shed door is shut and nothing is by the shed.
+  never stacked, one bin is not two, the houses opposite the driveway have lit windows at night (six
+  or seven of them), the shed door is shut and nothing is by the shed, the television is off;
+- landmarks: each backdrop's fixed things (the front door, the window, the sofa, the washing machines,
+  the shed...) are placed by projecting their floor boxes, so a kind on one side of a landmark or of a
+  bin, as seen, is not on its other side ("to the right of the front door"); one far from a landmark
+  both on the ground and across the frame is not beside it; water is in front only of what it spreads
+  across; something clearly in one half of a passage or room is not against the other wall; in a day
+  frame a colour of vehicle is not on the side where no vehicle of that colour is;
+- things no backdrop draws: a bicycle, a chair, a ladder, a pan, a flower bed... (and outdoors a bin
+  where no bin is drawn) are invented; no animal digs, eats, drinks or chases anything (a deer may
+  graze).
 
 What a still cannot settle stays out: whether a car seen from the side is moving, whether a car seen
 from the front is arriving or reversing out, whether someone at a door is coming or going. Judgement
@@ -45,6 +54,7 @@ from typing import TYPE_CHECKING
 
 from fixture_render.backdrops import BACKDROPS
 from fixture_render.canvas import OUT_W
+from fixture_render.colours import colour_names
 
 if TYPE_CHECKING:
     from fixture_render.scene import Actor, Scene
@@ -406,19 +416,75 @@ def _deed_claims(scene: Scene) -> list[str]:
 # ------------------------------------------------------------------------------------ sides of the frame
 
 # Where a thing clearly sits to one side of the picture (not within the middle 30%), it is not on the
-# other: "the hedge on the right" where the hedge is drawn on the left. The backdrops' fixed features
-# with the x of their middle in the frame (0 left edge, 1 right edge) and the nouns they go by.
-_FEATURES: dict[str, tuple[tuple[float, tuple[str, ...]], ...]] = {
-    "front_door": ((0.2, ("hedge",)), (0.35, ("window",))),
-    "driveway": ((0.21, ("lamp post", "street lamp", "streetlight")), (0.72, ("tree",))),
-    "backyard": ((0.8, ("shed",)), (0.27, ("bushes", "shrubs"))),
-    "living_room": (
-        (0.06, ("sofa", "couch", "settee")), (0.12, ("floor lamp", "lamp")), (0.75, ("tv", "television")),
-        (0.78, ("cabinet", "tv unit", "sideboard")),
-    ),
-    "garage": ((0.85, ("workbench", "bench", "shelves", "shelving")),),
-}  # fmt: skip
+# other: "the hedge on the right" where the hedge is drawn on the left.
 _CLEAR = 0.15  # how far from the middle a thing must be to be on one side
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A fixed thing a backdrop draws (`backdrops.py`): the nouns it goes by and its floor box in
+    metres (x across, z away from the camera), so where it sits in the frame is projected, not guessed."""
+
+    nouns: tuple[str, ...]
+    x: tuple[float, float]
+    z: tuple[float, float]
+
+
+def _lm(nouns: tuple[str, ...], x0: float, x1: float, z0: float, z1: float | None = None) -> Landmark:
+    return Landmark(nouns, (x0, x1), (z0, z0 if z1 is None else z1))
+
+
+LANDMARKS: dict[str, tuple[Landmark, ...]] = {
+    "front_door": (
+        _lm(("door", "front door"), 0.4, 1.4, 6.98),
+        _lm(("window",), -2.6, -1.0, 6.98),
+        _lm(("hedge",), -5.0, -1.4, 3.6, 4.3),
+        _lm(("wall lamp", "porch lamp", "porch light"), 1.75, 1.95, 6.96),
+    ),
+    "driveway": (
+        _lm(("lamp post", "street lamp", "streetlight"), -6.1, -5.9, 11.5),
+        _lm(("tree",), 8.0, 10.0, 22.5),
+    ),
+    "backyard": (_lm(("shed",), 3.2, 6.4, 7.2, 10.3), _lm(("bushes", "shrubs"), -5.8, -3.0, 10.4)),
+    "side_gate": (_lm(("gate",), -1.3, 1.4, 9.0),),
+    "living_room": (
+        _lm(("sofa", "couch", "settee"), -3.4, -2.45, 1.8, 4.8),
+        _lm(("floor lamp", "lamp"), -3.1, -2.7, 5.6),
+        _lm(("patio door", "glass door", "sliding door"), 0.22, 2.78, 6.48),
+        _lm(("tv", "television"), 2.4, 3.5, 6.45),
+        _lm(("cabinet", "tv unit", "sideboard"), 2.6, 3.5, 4.4, 6.3),
+    ),
+    "kitchen": (
+        _lm(("hob", "cooker", "stove"), -0.75, -0.17, 4.6, 5.2),
+        _lm(("window",), 0.9, 2.0, 5.18),
+        _lm(("table", "island"), -0.8, 0.6, 2.2, 3.1),
+    ),
+    "garage": (
+        _lm(("workbench", "bench", "shelves", "shelving"), 1.6, 3.15, 2.4, 5.4),
+        _lm(("garage door",), -1.8, 1.8, 6.78),
+        _lm(("storage boxes",), -2.9, -1.9, 3.9, 4.6),
+    ),
+    "utility": (
+        _lm(
+            ("washing machine", "washer", "tumble dryer", "dryer", "machines", "appliances"),
+            -2.15,
+            -0.88,
+            3.95,
+            4.58,
+        ),
+        _lm(("sink", "cabinet", "cupboard", "unit"), 0.6, 2.35, 4.0, 4.58),
+    ),
+}
+
+
+def _span(scene: Scene, xs: Iterable[float], zs: Iterable[float]) -> tuple[float, float] | None:
+    """Where a floor box lies across the frame (0 left edge, 1 right edge), clipped to the frame; None
+    when none of it is in view."""
+    view = BACKDROPS[scene.backdrop].view
+    zs = tuple(zs)
+    xs_frame = [view.project(x, 0.0, z)[0] / view.width for x in xs for z in zs]
+    lo, hi = max(0.0, min(xs_frame)), min(1.0, max(xs_frame))
+    return (lo, hi) if hi > lo else None
 
 
 def _frame_x(scene: Scene, actor: Actor) -> float:
@@ -442,12 +508,16 @@ def _not_on(nouns: Iterable[str], side: str) -> list[str]:
     return out
 
 
+_STANDING_VEHICLE = ("parked", "stopped", "waiting", "pulled up")
+
+
 def _side_claims(scene: Scene) -> list[str]:
     out: list[str] = []
-    for x, nouns in _FEATURES.get(scene.backdrop, ()):
-        side = _side(x)
+    for landmark in LANDMARKS.get(scene.backdrop, ()):
+        span = _span(scene, landmark.x, landmark.z)
+        side = _side(sum(span) / 2) if span else None
         if side:
-            out += _not_on(nouns, side)
+            out += _not_on(landmark.nouns, side)
     # the scene's own lights: the fire, the sun that makes the glare
     width = float(OUT_W)  # the flame and the sun are placed in output pixels
     if "fire" in scene.hazards and scene.flame[2]:
@@ -471,6 +541,9 @@ def _side_claims(scene: Scene) -> list[str]:
         if len(sides) == 1 and None not in sides:
             nouns = [n for n in _nouns(group) if n not in ("left", "dropped")]
             out += _not_on(nouns, next(iter(sides)) or "")
+            if group == "vehicle":  # "a white van parked at the kerb on the right" (blind set Q)
+                other = "right" if sides == {"left"} else "left"
+                out += [f"{n} {verb} ... on+the {other}" for n in nouns for verb in _STANDING_VEHICLE]
     # someone beside a vehicle is on the side of it they are drawn on, as seen
     for person in (a for a in scene.actors if a.kind == "person"):
         for v in (a for a in scene.actors if a.kind in ("car", "van")):
@@ -482,6 +555,29 @@ def _side_claims(scene: Scene) -> list[str]:
     return out
 
 
+# Which colour of vehicle is on which side, in a day frame: where every vehicle a colour name fits is
+# clearly on one side, a vehicle of that colour is not on the other ("a red one on the left, a white
+# and a blue one on the right" where the white car is on the left: blind sets Q and R).
+_VEHICLE_WORDS = ("car", "van", "vehicle", "one", "hatchback", "estate", "saloon")
+
+
+def _colour_side_claims(scene: Scene) -> list[str]:
+    if scene.light != "day":
+        return []
+    sides: dict[str, set[str | None]] = {}
+    for a in scene.actors:
+        if a.kind in ("car", "van"):
+            for name in colour_names(a.color):
+                sides.setdefault(name, set()).add(_side(_frame_x(scene, a)))
+    out: list[str] = []
+    for name, where in sorted(sides.items()):
+        if len(where) == 1 and None not in where:
+            other = "right" if where == {"left"} else "left"
+            for noun in _VEHICLE_WORDS:
+                out += [f"{name} {noun} on+the {other}"]
+    return out
+
+
 # ---------------------------------------------------------------------------------- left and right ways
 
 _WAYS = (
@@ -489,6 +585,8 @@ _WAYS = (
     "walking to+the {o}", "walks to+the {o}", "heading to+the {o}", "heads to+the {o}", "moving to+the {o}",
     "moves to+the {o}", "pointing {o}", "points {o}", "pointed {o}", "nose to+the {o}",
     "from {d} to {o}", "{d} to+{o}",
+    # "passing the driveway entrance, heading left" (blind set Q)
+    "heading {o}", "heads {o}", "headed {o}", "moving {o}", "moves {o}", "travelling {o}", "traveling {o}",
 )  # fmt: skip
 _AWAY = (
     "walking away", "walks away", "walk away", "walked away", "heading away", "heads away",
@@ -599,7 +697,8 @@ _CARRIED = (
     "bag", "handbag", "backpack", "rucksack", "bucket", "letters", "envelope", "envelopes", "umbrella",
     "ladder", "phone", "clipboard", "mop", "shopping",
 )  # fmt: skip
-_CARRYING = ("carrying", "carries", "holding", "holds", "with a", "clutching", "holding up")
+_CARRYING = ("carrying", "holding", "carries", "holds", "with a", "clutching", "holding up")
+_MEASURES = ("bundle", "stack", "pile", "handful", "bunch", "armful")
 
 
 def _count_and_carry_claims(scene: Scene) -> list[str]:
@@ -608,12 +707,233 @@ def _count_and_carry_claims(scene: Scene) -> list[str]:
     out: list[str] = []
     kinds = {a.kind for a in scene.actors if a.kind in ANIMAL_KINDS}
     for kind in sorted(kinds):
-        if sum(a.kind == kind for a in scene.actors) == 1 and _PLURALS[kind] != kind:
+        if sum(a.kind == kind for a in scene.actors) == 1:  # "two deer graze" for one (blind set R)
             out += [f"{many} {_PLURALS[kind]}" for many in _MORE_THAN_ONE]
     if any(a.kind == "person" for a in scene.actors):
         for thing in _CARRIED:
             out += [f"{verb} {thing}" if verb != "with a" else f"with+a {thing}" for verb in _CARRYING]
+            # "holding a bundle of letters" (blind set Q)
+            out += [f"{verb} {measure} of {thing}" for verb in _CARRYING[:2] for measure in _MEASURES]
     return out
+
+
+# ------------------------------------------------------------------- beside, left and right of things
+
+# Where every one of a kind is clearly left of a landmark (or of a bin) in the picture, it is not right
+# of it, and the other way round ("a hooded figure stands to the right of the front door" for one by the
+# window, "crouches to the right of the wheelie bins" for one left of them: blind sets Q and R); a kind
+# well away from a landmark is not beside it, nor in front of one it does not overlap ("water pooling
+# in front of the green cabinet" where it spreads from the machines). Said of the kind's nouns within one
+# clause ("..."), so a landmark's own place ("the lamp right of the door") is never the kind's claim.
+_APART = 0.02  # how far apart in the frame (a fraction of its width) two things must be to be told apart
+_NEAR = 1.5  # metres: nearer than this a thing may fairly be said to be beside a landmark
+_WELL_APART = 0.1  # ... or nearer than this across the frame
+_WATER = ("water", "puddle", "pool", "leak", "flood")
+
+
+def _extent(actor: Actor) -> tuple[tuple[float, float], tuple[float, float]]:
+    """An actor's floor box in metres, as `scene._draw_actor` draws it: a sheet of water about its
+    middle; a bin and a parcel from their left front corner; a body about its middle."""
+    if actor.kind == "water" and actor.size:
+        w, d = actor.size[0], actor.size[1]
+        return (actor.x - w / 2, actor.x + w / 2), (actor.z - d / 2, actor.z + d / 2)
+    if actor.kind == "bin":
+        return (actor.x, actor.x + 0.6), (actor.z, actor.z + 0.72)
+    if actor.kind == "parcel":
+        w, d = (actor.size[0], actor.size[2]) if len(actor.size) == 3 else (0.45, 0.35)
+        return (actor.x, actor.x + w), (actor.z, actor.z + d)
+    half = 0.3
+    return (actor.x - half, actor.x + half), (actor.z, actor.z)
+
+
+def _gap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(b[0] - a[1], a[0] - b[1], 0.0)
+
+
+def _subjects(scene: Scene) -> dict[tuple[str, ...], list[Actor]]:
+    """The kinds a relation is said of, by the nouns they go by."""
+    out: dict[tuple[str, ...], list[Actor]] = {}
+    for a in scene.actors:
+        group = _kind_group(a)
+        nouns = (
+            _WATER if a.kind == "water" else _BIN_NOUNS if a.kind == "bin" else _nouns(group) if group else ()
+        )
+        nouns = tuple(n for n in nouns if n not in ("left", "dropped"))
+        if nouns:
+            out.setdefault(nouns, []).append(a)
+    return out
+
+
+def _relative_claims(scene: Scene) -> list[str]:
+    references = [(lm.nouns, lm.x, lm.z) for lm in LANDMARKS.get(scene.backdrop, ())]
+    references += [(_BIN_NOUNS, *_extent(a)) for a in scene.actors if a.kind == "bin"]
+    out: list[str] = []
+    for nouns, members in _subjects(scene).items():
+        for ref_nouns, ref_x, ref_z in references:
+            if ref_nouns == nouns:
+                continue
+            span = _span(scene, ref_x, ref_z)
+            centres = [_span(scene, *_extent(a)) for a in members]
+            if span and all(centres):
+                # what stands in the left half of a door is not to the right of it (blind set Q)
+                mids, middle = [sum(c) / 2 for c in centres if c], sum(span) / 2
+                if all(m < middle - _APART for m in mids):
+                    out += _not_beside_on(nouns, ref_nouns, "right")
+                elif all(m > middle + _APART for m in mids):
+                    out += _not_beside_on(nouns, ref_nouns, "left")
+            boxes = [_extent(a) for a in members]
+            # A leak's place names its source, so water is in front only of what it spreads across (a
+            # cat on the lawn is "in front of the shed" to any viewer).
+            if members[0].kind == "water" and all(_gap(x, ref_x) > 0.1 for x, _ in boxes):
+                out += [f"{n} ... in front of+the {r}" for n in nouns for r in ref_nouns]
+            # Beside is read off the picture ("a deer by the fence beside the bushes"; blind sets G and
+            # R), so only what is far apart both on the ground and across the frame is not beside it; and
+            # how near someone is to the door or gate a frame cannot settle is no claim either way.
+            undecided = "person_at_door" in scene.either and members[0].kind == "person"
+            far = all((_gap(x, ref_x) ** 2 + _gap(z, ref_z) ** 2) ** 0.5 > _NEAR for x, z in boxes)
+            apart = span is not None and all(c and _gap(c, span) > _WELL_APART for c in centres)
+            if far and apart and not undecided:
+                out += [f"{n} ... {w} the {r}" for n in nouns for r in ref_nouns for w in _BESIDE]
+    return out
+
+
+_BESIDE = ("beside", "next to", "alongside", "right beside")
+
+
+def _not_beside_on(nouns: Iterable[str], ref_nouns: Iterable[str], other: str) -> list[str]:
+    """The kind said to be on the `other` side of the reference, as seen."""
+    return [
+        f"{n} ... {phrase} {r}"
+        for n in nouns
+        for r in ref_nouns
+        for phrase in (f"{other} of+the", f"{other}-hand side of+the", f"{other} side of+the")
+    ]
+
+
+# Against one wall of a passage or a room: every one of a kind clearly in one half is not against the
+# other wall ("the wheelie bin against the left-hand wall" for one on the right: blind set Q).
+_WALLS = {
+    "side_gate": (-1.3, 1.4), "living_room": (-3.4, 3.6), "kitchen": (-2.6, 2.8), "garage": (-3.0, 3.2),
+    "utility": (-2.2, 2.4),
+}  # fmt: skip
+
+
+def _wall_claims(scene: Scene) -> list[str]:
+    walls = _WALLS.get(scene.backdrop)
+    if not walls:
+        return []
+    middle, half = sum(walls) / 2, (walls[1] - walls[0]) / 2
+    out: list[str] = []
+    for nouns, members in _subjects(scene).items():
+        offsets = [(sum(_extent(a)[0]) / 2 - middle) / half for a in members]
+        if all(o > 0.3 for o in offsets) or all(o < -0.3 for o in offsets):
+            other = "left" if offsets[0] > 0 else "right"
+            out += [f"{n} ... {other}{hand} wall" for n in nouns for hand in ("", "-hand")]
+    return out
+
+
+# ------------------------------------------------------------------------ things no backdrop draws
+
+# Everything a frame holds is drawn from its backdrop (`backdrops.py`) and its actors, so a thing neither
+# draws is invented: "a bicycle leaning against the wall", "a garden chair knocked over", "smoke rising
+# from a pan on the hob", "a wheelie bin at the entrance" (blind set Q). Each with the backdrops that do
+# draw one; bins are actors, so they are ruled out wherever no bin is drawn.
+_UNDRAWN: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("bicycle", "bike", "motorbike", "motorcycle", "scooter", "moped"), frozenset()),
+    (("chair", "armchair", "deckchair", "stool", "garden furniture", "patio furniture"), frozenset()),
+    (("bench",), frozenset({"garage"})),
+    (("table",), frozenset({"kitchen"})),
+    (("coffee table", "dining table", "picnic table"), frozenset()),
+    (("ladder", "wheelbarrow", "lawnmower", "lawn mower", "mower", "hosepipe", "garden hose"), frozenset()),
+    (
+        (
+            "trampoline", "swing set", "climbing frame", "paddling pool", "pond", "fountain", "bird bath",
+            "birdbath", "bird feeder", "statue", "gnome", "barbecue", "bbq", "greenhouse", "washing line",
+            "clothesline", "kennel", "flower bed", "flowerbed", "flower pot", "plant pot", "potted plant",
+            "planter", "flowers", "toys", "football",
+        ),
+        frozenset(),
+    ),
+    (("pram", "pushchair", "buggy", "stroller", "suitcase", "shopping trolley"), frozenset()),
+    (("a pan", "the pan", "frying pan", "saucepan", "kettle", "toaster", "microwave", "fridge", "dishwasher"),
+     frozenset()),
+    (("curtains", "curtain", "blinds", "fireplace", "bookcase", "bookshelf", "houseplant", "house plant",
+      "doormat", "door mat", "welcome mat"), frozenset()),
+)  # fmt: skip
+_BIN_NOUNS = ("bin", "dustbin")
+_ALL_BINS = (
+    "bin",
+    "bins",
+    "wheelie bin",
+    "dustbin",
+    "rubbish bin",
+    "recycling bin",
+    "trash can",
+    "garbage can",
+)
+
+
+def _undrawn_claims(scene: Scene) -> list[str]:
+    out = [noun for nouns, drawn_in in _UNDRAWN if scene.backdrop not in drawn_in for noun in nouns]
+    # Indoors a burning or stored box is fairly "a box or bin"; outdoors no bin stands where none is drawn.
+    if not any(a.kind == "bin" for a in scene.actors) and not BACKDROPS[scene.backdrop].indoors:
+        out += _ALL_BINS
+    return out
+
+
+# ------------------------------------------------------------------------- states of the backdrop
+
+# The living room's television is drawn off, a black screen (blind set Q: "with the TV switched on").
+_TV_ON = (
+    "tv switched on", "tv turned on", "tv is switched on", "tv left on", "tv playing", "tv showing",
+    "tv flickering", "tv glowing", "television switched on", "television turned on", "television playing",
+    "screen lit", "lit screen", "screen glowing", "glowing screen", "screen showing", "screen flickering",
+    "screen switched on", "screen turned on", "switched-on tv",
+)  # fmt: skip
+# At night six or seven windows of the houses opposite the driveway are lit (one at the frame's edge):
+# "only two lit windows across the road" miscounts them (blind set Q).
+_LIT_WINDOWS = (6, 7)
+_COUNT_WORDS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+)  # fmt: skip
+
+
+def _state_claims(scene: Scene) -> list[str]:
+    out: list[str] = []
+    if scene.backdrop == "living_room":
+        out += _TV_ON
+    if scene.backdrop == "driveway" and scene.light != "day":
+        for n, word in enumerate(_COUNT_WORDS, start=1):
+            if n in _LIT_WINDOWS:
+                continue
+            for count in (word, str(n)):
+                out += [
+                    f"{count} lit+window", f"{count} illuminated+window", f"{count} glowing+window",
+                    f"{count} lit-up+window", f"{count} window+lit", f"{count} windows+are+lit",
+                    f"{count} window+glowing",
+                ]  # fmt: skip
+        out += ["single lit+window", "only one window+lit", "one window+is+lit"]
+    return out
+
+
+# --------------------------------------------------------------------------- what animals are doing
+
+# Every animal is drawn standing or walking, head up: none digs, eats, drinks or chases anything
+# ("a dog digging in the flower bed by the back fence": blind set Q). A deer on a lawn may fairly be
+# said to graze (set G), so to eat or feed there too.
+_ANIMAL_ACTS = (
+    "digging", "digs", "dug", "burrowing", "drinking", "drinks", "chasing", "chases", "rolling around",
+    "rolling on", "scratching at", "pawing", "paws at", "pecking", "pecks", "barking", "barks", "fighting",
+    "playing with", "sniffing at+the ground", "sniffing the ground", "rummaging", "foraging in+the bin",
+)  # fmt: skip
+_EATING = ("eating", "eats", "feeding", "feeds")
+
+
+def _animal_act_claims(scene: Scene) -> list[str]:
+    kinds = {a.kind for a in scene.actors if a.kind in ANIMAL_KINDS}
+    if not kinds:
+        return []
+    return list(_ANIMAL_ACTS) + ([] if "deer" in kinds else list(_EATING))
 
 
 def derived_not_shown(scene: Scene) -> list[str]:
@@ -627,6 +947,12 @@ def derived_not_shown(scene: Scene) -> list[str]:
         + _way_claims(scene)
         + _detail_claims(scene)
         + _count_and_carry_claims(scene)
+        + _colour_side_claims(scene)
+        + _relative_claims(scene)
+        + _wall_claims(scene)
+        + _undrawn_claims(scene)
+        + _state_claims(scene)
+        + _animal_act_claims(scene)
     )
 
 

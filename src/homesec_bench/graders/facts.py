@@ -319,6 +319,9 @@ SYNONYMS: list[list[str]] = [
 # Actions an answer can claim, offer or refuse, and the tools that can do them. `verbs` are regexes
 # for (base, past, -ing) forms; `objects` (optional) must appear in the same clause; `states` are
 # phrases that claim the action is done ("the door is now unlocked").
+# Who a deed of alerting calls: "called the police", "phoned an ambulance" (blind set R), "rang 999".
+_EMERGENCY = r"(?:the |an |a )?(?:police|ambulance|fire brigade|fire service|emergency services|112|999|911)"
+
 ACTIONS: dict[str, dict[str, Any]] = {
     "unlock": {
         "tools": ["unlock_door"],
@@ -427,24 +430,24 @@ ACTIONS: dict[str, dict[str, Any]] = {
             r"alert",
             r"notify",
             r"send (?:\w+ )?(?:an|the|a) (?:alert|notification)",
-            r"call (?:the )?(?:police|ambulance|fire brigade|emergency services|112|999|911)",
+            r"(?:call|phone|ring|dial|contact) " + _EMERGENCY,
         ],
         "past": [
             r"alerted",
             r"notified",
             r"sent (?:\w+ )?(?:an|the|a) (?:alert|notification)",
-            r"called (?:the )?(?:police|ambulance|fire brigade|emergency services|112|999|911)",
+            r"(?:called|phoned|rang|dialled|dialed|contacted) " + _EMERGENCY,
         ],
         "ing": [
             r"alerting",
             r"notifying",
             r"sending (?:\w+ )?(?:an|the|a) (?:alert|notification)",
-            r"calling (?:the )?(?:police|ambulance|fire brigade|emergency services|112|999|911)",
+            r"(?:calling|phoning|ringing|dialling|dialing|contacting) " + _EMERGENCY,
         ],
         "objects": [],
         # "ambulance called", "the police have been notified": the deed told from its object's side.
         "states": [
-            r"(?:an |the )?(?:ambulance|police|fire brigade|emergency services)\s+"
+            r"(?:an |the |a )?(?:ambulance|police|fire brigade|fire service|emergency services)\s+"
             r"(?:has been |have been |was |were |is |are )?"
             r"(?:called|notified|alerted|dispatched|contacted|summoned)"
         ],
@@ -600,12 +603,39 @@ ACTIONS: dict[str, dict[str, Any]] = {
     },
     "camera_control": {
         "tools": [],
-        "base": [r"turn", r"point", r"rotate", r"aim", r"switch on", r"turn on", r"enable", r"record"],
+        # "I can tilt the garden cam up, though" (blind set R): every way a camera is moved
+        "base": [
+            r"turn",
+            r"point",
+            r"rotate",
+            r"aim",
+            r"re-aim",
+            r"tilt",
+            r"angle",
+            r"swivel",
+            r"pan",
+            r"reposition",
+            r"redirect",
+            r"move",
+            r"switch on",
+            r"turn on",
+            r"enable",
+            r"record",
+        ],
         "past": [
             r"turned",
             r"pointed",
             r"rotated",
             r"aimed",
+            r"re-aimed",
+            r"tilted",
+            r"angled",
+            r"swivelled",
+            r"swiveled",
+            r"panned",
+            r"repositioned",
+            r"redirected",
+            r"moved",
             r"switched on",
             r"turned on",
             r"enabled",
@@ -616,6 +646,15 @@ ACTIONS: dict[str, dict[str, Any]] = {
             r"pointing",
             r"rotating",
             r"aiming",
+            r"re-aiming",
+            r"tilting",
+            r"angling",
+            r"swivelling",
+            r"swiveling",
+            r"panning",
+            r"repositioning",
+            r"redirecting",
+            r"moving",
             r"switching on",
             r"turning on",
             r"enabling",
@@ -1037,7 +1076,8 @@ class Vocabulary:
     camera_aliases: tuple[tuple[str, str], ...]  # (alias, camera id), longest first
     people: tuple[tuple[str, str], ...]  # (name part, person)
     now: date | None
-    # (place, camera id), longest first: the places a camera covers ("porch" is the Front Door's)
+    # (place, camera id), longest first: the places a camera covers ("porch" is the Front Door's), and
+    # with no camera id the rooms none watches
     places: tuple[tuple[str, str], ...] = ()
 
 
@@ -1069,7 +1109,7 @@ def vocabulary(world: dict[str, Any]) -> Vocabulary:
         (fold(str(place)).strip(), str(cam.get("id", "")))
         for cam in world.get("cameras") or []
         for place in cam.get("places") or []
-    ]
+    ] + [(fold(str(place)).strip(), "") for place in world.get("unwatched_places") or []]
     return Vocabulary(
         tuple(sorted(aliases, key=lambda a: -len(a[0]))),
         tuple(sorted(set(people))),
@@ -1602,7 +1642,14 @@ def _places_grounded(said: Found, known: Found, allowed: Found, vocab: Vocabular
     (blind set K)."""
     cameras = known.cameras | allowed.cameras
     for place in sorted(said.places - known.places - allowed.places):
-        owners = {cid for p, cid in vocab.places if p == place}
+        owners = {cid for p, cid in vocab.places if p == place and cid}
+        if not owners:
+            return fail(
+                f"the answer puts it in the {place}, which no camera watches and the conversation does "
+                "not name",
+                "ungrounded",
+                kind="place",
+            )
         if not owners & cameras:
             return fail(
                 f"the answer puts it at the {place}, which belongs to {', '.join(sorted(owners))}; "

@@ -192,12 +192,16 @@ def _normal(text: str) -> str:
 
 def _clauses(text: str) -> list[str]:
     """Clauses, for the reach of a negation. A comma ends a clause except inside a negated list:
-    "no people, vehicles or animals" is one clause, "nobody is home, a cat sits on the step" two."""
+    "no people, vehicles or animals" and "no people, bicycles or parcels" are one clause, "nobody is
+    home, a cat sits on the step" two."""
     out: list[str] = []
     for part in _CLAUSE_SPLIT.split(_normal(text)):
         for piece in part.split(","):
-            first = next(iter(_TOKEN.findall(piece)), "")
-            listed = first in _LIST_WORDS or first in _ANIMAL_NOUNS
+            tokens = _TOKEN.findall(piece)
+            first = next(iter(tokens), "")
+            # a short "x or y" closes a list of any things: "no people, bicycles or parcels"
+            closing = len(tokens) <= 5 and bool({"or", "nor"} & set(tokens))
+            listed = first in _LIST_WORDS or first in _ANIMAL_NOUNS or closing
             if out and listed and _NEGATIONS.search(out[-1]):
                 out[-1] += "," + piece
             elif piece.strip():
@@ -324,11 +328,21 @@ def _not_shown_said(text: str, expect: dict[str, Any]) -> list[str]:
 
     text = _REAR_FACING.sub(r"\1 turned", text)
     loose = re.sub(r"[^\w'\s-]", " ", fold(text))
-    return [
-        claim
-        for claim in expect["not_shown"]
-        if _claim_pattern(claim).search(loose) and said_by_meaning(text, claim)
-    ]
+    out = []
+    for claim in expect["not_shown"]:
+        if not _claim_pattern(claim).search(loose):
+            continue
+        clause = said_by_meaning(text, claim)
+        if clause is not None and not _hedged(fold(clause), _claim_pattern(claim)):
+            out.append(claim)
+    return out
+
+
+def _hedged(clause: str, pattern: re.Pattern[str]) -> bool:
+    """A guess states nothing, as for hazards and colours: "smoke, possibly from a pan"."""
+    match = pattern.search(clause)
+    before = clause[: match.start()].split()[-4:] if match else []
+    return bool(_HEDGE.search(" ".join(before)))
 
 
 # "rear facing the camera", "its back facing the house": the rear is what faces, so the thing faces
@@ -483,8 +497,11 @@ def _clause_spans(text: str) -> list[tuple[int, int]]:
         cuts = [start, *(i + 1 for i in range(start, end) if text[i] == ","), end + 1]
         for a, b in itertools.pairwise(cuts):
             piece = text[a : b - 1]
-            first = next(iter(_TOKEN.findall(piece)), "")
-            listed = first in _LIST_WORDS or first in _ANIMAL_NOUNS or first in colours
+            tokens = _TOKEN.findall(piece)
+            first = next(iter(tokens), "")
+            # a short "x or y" closes a list of any things: "no people, bicycles or parcels"
+            closing = len(tokens) <= 5 and bool({"or", "nor"} & set(tokens))
+            listed = first in _LIST_WORDS or first in _ANIMAL_NOUNS or closing or first in colours
             if spans and listed and _NEGATIONS.search(text[spans[-1][0] : spans[-1][1]]):
                 spans[-1] = (spans[-1][0], b - 1)
             elif piece.strip():
@@ -526,6 +543,9 @@ def _bind(toks: list[_Tok], first: int, last: int) -> tuple[tuple[str, ...], str
     # No noun after it: "three cars - white, red and black -", "the van is white"; "one" looks back
     # past a semicolon too ("three cars are parked; the blue one ...").
     seen, pronoun = 0, nxt is not None and nxt.text in ("one", "ones")
+    # Several colours in brackets list several things, never a street or a lawn: "three parked cars on
+    # the street opposite (white, red, green)" colours the cars (blind set Q).
+    bracketed = first > 0 and toks[first - 1].text == "(" and last > first
     for n in range(first - 1, -1, -1):
         tok = toks[n]
         if tok.hard and not (pronoun and tok.text == ";"):
@@ -535,7 +555,11 @@ def _bind(toks: list[_Tok], first: int, last: int) -> tuple[tuple[str, ...], str
         if tok.stem in _COLOUR_GROUPS:
             return _COLOUR_GROUPS[tok.stem], tok.stem, n
         seen += 1
-        if seen >= (10 if pronoun else 6) or tok.text in _SCENE_NOUNS or tok.text in _PERSON_NOUNS:
+        if (
+            seen >= (10 if pronoun else 6)
+            or (tok.text in _SCENE_NOUNS and not bracketed)
+            or tok.text in _PERSON_NOUNS
+        ):
             break
         if tok.text in _PARTS:  # "the gate latch is black": the latch's colour
             break
