@@ -1480,3 +1480,72 @@ AIMING = {"must_include": [["camera", "cam", "garden"]], "must_not_offer": ["cam
 )
 def test_an_offer_to_move_a_camera_is_an_offer_of_camera_control(content: str, ok: bool) -> None:
     assert passes(AIMING, content) is ok, content
+
+
+# ------------------------------------------------------------------------- zones, pieces, lock states
+
+
+def test_a_zone_written_on_its_own_is_no_clock_time() -> None:
+    from homesec_bench.graders.facts import clocks, fold
+
+    def said(text: str) -> list[tuple[int, int]]:
+        return [clock for _, _, clock in clocks(fold(text), "+01:00")]
+
+    assert said("Overnight (2026-03-17T22:00 to 2026-03-18T07:00, +01:00):") == [(22, 0), (7, 0)]
+    assert said("All times UTC+01:00.") == []
+    assert said("Driveway, 2026-03-18T01:50+01:00: a hooded person") == [(1, 50)]
+    assert said("At 01:00 the alarm was set.") == [(1, 0)]  # a clock at one in the morning stays one
+
+
+@pytest.mark.parametrize(
+    ("content", "ok"),
+    [
+        # a time that closes its own thing before "and the ...": the doorbell message has no time here
+        ("The hoodie activity at 02:47-02:49 and the doorbell message are worth a look.", True),
+        ("At 02:47 the hoodie and the cat were on the driveway.", False),  # a fronted time binds both
+    ],
+)
+def test_a_time_binds_only_the_thing_it_closes(content: str, ok: bool) -> None:
+    params = {"must_include": [["hoodie"]], "grounded": {"bind": True}}
+    assert passes(params, content) is ok, content
+
+
+LOCKS = [
+    Message(role="user", content="Is everything locked?"),
+    Message(
+        role="assistant",
+        content="",
+        tool_calls=[ToolCall(id="c1", name="get_system_status", arguments={"component": "locks"})],
+    ),
+    Message(
+        role="tool",
+        tool_call_id="c1",
+        content=json.dumps(
+            {"locks": {"front": {"state": "locked"}, "side_gate": {"state": "locked"}, "garage": "unlocked"}}
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "ok"),
+    [
+        ("Not quite: the garage is unlocked; the front door and side gate are locked.", True),
+        ("Everything except the garage is locked.", True),
+        ("The garage isn't locked. Make sure the garage is locked before you go.", True),
+        ("The front door and garage are locked, but the side gate is unlocked.", False),
+        ("All set: front, side gate and garage are locked.", False),
+        ("The side gate is not locked.", False),
+    ],
+)
+def test_a_door_is_in_the_state_the_lock_status_gives_it(content: str, ok: bool) -> None:
+    params = {"must_include": [["garage"]], "grounded": {"kinds": ["state"]}}
+    assert passes(params, content, messages=LOCKS) is ok, content
+
+
+def test_a_gap_of_any_words_crosses_a_comma_within_its_clause() -> None:
+    text = "20 February is 12 days ago, within the 14-day retention, so the clip is still there."
+    assert said_by_meaning(text, "february ... within retention")
+    assert not said_by_meaning(
+        "20 February is gone. It was within the retention once.", "february ... within retention"
+    )

@@ -381,6 +381,12 @@ _CAR_DOOR_OPEN = (
     "door of the car open", "van door open", "van doors open", "opened the van door", "boot open",
     "boot is open", "tailgate open",
 )  # fmt: skip
+# "posting letters through the letterbox" where she stands with empty hands (blind set S)
+_POSTING = (
+    "posting", "posts a", "posts the", "posted", "through+the letterbox", "through+the letter box",
+    "into+the letterbox", "through+the letter slot", "through+the mail slot", "delivering the post",
+    "delivering post", "delivering mail", "delivering the mail", "delivering letters",
+)  # fmt: skip
 _OUT_OF_A_VEHICLE = ("got out", "at the wheel", "unloading", "unloaded", "loading")
 
 
@@ -397,7 +403,7 @@ def _deed_claims(scene: Scene) -> list[str]:
         if "torch" not in carried:
             out += ["torch", "flashlight"]
     if scene.backdrop == "front_door":  # the front door is drawn shut, and nobody touches its bell
-        out += _KNOCKING + _DOOR_OPEN
+        out += _KNOCKING + _DOOR_OPEN + _POSTING  # ... nor its letterbox
     if scene.backdrop == "side_gate":
         out += _GATE_OPEN
     if scene.backdrop == "living_room":
@@ -575,6 +581,10 @@ def _colour_side_claims(scene: Scene) -> list[str]:
             other = "right" if where == {"left"} else "left"
             for noun in _VEHICLE_WORDS:
                 out += [f"{name} {noun} on+the {other}"]
+            # a list of the cars' colours with no noun: "red and blue on the left, white on the right"
+            out += [f"{name}+on+the {other}"] + [
+                f"{name} and+{second} on+the {other}" for second in sorted(sides)
+            ]
     return out
 
 
@@ -588,6 +598,18 @@ _WAYS = (
     # "passing the driveway entrance, heading left" (blind set Q)
     "heading {o}", "heads {o}", "headed {o}", "moving {o}", "moves {o}", "travelling {o}", "traveling {o}",
 )  # fmt: skip
+_WALKING = (
+    "walking",
+    "walks",
+    "walked",
+    "crossing",
+    "crosses",
+    "trotting",
+    "trots",
+    "running",
+    "runs",
+    "going",
+)
 _AWAY = (
     "walking away", "walks away", "walk away", "walked away", "heading away", "heads away",
     "head away", "away down+the", "leaving down+the",
@@ -616,6 +638,8 @@ def _way_claims(scene: Scene) -> list[str]:
         d = next(iter(ways)) or ""
         o = "right" if d == "left" else "left"
         out += [w.format(d=d, o=o) for w in _WAYS]
+        if o == "left":  # "walks left across the lawn" (blind set S); "walks right across" is "straight"
+            out += [f"{verb} left" for verb in _WALKING]
     people = [a for a in scene.actors if a.kind == "person"]
     # standing still, most of them facing the camera: nobody is walking off
     if (
