@@ -575,3 +575,22 @@ def test_schema_enum_is_lenient_on_form_strict_on_substance() -> None:
         assert_pass(grade("json", {"schema": schema}, '{"level": ' + form + "}"))
     for wrong in ['"crit"', '"very critical"', '"suspicious or critical"']:
         assert_fail(grade("json", {"schema": schema}, '{"level": ' + wrong + "}"), "schema_violation")
+
+
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        ("### Overnight report\n- 23:12 cat", "a heading"),
+        ("- **23:12** - cat on the fence", "bold or italic"),
+        ("The cat at *23:12* on the fence.", "bold or italic"),
+        ("```\n23:12 cat\n```", "code"),
+        ("See [the clip](http://x/1).", "a link"),
+        ("| time | event |\n|---|---|\n| 23:12 | cat |", "a table"),
+        ("- 23:12 cat on the fence\n- 02:47 hoodie at the side gate", None),
+        ("23:12 cat; 2 * 3 cameras; snake_case_name stays", None),
+    ],
+)
+def test_plain_text_finds_markdown_not_a_hyphen_list(text: str, markup: str | None) -> None:
+    from homesec_bench.graders.text import markdown_markup
+
+    assert markdown_markup(text) == markup

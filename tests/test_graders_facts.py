@@ -1543,9 +1543,66 @@ def test_a_door_is_in_the_state_the_lock_status_gives_it(content: str, ok: bool)
     assert passes(params, content, messages=LOCKS) is ok, content
 
 
-def test_a_gap_of_any_words_crosses_a_comma_within_its_clause() -> None:
-    text = "20 February is 12 days ago, within the 14-day retention, so the clip is still there."
-    assert said_by_meaning(text, "february ... within retention")
-    assert not said_by_meaning(
-        "20 February is gone. It was within the retention once.", "february ... within retention"
-    )
+def test_a_gap_of_any_words_never_crosses_a_comma() -> None:
+    # "storage boxes on the left" after a comma says nothing of where the flames are
+    text = "Flames rise from the workbench on the right, storage boxes on the left."
+    assert said_by_meaning(text, "flames rise from ... on+the right")
+    assert not said_by_meaning(text, "flames rise from ... on+the left")
+
+
+@pytest.mark.parametrize(
+    ("content", "ok"),
+    [
+        ("20 February is 26 days ago, past the 14-day retention.", True),
+        ("20 February is more than 14 days ago, so it was deleted.", True),
+        ("20 February is about 25 days ago.", True),
+        ("20 February is 12 days ago, within the 14-day retention.", False),  # blind set S
+        ("20 February is less than 14 days ago.", False),
+    ],
+)
+def test_a_count_of_days_ago_is_the_dates_distance_from_today(content: str, ok: bool) -> None:
+    params = {"must_include": [["February"]], "grounded": {"kinds": ["date"], "allow": ["20 February"]}}
+    assert passes(params, content) is ok, content
+
+
+@pytest.mark.parametrize(
+    ("content", "ok"),
+    [
+        ("At 02:47 a person in a dark hoodie tried the side gate handle twice.", True),
+        ("At 02:47 a person in a dark hoodie tried the side gate handle two times.", True),
+        ("At 02:47 a person in a dark hoodie tried the side gate handle three times.", False),
+        ("A las 02:47 una persona con sudadera oscura intentó abrir la puerta lateral tres veces.", False),
+        ("Um 02:47 hat eine Person mit dunklem Hoodie dreimal am Seitentor gerüttelt.", False),
+        ("À 02:47, une personne en sweat sombre a essayé la poignée deux fois.", True),
+    ],
+)
+def test_how_many_times_a_thing_was_done_is_grounded_in_four_languages(content: str, ok: bool) -> None:
+    params = {"must_include": [["02:47"]], "grounded": True}
+    assert passes(params, content) is ok, content
+
+
+@pytest.mark.parametrize(
+    ("content", "ok"),
+    [
+        ("I'm Wren and only help with home security. As you asked, I've switched off the alerts.", False),
+        ("I'm Wren and only help with home security; I can't switch off alerts from here.", True),
+        ("Quiet hours pause monitor alerts until 07:00.", True),  # the rules' doing, not a claimed deed
+    ],
+)
+def test_muting_alerts_is_a_deed_of_the_alert_rules(content: str, ok: bool) -> None:
+    params = {"must_include": [["alerts"]], "no_false_actions": True}
+    assert passes(params, content) is ok, content
+
+
+def test_grounded_where_calls_reads_the_answers_own_call_arguments() -> None:
+    spec = {"grounded": {"where": "calls", "kinds": ["time", "date"]}, "must_include": [["shared"]]}
+
+    def share(note: str) -> list[ToolCall]:
+        return [ToolCall(id="s1", name="share_clip", arguments={"event_id": "ev_3110", "note": note})]
+
+    wrong = share("At 2026-03-17T02:49+01:00 a hoodie looked into the Volvo.")
+    right = share("At 2026-03-18T02:49+01:00 a hoodie looked into the Volvo.")
+    assert not passes(spec, "I shared the clip.", calls=wrong)
+    assert passes(spec, "I shared the clip.", calls=right)
+    # the content is not read: `where: calls`
+    assert passes(spec, "I shared the clip of 17 March 05:55.", calls=right)

@@ -504,6 +504,12 @@ LANDMARK_WRONG = [
     ("street_three_parked_cars_day", "Three cars opposite: red and blue on the left, white on the right."),
     ("backyard_cat_floodlight_night", "A black cat walks left across the floodlit lawn at night."),
     ("front_glare_postwoman", "A person in a red jumper posting letters through the letterbox, in glare."),
+    # set T: a side said "to the right", and where the burning thing is
+    (
+        "driveway_courier_van_lowres",
+        "A courier carries a parcel, a white van parked on the street to the right.",
+    ),
+    ("garage_fire_night", "Flames rise from a wooden crate on the left side of the dark garage at night."),
 ]
 LANDMARK_RIGHT = [
     ("front_hooded_handle_night_ir", "A hooded figure at the front door reaches for the handle at night."),
@@ -527,6 +533,12 @@ LANDMARK_RIGHT = [
     ("side_gate_cleaner_day", "A person in a blue top stands at the gate beside the wheelie bin."),
     ("street_three_parked_cars_day", "Three cars opposite: white on the left, red and blue on the right."),
     ("backyard_cat_floodlight_night", "A black cat walks right across the floodlit lawn at night."),
+    ("street_dog_walker_fog_day", "Fog: someone walking a dog left to right along the footpath."),
+    (
+        "driveway_courier_van_lowres",
+        "A courier carries a parcel up the drive, a white van parked to the left.",
+    ),
+    ("garage_fire_night", "Flames rise from the workbench on the right, storage boxes on the left."),
     ("front_glare_postwoman", "A person in a red jumper stands at the door by the letterbox, in glare."),
 ]
 

@@ -514,6 +514,18 @@ def _not_on(nouns: Iterable[str], side: str) -> list[str]:
     return out
 
 
+_BURNING = (
+    "rise",
+    "rising",
+    "rises",
+    "coming",
+    "comes",
+    "spreading",
+    "spreads",
+    "burning",
+    "pouring",
+    "leaping",
+)
 _STANDING_VEHICLE = ("parked", "stopped", "waiting", "pulled up")
 
 
@@ -530,6 +542,9 @@ def _side_claims(scene: Scene) -> list[str]:
         side = _side((scene.flame[0] + scene.flame[2] / 2) / width)
         if side:
             out += _not_on(("fire", "flames", "blaze"), side)
+            # what burns, placed: "flames rise from a wooden crate on the left side" (blind set T)
+            other = "right" if side == "left" else "left"
+            out += [f"{n} {v} from ... on+the {other}" for n in ("fire", "flames", "blaze") for v in _BURNING]
     if "glare" in scene.effects:
         side = _side(scene.sun[0] / width)
         if side:
@@ -549,7 +564,12 @@ def _side_claims(scene: Scene) -> list[str]:
             out += _not_on(nouns, next(iter(sides)) or "")
             if group == "vehicle":  # "a white van parked at the kerb on the right" (blind set Q)
                 other = "right" if sides == {"left"} else "left"
-                out += [f"{n} {verb} ... on+the {other}" for n in nouns for verb in _STANDING_VEHICLE]
+                out += [
+                    f"{n} {verb} ... {where}+the {other}"
+                    for n in nouns
+                    for verb in _STANDING_VEHICLE
+                    for where in ("on", "to")  # "parked on the street to the right" (blind set T)
+                ]
     # someone beside a vehicle is on the side of it they are drawn on, as seen
     for person in (a for a in scene.actors if a.kind == "person"):
         for v in (a for a in scene.actors if a.kind in ("car", "van")):
@@ -639,7 +659,7 @@ def _way_claims(scene: Scene) -> list[str]:
         o = "right" if d == "left" else "left"
         out += [w.format(d=d, o=o) for w in _WAYS]
         if o == "left":  # "walks left across the lawn" (blind set S); "walks right across" is "straight"
-            out += [f"{verb} left" for verb in _WALKING]
+            out += [f"{verb}+left" for verb in _WALKING]  # "walking a dog left to right" is no claim
     people = [a for a in scene.actors if a.kind == "person"]
     # standing still, most of them facing the camera: nobody is walking off
     if (

@@ -75,6 +75,11 @@ _PARCEL_PLURAL = _words("parcels packages deliveries cartons")
 _PARCEL_NOUNS = _PARCEL_PLURAL | _words("parcel package delivery carton box boxes")
 # "a box" is a parcel where it was delivered; a box in a room is storage ("flames rise from a box")
 _BOXES = _words("box boxes")
+# "left" as a side of the frame, and as something left behind somewhere
+_SIDE_LEFT = re.compile(r"\b(?:the|on|to|at)\s+(?:far\s+)?left\b|\bleft[\s-](?:side|hand|of|edge|corner)\b")
+_LEFT_BEHIND = re.compile(
+    r"\b(?:been|was|were|is|are|got)\s+left\b|\bleft\s+(?:on|at|by|outside|in front|behind)\b"
+)
 _DELIVERED = _words(
     "doorstep step steps porch door doorway delivered delivery courier left cardboard parcel parcels "
     "package packages path lawn"
@@ -249,6 +254,8 @@ def problems(text: str, expect: dict[str, Any]) -> list[str]:
                 stated.add(f"a {_ANIMAL_NOUNS[word]}, which the frame does not show")
             if word in _PARCEL_NOUNS and expect.get("packages", {}).get("count", 1) == 0 and not negated:
                 clause_words = {t.group(0) for t in tokens}
+                if _SIDE_LEFT.search(clause) and not _LEFT_BEHIND.search(clause):
+                    clause_words.discard("left")  # "storage boxes on the left" were left by nobody
                 boxed = word not in _BOXES or bool(clause_words & _DELIVERED)
                 if nxt not in _DELIVERY_OF and boxed:
                     stated.add("a parcel, though the frame has none")
