@@ -19,10 +19,12 @@ TESTS = [
 # A stand-in llama-server: the loopback test server, serving the model name llama-server would (the
 # GGUF's stem, given as --alias) on the port it is given, answering `--help` like the real one and
 # stopping on SIGTERM. `--marker FILE` (a server argument) gets a line per request, so a test can wait
-# for a run to be under way; `--token-interval S` slows the answers.
+# for a run to be under way; `--token-interval S` slows the answers; `--hold-after N --release FILE`
+# holds every request after the Nth until FILE exists (or the server stops), so a run cannot finish
+# before a test has interrupted it, however slow the rest of the machine is.
 _STAND_IN = textwrap.dedent(
     """
-    import signal, sys, threading
+    import os, signal, sys, threading
     args = sys.argv[1:]
     if "--help" in args or "--version" in args:
         print("--port --no-webui")
@@ -39,15 +41,22 @@ _STAND_IN = textwrap.dedent(
     delays = {"token_interval_s": interval}
     reference = reference_responder(load_benchmark(), accuracy=0.5, reply_defaults=delays)
 
+    hold_after = int(arg("--hold-after", "0"))
+    release = arg("--release")
+    served = []
+    stop = threading.Event()
+
     def respond(body):
         if marker:
             with open(marker, "a") as handle:
                 handle.write("request\\n")
+        served.append(1)
+        while hold_after and len(served) > hold_after and not os.path.exists(release) and not stop.is_set():
+            stop.wait(0.01)  # waits for the release file or the end of the server, not for a duration
         return reference(body)
 
     port = int(arg("--port"))
     server = FakeOpenAIServer(respond, models=[arg("--alias")], port=port, record_requests=False)
-    stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     signal.signal(signal.SIGINT, lambda *a: stop.set())
     server.start()

@@ -67,7 +67,9 @@ def _slow_endpoints(make_fake_server: Any, *models: str, interval: float = 0.01)
     ]
 
 
-def _stand_in_sweep(tmp_path: Path, servers: list[Any], selection: str, gguf_extra: str = "") -> Path:
+def _stand_in_sweep(
+    tmp_path: Path, servers: list[Any], selection: str, gguf_extra: str = "", hold_after: int = 0
+) -> Path:
     fake_gguf(tmp_path / "models" / "standin-Q4_K_M.gguf")
     fake_gguf(tmp_path / "models" / "standin-Q8_0.gguf")
     binary = stand_in_llama_server(tmp_path)
@@ -77,7 +79,8 @@ def _stand_in_sweep(tmp_path: Path, servers: list[Any], selection: str, gguf_ext
         tmp_path,
         f"{selection}\nllama_server: {binary}\nendpoints:\n{endpoints}ggufs:\n"
         f"  - path: models/standin-*.gguf\n"
-        f"    server_args: [--marker, '{marker}', --token-interval, '0.02']\n{gguf_extra}",
+        f"    server_args: [--marker, '{marker}', --token-interval, '0.02', --hold-after, '{hold_after}', "
+        f"--release, '{tmp_path / 'release'}']\n{gguf_extra}",
     )
 
 
@@ -128,7 +131,9 @@ def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
 ) -> None:
     # The endpoints answer slowly enough (about 1 s a test) to be interrupted in the middle too.
     servers = _slow_endpoints(make_fake_server, "alpha", "beta", interval=0.05)
-    path = _stand_in_sweep(tmp_path, servers, f"suites: [{SLOW_SUITE}]")
+    # The GGUF run's server holds its fifth request until released: the run is mid-way when the signal
+    # comes, whatever else the machine is doing (it once finished all 12 tests first on a busy box).
+    path = _stand_in_sweep(tmp_path, servers, f"suites: [{SLOW_SUITE}]", hold_after=4)
     out = tmp_path / "out"
     tag = f"{tmp_path}-{sig.name}"
     child = _sweep_cli(str(path), "--out", str(out), tag=tag)
@@ -165,6 +170,7 @@ def test_a_signal_stops_every_server_and_a_rerun_does_no_test_twice(
         assert not finished_at(run_dir) and result_keys(run_dir), run_dir.name
 
     before = _result_bytes(out)
+    (tmp_path / "release").touch()  # the resumed sweep's stand-in answers every request
     again = _sweep_cli("--resume", str(out))
     _, stderr = again.communicate(timeout=WAIT_S)
     assert again.returncode == 0, stderr
