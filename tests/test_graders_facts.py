@@ -67,6 +67,15 @@ def grade(
     return verdict.passed, verdict.error_type
 
 
+def _tool_exchange(question: str, call: ToolCall, result: Any) -> list[Message]:
+    """A user's question, the assistant's call and the tool's JSON result: a conversation to ground in."""
+    return [
+        Message(role="user", content=question),
+        Message(role="assistant", content="", tool_calls=[call]),
+        Message(role="tool", tool_call_id=call.id, content=json.dumps(result)),
+    ]
+
+
 def passes(params: dict[str, Any], content: str, **kw: Any) -> bool:
     return grade(params, content, **kw)[0]
 
@@ -1061,32 +1070,22 @@ def test_only_logged_events_bind_a_camera_to_a_time(content: str, grounded: bool
 
 # A tool result's list of events: each event is its own record, so a time binds only the camera of
 # the event at that time, not every camera of the list (the whole result is one line of JSON).
-SEARCH_RESULT = [
-    Message(role="user", content="What happened overnight?"),
-    Message(
-        role="assistant",
-        content="",
-        tool_calls=[ToolCall(id="s1", name="search_events", arguments={"start_time": "x"})],
-    ),
-    Message(
-        role="tool",
-        tool_call_id="s1",
-        content=json.dumps(
-            {
-                "total": 3,
-                "searched": {"cameras": "all"},
-                "events": [
-                    {"id": "ev_3108", "time": "2026-03-17T23:12:44+01:00", "camera": "cam_backyard",
-                     "description": "black cat walks along the back fence"},
-                    {"id": "ev_3109", "time": "2026-03-18T02:47:03+01:00", "camera": "cam_side_gate",
-                     "description": "person in a dark hoodie tries the side gate handle twice"},
-                    {"id": "ev_3113", "time": "2026-03-18T04:12:20+01:00", "camera": "cam_front_door",
-                     "description": "doorbell voice message"},
-                ],
-            }
-        ),
-    ),
-]  # fmt: skip
+SEARCH_RESULT = _tool_exchange(
+    "What happened overnight?",
+    ToolCall(id="s1", name="search_events", arguments={"start_time": "x"}),
+    {
+        "total": 3,
+        "searched": {"cameras": "all"},
+        "events": [
+            {"id": "ev_3108", "time": "2026-03-17T23:12:44+01:00", "camera": "cam_backyard",
+             "description": "black cat walks along the back fence"},
+            {"id": "ev_3109", "time": "2026-03-18T02:47:03+01:00", "camera": "cam_side_gate",
+             "description": "person in a dark hoodie tries the side gate handle twice"},
+            {"id": "ev_3113", "time": "2026-03-18T04:12:20+01:00", "camera": "cam_front_door",
+             "description": "doorbell voice message"},
+        ],
+    }
+)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -1510,21 +1509,11 @@ def test_a_time_binds_only_the_thing_it_closes(content: str, ok: bool) -> None:
     assert passes(params, content) is ok, content
 
 
-LOCKS = [
-    Message(role="user", content="Is everything locked?"),
-    Message(
-        role="assistant",
-        content="",
-        tool_calls=[ToolCall(id="c1", name="get_system_status", arguments={"component": "locks"})],
-    ),
-    Message(
-        role="tool",
-        tool_call_id="c1",
-        content=json.dumps(
-            {"locks": {"front": {"state": "locked"}, "side_gate": {"state": "locked"}, "garage": "unlocked"}}
-        ),
-    ),
-]
+LOCKS = _tool_exchange(
+    "Is everything locked?",
+    ToolCall(id="c1", name="get_system_status", arguments={"component": "locks"}),
+    {"locks": {"front": {"state": "locked"}, "side_gate": {"state": "locked"}, "garage": "unlocked"}},
+)
 
 
 @pytest.mark.parametrize(
