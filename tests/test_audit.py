@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -19,14 +20,30 @@ import yaml
 
 from homesec_bench.audit import audit_agreement, blind_request, dump_blind_requests, load_audit_set
 from homesec_bench.audit.agreement import AuditReport
-from homesec_bench.audit.answers import AuditFormatError
+from homesec_bench.audit.answers import AuditFormatError, AuditSet
 from homesec_bench.cli.exit_codes import ExitCode
 from homesec_bench.runner.request import build_chat_request
 from homesec_bench.suites.loader import load_benchmark
 
 AUDIT_DIR = Path(__file__).resolve().parents[1] / "audit"
 BENCH = load_benchmark()
-AUDIT = load_audit_set(AUDIT_DIR)
+
+
+@functools.cache
+def _audit() -> AuditSet:
+    """The audit set, read on first use: reading its hundred answer files costs every test session four
+    seconds at collection otherwise."""
+    return load_audit_set(AUDIT_DIR)
+
+
+def _set_names() -> list[str]:
+    """The answer sets, from each file's `set:` line (the files are read in full only by the tests)."""
+    names = set()
+    for path in (AUDIT_DIR / "answers").glob("*.yaml"):
+        found = re.search(r"(?m)^set:\s*['\"]?([\w.-]+)", path.read_text(encoding="utf-8"))
+        if found:
+            names.add(found.group(1))
+    return sorted(names)
 
 
 @functools.cache
@@ -34,12 +51,12 @@ def _report() -> AuditReport:
     """Every audit answer graded, once per session: about 15 s for 7,000 answers on two cores, so the
     three tests that need it are in the slow tier (`homesec-bench audit audit/` is the day-to-day check
     while working on a grader)."""
-    return audit_agreement(AUDIT, BENCH, workers=os.cpu_count() or 1)
+    return audit_agreement(_audit(), BENCH, workers=os.cpu_count() or 1)
 
 
 # One test per answer set, not per answer: six thousand tiny tests cost pytest's own bookkeeping a
 # dozen seconds, and a failure lists every disagreeing answer of its set anyway.
-SETS = sorted({answer.key.split("/")[0] for answer in AUDIT.answers})
+SETS = _set_names()
 
 
 @pytest.mark.parametrize("answer_set", SETS)
@@ -67,7 +84,7 @@ def test_audit_set_names_only_known_tests_and_answers():
 
 
 def test_every_decision_is_explained():
-    for decision in AUDIT.decisions.values():
+    for decision in _audit().decisions.values():
         assert len(decision.why.split()) >= 4, decision
 
 
@@ -186,7 +203,7 @@ def test_grading_in_worker_processes_gives_the_same_verdicts(monkeypatch):
     from homesec_bench.audit import agreement
 
     monkeypatch.setattr(agreement, "_MIN_PARALLEL", 1)
-    some = replace(AUDIT, answers=AUDIT.answers[::150])  # every suite's answers, right and wrong
+    some = replace(_audit(), answers=_audit().answers[::150])  # every suite's answers, right and wrong
     serial = audit_agreement(some, BENCH)
     parallel = audit_agreement(some, BENCH, workers=2)
     assert len(serial.cases) == len(some.answers) > 30
