@@ -510,6 +510,10 @@ LANDMARK_WRONG = [
         "A courier carries a parcel, a white van parked on the street to the right.",
     ),
     ("garage_fire_night", "Flames rise from a wooden crate on the left side of the dark garage at night."),
+    # set U: a parcel held where it is set down, the car's other side, a lying person's head
+    ("front_courier_parcel_day", "A courier holds a brown cardboard parcel out in both hands at the door."),
+    ("driveway_peering_car_night_ir", "Infrared: a figure at the car's right-hand side, looking in."),
+    ("living_room_person_down_day", "A person lies on the rug, head towards the blue sofa on the left."),
 ]
 LANDMARK_RIGHT = [
     ("front_hooded_handle_night_ir", "A hooded figure at the front door reaches for the handle at night."),
@@ -539,6 +543,9 @@ LANDMARK_RIGHT = [
         "A courier carries a parcel up the drive, a white van parked to the left.",
     ),
     ("garage_fire_night", "Flames rise from the workbench on the right, storage boxes on the left."),
+    ("front_courier_parcel_day", "A courier in hi-vis stands at the door, a parcel on the step by his feet."),
+    ("driveway_peering_car_night_ir", "Infrared: a figure at the car's left-hand side, looking in."),
+    ("living_room_person_down_day", "A person lies on the rug, head towards the TV, feet towards the sofa."),
     ("front_glare_postwoman", "A person in a red jumper stands at the door by the letterbox, in glare."),
 ]
 

@@ -355,6 +355,7 @@ _HOLDING = (
     "holding a parcel", "holding a box", "carrying a parcel", "carrying a box", "parcel in his hands",
     "parcel in her hands", "box in his hands", "box in her hands", "handing over", "hands over",
 )  # fmt: skip
+_HOLDING_VERBS = ("holds", "holding", "carries", "carrying", "clutches", "clutching", "cradling", "holds out")
 _DELIVERING = (
     "delivering a parcel", "delivers a parcel", "dropping off a parcel", "drops off a parcel",
     "leaving a parcel", "leaves a parcel", "left a parcel",
@@ -398,6 +399,12 @@ def _deed_claims(scene: Scene) -> list[str]:
         out += _TOOLS + _FORCING + _MOVING_BINS
         if "box" not in carried:
             out += _HOLDING
+            # "holds a brown cardboard parcel out in both hands" (blind set U): any words between
+            out += [
+                f"{verb} ... {thing}" for verb in _HOLDING_VERBS for thing in ("parcel", "box", "package")
+            ]
+            if carried <= {None}:  # hands drawn empty
+                out += ["in both hands", "in+his hands", "in+her hands", "in+their hands"]
             if not any(a.kind == "parcel" for a in scene.actors):
                 out += _DELIVERING
         if "torch" not in carried:
@@ -578,6 +585,8 @@ def _side_claims(scene: Scene) -> list[str]:
                 out += [f"{other} side of+the {noun}" for noun in _nouns("vehicle")] + [
                     f"{other}-hand side of+the {noun}" for noun in _nouns("vehicle")
                 ]
+                # "at the car's right-hand side" (blind set U)
+                out += [f"{noun}+{other}{hand}+side" for noun in _nouns("vehicle") for hand in ("", "-hand")]
     return out
 
 
@@ -687,6 +696,15 @@ _RAISED = (
     "over her head", "over their head", "held high", "holding it high", "held aloft", "raised high",
     "torch raised", "raised torch", "flashlight raised", "raised flashlight", "held up high",
 )  # fmt: skip
+# "head towards the blue sofa on the left" for a person lying head to the right (blind set U)
+_HEAD_LEFT = (
+    "towards+the left",
+    "toward+the left",
+    "to+the left",
+    "on+the left",
+    "pointing left",
+    "at+the left",
+)
 _STACKED = (
     "parcel stacked", "stacked parcel", "package stacked", "stacked package", "box stacked",
     "stacked box", "boxes stacked", "parcel piled", "piled parcel", "boxes piled", "on top of each other",
@@ -710,8 +728,16 @@ def _detail_claims(scene: Scene) -> list[str]:
     people = [a for a in scene.actors if a.kind == "person"]
     if animals and not people:  # every animal is drawn head up (a person may stand head down)
         out += _HEAD_DOWN
-    if any(a.pose == "lie" for a in people):  # drawn on the back, face up
+    if any(a.pose == "lie" for a in people):  # drawn on the back, face up, head to the right
         out += _FACE_DOWN
+        out += [f"head {p}" for p in _HEAD_LEFT] + [f"feet {p.replace('left', 'right')}" for p in _HEAD_LEFT]
+        lying = [a for a in people if a.pose == "lie"]
+        for landmark in LANDMARKS.get(scene.backdrop, ()):
+            span = _span(scene, landmark.x, landmark.z)
+            mids = [sum(c) / 2 for c in (_span(scene, *_extent(a)) for a in lying) if c]
+            if span and mids and all(sum(span) / 2 < m for m in mids):  # a landmark on the feet's side
+                out += [f"head ... towards+the {n}" for n in landmark.nouns]
+                out += [f"head ... toward+the {n}" for n in landmark.nouns]
     if any(a.outfit.carries == "torch" for a in people):  # held low, at the hip
         out += _RAISED
     parcels = [a for a in scene.actors if a.kind == "parcel"]

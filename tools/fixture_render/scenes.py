@@ -455,7 +455,10 @@ SCENES: tuple[Scene, ...] = (
         "2026-03-17 11:10:55",
         "day",
         (Actor("water", -0.9, 3.6, size=(2.6, 1.5)),),
-        "monitor",
+        # Water spreading across the floor is damage to property under way: "critical" by the question's
+        # own definition (an active threat to property), as 38 of 38 blind writers' right answers read it;
+        # "monitor" (not threatening) is too low (set U).
+        "critical",
         "Water has spread across the utility room floor in front of the washing machine.",
         hazards=("water_leak",),
         not_shown=(
@@ -467,7 +470,6 @@ SCENES: tuple[Scene, ...] = (
             "from the ceiling",
             "burst pipe",
         ),
-        level_ok=("critical",),
     ),
     Scene(
         "living_room_person_down_day",

@@ -645,6 +645,63 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "objects": ["alerts", "alert", "notifications", "notification", "monitoring"],
         "states": [],
     },
+    # "I've asked support to restore it from the backup archive" (blind set U): nobody outside the house
+    # is contacted by any tool here
+    "contact": {
+        "tools": [],
+        "first_person": True,
+        "base": [r"contact", r"ask", r"email", r"message", r"raise a ticket with", r"open a ticket with"],
+        "past": [
+            r"contacted",
+            r"asked",
+            r"emailed",
+            r"messaged",
+            r"raised a ticket with",
+            r"opened a ticket with",
+        ],
+        "ing": [r"contacting", r"asking", r"emailing", r"messaging", r"raising a ticket with"],
+        "objects": [
+            "support",
+            "the vendor",
+            "the manufacturer",
+            "helpdesk",
+            "help desk",
+            "customer service",
+            "the installer",
+            "a technician",
+            "the provider",
+        ],
+        "states": [],
+    },
+    # "so I have disabled Anton's keypad code" (set U): no tool changes a code
+    "revoke_code": {
+        "tools": [],
+        "first_person": True,
+        "base": [r"disable", r"deactivate", r"revoke", r"block", r"suspend", r"cancel", r"reset", r"change"],
+        "past": [
+            r"disabled",
+            r"deactivated",
+            r"revoked",
+            r"blocked",
+            r"suspended",
+            r"cancelled",
+            r"canceled",
+            r"reset",
+            r"changed",
+        ],
+        "ing": [
+            r"disabling",
+            r"deactivating",
+            r"revoking",
+            r"blocking",
+            r"suspending",
+            r"cancelling",
+            r"resetting",
+            r"changing",
+        ],
+        "objects": ["code", "keypad code", "access code", "door code", "pin", "passcode"],
+        "states": [],
+    },
     "camera_control": {
         "tools": [],
         # "I can tilt the garden cam up, though" (blind set R): every way a camera is moved
@@ -2161,13 +2218,19 @@ def _lock_states(source: Source) -> dict[str, str]:
     }
 
 
+# The doors an answer may say are locked or unlocked, where no lock status is in the conversation.
+_DOORS = ("front door", "back door", "garage door", "garage", "side gate", "side door", "patio door", "patio")
+
+
 def _locks_grounded(statement: str, source: Source) -> Verdict | None:
     """A door the answer says is locked or unlocked is in that state in the tool result that reports the
     locks: "the front door, patio and garage are locked, but the side gate is unlocked" where the
-    result has the garage unlocked and the side gate locked fails (blind set S)."""
+    result has the garage unlocked and the side gate locked fails (blind set S); with no lock status in
+    the conversation, some line of it must say that door's state ("By the way, the garage door is
+    currently unlocked" in a reply to a cooking question: set U)."""
     locks = _lock_states(source)
     if not locks:
-        return None
+        return _lock_claim_unsupported(statement, source)
     for clause in clauses(statement):
         low = fold(clause).replace("_", " ")
         states = {
@@ -2185,6 +2248,41 @@ def _locks_grounded(statement: str, source: Source) -> Verdict | None:
                     "ungrounded",
                     kind="state",
                 )
+    return None
+
+
+def _lock_claims(statement: str) -> list[tuple[str, str, str]]:
+    """(door, state, clause) for each door a clause of the statement says is locked or unlocked."""
+    out = []
+    for clause in clauses(statement):
+        low = fold(clause).replace("_", " ")
+        states = {
+            ("locked" if neg and st == "unlocked" else "unlocked" if neg else st)
+            for neg, st in _LOCK_STATE.findall(low)
+        }
+        if len(states) != 1 or _NOT_A_LOCK_CLAIM.search(low):
+            continue
+        said = next(iter(states))
+        taken = ""
+        for door in _DOORS:
+            if re.search(rf"(?<![\w']){door}(?![\w'])", low) and door not in taken:
+                out.append((door, said, clause))
+                taken += f" {door}"
+    return out
+
+
+def _lock_claim_unsupported(statement: str, source: Source) -> Verdict | None:
+    for door, said, clause in _lock_claims(statement):
+        state = re.compile(rf"(?<![\w']){said}(?![\w'])")
+        if not any(
+            door in (low := fold(t).replace("_", " ")) and state.search(low) for t in source.unit_texts
+        ):
+            return fail(
+                f"the answer says the {door} is {said} ({clause.strip()!r}); nothing in the conversation "
+                "says so",
+                "ungrounded",
+                kind="state",
+            )
     return None
 
 
@@ -2465,6 +2563,10 @@ def _has_object(spec: dict[str, Any], clause: str) -> bool:
     return not objects or bool(_objects_pattern(tuple(objects)).search(clause))
 
 
+# "Included" closing its phrase ("to anyone, installers included,") says "including", no deed.
+_ABSOLUTE = re.compile(r"\s*(?:[,.;:)!?]|$)")
+
+
 # A comma and then "I'll", "we can"...: the speaker's own clause starts there, and what came before
 # it (a condition, a report: "if Maja confirms that she wants them, I'll read them out") does not
 # govern the verb (blind set Q).
@@ -2603,6 +2705,8 @@ def action_mentions(text: str) -> list[Mention]:
                         if match.start() in seen_at:
                             continue
                         seen_at.add(match.start())
+                        if match.group(0) == "included" and _ABSOLUTE.match(low, match.end()):
+                            continue  # "to anyone, installers included,": "including installers" (set U)
                         prefix = words(
                             _main_clause(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
                         )
