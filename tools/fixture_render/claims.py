@@ -18,7 +18,8 @@ as drawn, so they are derived here rather than written per frame, and cannot dis
   infrared) is not turned from the camera, and walking or carrying not walking away from it or back
   to the van; one seen from behind is not facing the camera; a car seen head-on shows no tail lights
   and one seen from behind faces the street; no headlights where none are lit;
-- things held and deeds: a parcel in the hands where nobody carries one, a torch where nobody has one,
+- things held and deeds: a parcel in the hands where nobody carries one (with any words between, and
+  "in both hands" where every hand is empty), a torch where nobody has one,
   a tool (crowbar, screwdriver, prying, picking the lock) where nobody holds any, knocking or ringing
   at a front door nobody touches, a driver getting out where nobody is in view, a door or gate open
   where every one is drawn shut, a break-in outdoors;
@@ -30,7 +31,8 @@ as drawn, so they are derived here rather than written per frame, and cannot dis
   carries a bag, a bucket, letters, an umbrella or a phone the drawing does not put in their hands;
 - details: no animal is drawn head down, a person lying is face up, a torch is held low, parcels are
   never stacked, one bin is not two, the houses opposite the driveway have lit windows at night (six
-  or seven of them), the shed door is shut and nothing is by the shed, the television is off;
+  or seven of them), the shed door is shut and nothing is by the shed, the television is off, a person
+  lying is drawn head to the right;
 - landmarks: each backdrop's fixed things (the front door, the window, the sofa, the washing machines,
   the shed...) are placed by projecting their floor boxes, so a kind on one side of a landmark or of a
   bin, as seen, is not on its other side ("to the right of the front door"); one far from a landmark
