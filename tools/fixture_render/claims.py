@@ -357,7 +357,8 @@ _HOLDING = (
     "holding a parcel", "holding a box", "carrying a parcel", "carrying a box", "parcel in his hands",
     "parcel in her hands", "box in his hands", "box in her hands", "handing over", "hands over",
 )  # fmt: skip
-_HOLDING_VERBS = ("holds", "holding", "carries", "carrying", "clutches", "clutching", "cradling", "holds out")
+# ("holds" is left out: by meaning it is also "waits", as alerts are held: "a courier waits by a box")
+_HOLDING_VERBS = ("holding", "carries", "carrying", "clutches", "clutching", "cradling", "holds out")
 _DELIVERING = (
     "delivering a parcel", "delivers a parcel", "dropping off a parcel", "drops off a parcel",
     "leaving a parcel", "leaves a parcel", "left a parcel",
