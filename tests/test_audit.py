@@ -197,6 +197,7 @@ def test_audit_command_prints_per_suite_and_exits_11_on_disagreement(tmp_path):
     assert f"s/{test.id}/a: labelled wrong, graded PASS" in proc.stdout
 
 
+@pytest.mark.slow  # starts a pool of worker processes
 def test_grading_in_worker_processes_gives_the_same_verdicts(monkeypatch):
     from dataclasses import replace
 

@@ -69,6 +69,7 @@ def test_dry_run_prints_the_plan_and_runs_nothing(make_fake_server: Any, tmp_pat
     assert not (tmp_path / "out").exists() and all(s.request_count == 0 for s in servers)
 
 
+@pytest.mark.slow  # whole sweeps of two endpoints: the fast tier keeps the sweep unit tests
 def test_a_sweep_of_two_endpoints_writes_runs_leaderboards_and_report(
     make_fake_server: Any, tmp_path: Path
 ) -> None:
@@ -196,6 +197,7 @@ def test_runs_of_one_provider_overlap_up_to_the_limit(make_fake_server: Any, tmp
     # alpha's tests were answered only once beta's run had started: the two ran at the same time.
 
 
+@pytest.mark.slow  # whole sweeps of two endpoints: the fast tier keeps the sweep unit tests
 def test_ctrl_c_interrupts_endpoint_runs_in_flight_and_a_rerun_finishes_them(
     make_fake_server: Any, tmp_path: Path
 ) -> None:
