@@ -2231,28 +2231,20 @@ def _locks_grounded(statement: str, source: Source) -> Verdict | None:
     locks = _lock_states(source)
     if not locks:
         return _lock_claim_unsupported(statement, source)
-    for clause in clauses(statement):
-        low = fold(clause).replace("_", " ")
-        states = {
-            ("locked" if neg and st == "unlocked" else "unlocked" if neg else st)
-            for neg, st in _LOCK_STATE.findall(low)
-        }
-        if len(states) != 1 or _NOT_A_LOCK_CLAIM.search(low):
-            continue
-        said = next(iter(states))
-        for name, state in locks.items():
-            if state != said and re.search(rf"(?<![\w'])(?:the\s+)?{re.escape(name)}(?![\w'])", low):
-                return fail(
-                    f"the answer says the {name} is {said} ({clause.strip()!r}); the lock status has it "
-                    f"{state}",
-                    "ungrounded",
-                    kind="state",
-                )
+    for name, said, clause in _lock_claims(statement, tuple(locks)):
+        if locks[name] != said:
+            return fail(
+                f"the answer says the {name} is {said} ({clause.strip()!r}); the lock status has it "
+                f"{locks[name]}",
+                "ungrounded",
+                kind="state",
+            )
     return None
 
 
-def _lock_claims(statement: str) -> list[tuple[str, str, str]]:
-    """(door, state, clause) for each door a clause of the statement says is locked or unlocked."""
+def _lock_claims(statement: str, doors: tuple[str, ...] = _DOORS) -> list[tuple[str, str, str]]:
+    """(door, state, clause) for each of `doors` a clause of the statement says is locked or unlocked
+    (a longer name first: "garage door" is not a second claim about "garage")."""
     out = []
     for clause in clauses(statement):
         low = fold(clause).replace("_", " ")
@@ -2264,8 +2256,8 @@ def _lock_claims(statement: str) -> list[tuple[str, str, str]]:
             continue
         said = next(iter(states))
         taken = ""
-        for door in _DOORS:
-            if re.search(rf"(?<![\w']){door}(?![\w'])", low) and door not in taken:
+        for door in sorted(doors, key=len, reverse=True):
+            if re.search(rf"(?<![\w']){re.escape(door)}(?![\w'])", low) and door not in taken:
                 out.append((door, said, clause))
                 taken += f" {door}"
     return out
