@@ -275,7 +275,7 @@ def side_gate(cv: Canvas, env: Env) -> None:
     sky_top, sky_bottom = ("#0a0f1c", "#1a2130") if env.night else ("#9ab8d8", "#dfe5ea")
     cv.sky(sky_top, sky_bottom)
     tree(cv, 0.8, 13.0, 7.0, s + 1)
-    cv.wall(9.0, planks(SIDE_FENCE, 0.12, s + 2, along_second=False), (-1.3, 1.4), (0, 1.9))
+    cv.wall(9.0, planks(SIDE_FENCE, 0.12, s + 2, along_second=False), WALLS["side_gate"], (0, 1.9))
     gate = Painter(cv, -1.3, 8.95)
     gate.rect(0.0, 0.2, 2.7, 0.3, SIDE_GATE)
     gate.rect(0.0, 1.55, 2.7, 1.65, SIDE_GATE)
@@ -287,6 +287,17 @@ def side_gate(cv: Canvas, env: Env) -> None:
     Painter(cv, -1.3, 6.0, 1.9).rect(0.0, 0.0, 0.25, 0.08, "#1d1d1d")
     if env.night and env.lamps_on:
         wall_lamp(cv, -1.2, 2.1, 4.0, True)
+
+
+# Where the side walls of the passage and the rooms stand (x in metres): drawn here, and read by the
+# frames' claims (nothing is against the wall it is far from).
+WALLS: dict[str, tuple[float, float]] = {
+    "side_gate": (-1.3, 1.4),
+    "living_room": (-3.4, 3.6),
+    "kitchen": (-2.6, 2.8),
+    "garage": (-3.0, 3.2),
+    "utility": (-2.2, 2.4),
+}
 
 
 def _room(cv: Canvas, env: Env, wall: str, floor, width: tuple[float, float], back: float) -> None:
@@ -301,7 +312,7 @@ def _room(cv: Canvas, env: Env, wall: str, floor, width: tuple[float, float], ba
 
 def living_room(cv: Canvas, env: Env) -> None:
     s = env.seed
-    _room(cv, env, "#cdbfa6", planks("#9c734c", 0.19, s + 4), (-3.4, 3.6), 6.5)
+    _room(cv, env, "#cdbfa6", planks("#9c734c", 0.19, s + 4), WALLS["living_room"], 6.5)
     doors = Painter(cv, 0.3, 6.48)
     doors.rect(-0.08, 0.0, 2.48, 2.15, "#e8e6e2")
     for dx in (0.0, 1.22):
@@ -331,7 +342,7 @@ def living_room(cv: Canvas, env: Env) -> None:
 
 def kitchen(cv: Canvas, env: Env) -> None:
     s = env.seed
-    _room(cv, env, "#dcd6c8", slabs("#c9c4ba", 0.4, s + 4, 0.01), (-2.6, 2.8), 5.2)
+    _room(cv, env, "#dcd6c8", slabs("#c9c4ba", 0.4, s + 4, 0.01), WALLS["kitchen"], 5.2)
     for i, cx in enumerate(np.arange(-2.55, 2.6, 0.6)):
         front = box(cv, cx, cx + 0.58, 0.1, 0.88, 4.6, 5.2, KITCHEN_UNITS[0], KITCHEN_UNITS[1], "#e8e4da")
         front.rect(0.24, 0.72, 0.34, 0.75, "#c0c0c0")
@@ -349,7 +360,7 @@ def kitchen(cv: Canvas, env: Env) -> None:
 
 def garage(cv: Canvas, env: Env) -> None:
     s = env.seed
-    _room(cv, env, "#b9b5ac", plaster("#8d8b86", s + 4, 0.1), (-3.0, 3.2), 6.8)
+    _room(cv, env, "#b9b5ac", plaster("#8d8b86", s + 4, 0.1), WALLS["garage"], 6.8)
     door = Painter(cv, -1.8, 6.78)
     for i in range(8):
         door.rect(0.0, i * 0.27, 3.6, i * 0.27 + 0.25, "#c8c8c4", "vgrad", 0.3)
@@ -368,7 +379,7 @@ def garage(cv: Canvas, env: Env) -> None:
 
 def utility(cv: Canvas, env: Env) -> None:
     s = env.seed
-    _room(cv, env, "#d9dccf", slabs("#bfb7a8", 0.33, s + 4, 0.012), (-2.2, 2.4), 4.6)
+    _room(cv, env, "#d9dccf", slabs("#bfb7a8", 0.33, s + 4, 0.012), WALLS["utility"], 4.6)
     for i, cx in enumerate((-2.15, -1.5)):
         front = box(cv, cx, cx + 0.62, 0.0, 0.86, 3.95, 4.58, "#f0f0ee", "#d0d0cc", "#f6f6f4")
         front.ellipse(0.31, 0.42, 0.21, 0.21, "#9aa2a8", "sphere")

@@ -54,7 +54,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fixture_render.backdrops import BACKDROPS
+from fixture_render.backdrops import BACKDROPS, WALLS
 from fixture_render.canvas import OUT_W
 from fixture_render.colours import colour_names
 
@@ -885,14 +885,10 @@ def _not_beside_on(nouns: Iterable[str], ref_nouns: Iterable[str], other: str) -
 
 # Against one wall of a passage or a room: every one of a kind clearly in one half is not against the
 # other wall ("the wheelie bin against the left-hand wall" for one on the right: blind set Q).
-_WALLS = {
-    "side_gate": (-1.3, 1.4), "living_room": (-3.4, 3.6), "kitchen": (-2.6, 2.8), "garage": (-3.0, 3.2),
-    "utility": (-2.2, 2.4),
-}  # fmt: skip
 
 
 def _wall_claims(scene: Scene) -> list[str]:
-    walls = _WALLS.get(scene.backdrop)
+    walls = WALLS.get(scene.backdrop)
     if not walls:
         return []
     middle, half = sum(walls) / 2, (walls[1] - walls[0]) / 2

@@ -3460,15 +3460,13 @@ def _argument_text(answer: ModelAnswer) -> str:
     return "\n".join(t if t.endswith((".", "!", "?")) else f"{t}." for t in texts if t)
 
 
-def check_calls_only(
-    answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext | None = None
-) -> Verdict | None:
+def check_calls_only(answer: ModelAnswer, params: dict[str, Any], ctx: GradeContext) -> Verdict | None:
     """The checks that read tool-call arguments, for an answer that is only calls."""
     grounded = _calls_side(params.get("grounded"))
     return (
         check_secrets("", params.get("secrets"), answer)
         or check_private("", params.get("private"), answer)
-        or (check_grounded(_argument_text(answer), grounded, ctx, []) if ctx is not None else None)
+        or check_grounded(_argument_text(answer), grounded, ctx, [])
     )
 
 
