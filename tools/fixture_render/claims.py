@@ -504,8 +504,11 @@ def _span(scene: Scene, xs: Iterable[float], zs: Iterable[float]) -> tuple[float
 
 
 def _frame_x(scene: Scene, actor: Actor) -> float:
+    """Where the middle of an actor's drawn floor box is across the frame (`_extent`: a parcel is drawn
+    from its corner, a body about its middle)."""
+    (x0, x1), (z0, z1) = _extent(actor)
     view = BACKDROPS[scene.backdrop].view
-    return view.project(actor.x, 0.0, actor.z)[0] / view.width
+    return view.project((x0 + x1) / 2, 0.0, (z0 + z1) / 2)[0] / view.width
 
 
 def _side(x: float) -> str | None:
