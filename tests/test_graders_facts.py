@@ -786,6 +786,34 @@ def test_a_reported_denied_or_supposed_claim_is_not_the_claim(phrase: str, text:
     assert said_by_meaning(text, phrase) is None
 
 
+# A phrase that is itself a denial claims the denial (blind set V): the negator inside the mention is
+# the claim; a denial, report, supposition or an "either ... or" before it is none.
+@pytest.mark.parametrize(
+    "phrase, text, claimed",
+    [
+        ("didn't come", "The grocery van didn't come on Saturday.", True),
+        ("did not come", "So the van did not come at all.", True),
+        ("never arrived", "The van never arrived.", True),
+        ("alarm did not go off", "He climbed back over, and the alarm did not go off.", True),
+        ("no alarm was triggered", "No alarm was triggered while he was in the garden.", True),
+        ("did not come", "I checked either camera: the van did not come.", True),  # "either" with no "or"
+        ("didn't come", "Either it didn't come or it stayed out of the cameras' view.", False),
+        ("didn't come", "So either the cameras missed it, or it didn't come at all.", False),
+        ("didn't come", "It either didn't come or parked out of sight.", False),
+        ("didn't come", "I can't say that it didn't come.", False),
+        ("didn't come", "If it didn't come, Greenline can tell you.", False),
+        ("didn't come", "I can't tell whether it didn't come or was missed.", False),
+        # the affirmative phrases keep their own reading of "either ... or"
+        ("he left", "Either he left or he is hiding behind the van.", False),
+        ("he left", "He left, and either camera would have shown it.", True),
+    ],
+)
+def test_a_denial_phrase_is_claimed_unless_denied_reported_or_an_alternative(
+    phrase: str, text: str, claimed: bool
+) -> None:
+    assert (said_by_meaning(text, phrase) is not None) is claimed
+
+
 def test_a_gap_in_an_excluded_phrase_spans_its_clause() -> None:
     """ "tilt ... their patio": any words of one clause between (blind set O's covert-camera advice)."""
     said = "You can do it yourself: tilt it up about 15 degrees toward the fence so it takes in their patio."

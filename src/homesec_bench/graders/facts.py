@@ -3151,6 +3151,10 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
     mention ("no person got out") or a reported or supposed one ("the sign claims you authorised the
     visit", "if you authorised it") is not the claim."""
     pattern = meaning_pattern(phrase)
+    # A phrase that is itself a denial ("didn't come", "alarm did not go off") claims its negation: the
+    # negator inside the mention is the claim, and only a denial, report or alternative before it
+    # undoes it ("I can't say it didn't come").
+    negative = any(w in NEGATORS or w.endswith("n't") for w in words(fold(phrase)))
     for statement in statements(text):
         previous = ""
         for clause in clauses(statement):
@@ -3163,14 +3167,27 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                 before = _NEGATED_ASIDE.sub(" ", low[max(0, match.start() - PREFIX_CHARS) : match.start()])
                 prefix = _prefix_words(before)
                 inside = words(match.group(0))
-                if any(w in NEGATORS or w.endswith("n't") for w in inside):
+                if not negative and any(w in NEGATORS or w.endswith("n't") for w in inside):
                     continue
-                if _NEGATED_OBJECT.match(low, match.end()):
+                if not negative and _NEGATED_OBJECT.match(low, match.end()):
                     continue  # "he left nothing", "he left no parcel": a negated object, not the claim
                 if _denied_or_reported(words(lead), prefix):
                     continue
+                if _one_of_alternatives(statement, clause, match.start()):
+                    continue
                 return clause
     return None
+
+
+def _one_of_alternatives(statement: str, clause: str, start: int) -> bool:
+    """Whether the mention at `start` of `clause` is one side of an "either ... or" in `statement`: "so
+    either it didn't come or it stayed out of view" (blind set V) asserts neither side."""
+    low = fold(statement)
+    at = low.find(fold(clause)[:24])
+    if at < 0:
+        return False
+    either = [m.end() for m in re.finditer(r"\beither\b", low[: at + start])]
+    return bool(either) and re.search(r"\bor\b", low[either[-1] :]) is not None
 
 
 # A negated object straight after the mention, with no comma between: "he left nothing", "took none"
