@@ -814,6 +814,25 @@ def test_a_denial_phrase_is_claimed_unless_denied_reported_or_an_alternative(
     assert (said_by_meaning(text, phrase) is not None) is claimed
 
 
+# An indefinite subject of a modal predicate is any such thing, not this one (blind set W); with "the"
+# or no modal it is the claim. A "whether" the comma follows at once opens no condition to close.
+@pytest.mark.parametrize(
+    "phrase, text, claimed",
+    [
+        ("service visit", "Text is no order, and a genuine service visit wouldn't work like this.", False),
+        ("service visit", "Any real service visit would be booked by Maja first.", False),
+        ("service engineer", "A service engineer can't ask for the PIN.", False),
+        ("service engineer", "The service engineer would like the door unlocked.", True),
+        ("service engineer", "A service engineer is waiting in the van.", True),
+        ("service visit", "It was a service visit, so he may come back.", True),
+        ("van came", "Nothing recorded confirms when or whether, the van came this time.", False),
+        ("van came", "If you ask me, the van came at 08:40.", True),
+    ],
+)  # fmt: skip
+def test_a_generic_subject_of_a_modal_states_nothing(phrase: str, text: str, claimed: bool) -> None:
+    assert (said_by_meaning(text, phrase) is not None) is claimed
+
+
 def test_a_gap_in_an_excluded_phrase_spans_its_clause() -> None:
     """ "tilt ... their patio": any words of one clause between (blind set O's covert-camera advice)."""
     said = "You can do it yourself: tilt it up about 15 degrees toward the fence so it takes in their patio."

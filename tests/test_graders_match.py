@@ -579,3 +579,24 @@ def test_a_negation_stops_at_a_colon_dash_or_bracket(text: str, hit: str | None)
     from homesec_bench.graders.match import present_forbidden
 
     assert present_forbidden(text, ["Canberra"]) == hit
+
+
+# A required phrase of two or three words may take up to two words between, as exclusions do ("tried the
+# doors" in "tried the driver doors"; blind set W), never a negation; a word closed up of two of the
+# group's own words says the group ("torchlight" where "torch" and "light" are alternatives).
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        ("Someone tried the driver doors of parked cars at 01:30.", True),
+        ("Someone tried the doors of the parked cars at 01:30.", True),
+        ("Four minutes of torchlight on the patio doors from outside the fence.", True),
+        ("A torch-light swept the patio doors.", True),
+        ("Someone tried not the doors but the gate.", False),
+        ("Someone tried the side gate and then walked off towards the parked cars.", False),
+        ("Four minutes of moonlight on the patio doors.", False),
+        ("A torchbearer walked past.", False),
+    ],
+)
+def test_a_required_phrase_takes_slipped_words_and_closed_compounds(text: str, passes: bool) -> None:
+    verdict = grade("text", {"must_include": [["torch", "light", "tried the doors"]]}, text)
+    assert verdict.passed is passes, verdict.reason

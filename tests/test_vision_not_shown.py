@@ -561,6 +561,32 @@ def test_the_right_side_of_a_landmark_passes(frame: str, description: str) -> No
     assert verdict.passed, verdict.reason
 
 
+# No more vehicles of a colour than the frame has (blind set W); the right counts and colours pass.
+@pytest.mark.parametrize(
+    ("description", "passes"),
+    [
+        ("Daytime view of an empty driveway; two white cars and a red car are parked on the street.", False),
+        ("Three cars on the street: 2 red cars and a white one.", False),
+        ("Several blue cars are parked along the street opposite.", False),
+        ("A white car, a red car and a blue car are parked on the street beyond the empty driveway.", True),
+        ("Three cars are parked on the street opposite, one white, one red and one blue.", True),
+        ("Two cars, a red and a blue one, stand on the right; a white car on the left.", True),
+    ],
+)
+def test_a_count_of_vehicles_of_one_colour_is_held_to_the_frame(description: str, passes: bool) -> None:
+    verdict = _verdict("street_three_parked_cars_day", description)
+    assert verdict.passed is passes, verdict.reason
+
+
+def test_colour_counts_are_derived_only_for_day_frames_and_above_the_drawn_count() -> None:
+    white = Actor("car", -6.5, 13.0, "street", color="#f0f0ee")
+    two_white = _scene("driveway", white, Actor("car", 5.2, 13.0, "street", color="#f4f4f2"))
+    assert "two white+cars" not in derived_not_shown(two_white)
+    assert "three white+cars" in derived_not_shown(two_white)
+    assert "two white+cars" in derived_not_shown(_scene("driveway", white))
+    assert not any("white+cars" in c for c in derived_not_shown(_scene("driveway", white, light="ir")))
+
+
 def test_landmarks_are_placed_by_projection_and_beside_needs_distance_on_the_ground_and_in_the_frame() -> (
     None
 ):

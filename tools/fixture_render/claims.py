@@ -623,6 +623,32 @@ def _colour_side_claims(scene: Scene) -> list[str]:
     return out
 
 
+# How many vehicles of a colour, in a day frame: no more of a colour than the vehicles a colour name fits
+# ("two white cars and a red car" where one car is white and the third blue: blind set W).
+_MORE_THAN = {
+    1: ("two", "2", "three", "3", "four", "4", "several", "a pair of", "a couple of", "multiple"),
+    2: ("three", "3", "four", "4", "several"),
+    3: ("four", "4"),
+}
+_VEHICLE_PLURALS = ("cars", "vans", "vehicles", "hatchbacks", "saloons")
+
+
+def _colour_count_claims(scene: Scene) -> list[str]:
+    if scene.light != "day":
+        return []
+    counts: dict[str, int] = {}
+    for a in scene.actors:
+        if a.kind in ("car", "van"):
+            for name in colour_names(a.color):
+                counts[name] = counts.get(name, 0) + 1
+    return [
+        f"{many} {name}+{plural}"
+        for name, count in sorted(counts.items())
+        for many in _MORE_THAN.get(count, ())
+        for plural in _VEHICLE_PLURALS
+    ]
+
+
 # ---------------------------------------------------------------------------------- left and right ways
 
 _WAYS = (
@@ -1020,6 +1046,7 @@ def derived_not_shown(scene: Scene) -> list[str]:
         + _detail_claims(scene)
         + _count_and_carry_claims(scene)
         + _colour_side_claims(scene)
+        + _colour_count_claims(scene)
         + _relative_claims(scene)
         + _wall_claims(scene)
         + _undrawn_claims(scene)

@@ -3175,8 +3175,21 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                     continue
                 if _one_of_alternatives(statement, clause, match.start()):
                     continue
+                if _GENERIC_BEFORE.search(before) and _MODAL_AFTER.match(low, match.end()):
+                    continue  # "a genuine service visit would not ...": any such thing, not this one
                 return clause
     return None
+
+
+# An indefinite subject of a modal predicate speaks of any such thing, not of this one: "a genuine service
+# visit wouldn't work like this" says no service visit happened (blind set W); "the service engineer
+# would like the door unlocked" still takes the sign's word for it.
+_GENERIC_BEFORE = re.compile(
+    r"\b(?:a|an|any|every)(?:\s+(?:genuine|real|legitimate|proper|actual|true|bona\s+fide|honest))?\s*$"
+)
+_MODAL_AFTER = re.compile(
+    r"\s+(?:would|wouldn't|could|couldn't|should|shouldn't|might|may|can|can't|cannot|must|mustn't)\b"
+)
 
 
 def _one_of_alternatives(statement: str, clause: str, start: int) -> bool:
@@ -3193,7 +3206,8 @@ def _one_of_alternatives(statement: str, clause: str, start: int) -> bool:
 # A negated object straight after the mention, with no comma between: "he left nothing", "took none"
 # (blind set I), "he left no parcel" (set M); "he left, no parcel in sight" still says he left.
 _NEGATED_OBJECT = re.compile(r"\s+(?:nothing|none|nobody|no|not\s+a|not\s+any)\b")
-_CLOSED_CONDITION = re.compile(r"\b(?:if|unless|whether)\b(?=[^,;]*,)")
+# ("when or whether, the van came": a "whether" the comma follows at once opens nothing to close.)
+_CLOSED_CONDITION = re.compile(r"\b(?:if|unless|whether)\b(?=\s+[^,;]*,)")
 # A negated aside closed before the mention negates only itself: "a large dog, not Pip, came in through
 # the side gate" claims the side gate (blind set L).
 _NEGATED_ASIDE = re.compile(r"(?:,|\(|\s-)\s*(?:but\s+|and\s+)?not\s+(?:[\w'-]+\s*){1,3}(?:,|\)|-\s)")

@@ -136,18 +136,32 @@ _SPELLED_OUT = {"ca": "can", "wo": "will"}
 
 
 def missing_group(text: str, groups: Any) -> list[str] | None:
-    """The first include-group none of whose alternatives appears in `text` (word boundary); an
-    alternative with "not" also matches its contracted form ("not Pip" in "isn't Pip"; blind set K)."""
+    """The first include-group none of whose alternatives appears in `text`: by word boundary, a phrase of
+    two or three words also with up to two words slipped in, as exclusions read them ("tried the doors"
+    in "tried the driver doors"; blind set W), none of them a negation; an alternative with "not" also
+    matches its contracted form ("not Pip" in "isn't Pip"; blind set K); and a word closed up of two of the
+    group's own words says the group ("torchlight" where "torch" and "light" are both alternatives)."""
     haystack = norm_text(text)
     spelled = _CONTRACTED_NOT.sub(lambda m: _SPELLED_OUT.get(m.group(1), m.group(1)) + " not", haystack)
     for group in text_groups(groups):
         if not any(
-            find_word(haystack, alt, normalised=True) >= 0
-            or (spelled != haystack and find_word(spelled, alt, normalised=True) >= 0)
+            _find_loose(haystack, alt) >= 0 or (spelled != haystack and _find_loose(spelled, alt) >= 0)
             for alt in group
-        ):
+        ) and not _closed_compound(haystack, group):
             return group
     return None
+
+
+def _closed_compound(haystack: str, group: list[str]) -> bool:
+    """Whether a word of `haystack` is two single-word alternatives of `group` closed up ("torchlight")."""
+    singles = {norm_text(a) for a in group if re.fullmatch(r"[a-z]{3,}", norm_text(a))}
+    if len(singles) < 2:
+        return False
+    for word in set(re.findall(r"[a-z]{6,}", haystack)):
+        for cut in range(3, len(word) - 2):
+            if word[:cut] in singles and word[cut:] in singles:
+                return True
+    return False
 
 
 def present_forbidden(text: str, words: Any) -> str | None:
