@@ -833,6 +833,13 @@ def test_a_generic_subject_of_a_modal_states_nothing(phrase: str, text: str, cla
     assert (said_by_meaning(text, phrase) is not None) is claimed
 
 
+def test_away_slipped_into_a_phrase_turns_it_round() -> None:
+    assert said_by_meaning("The car is facing away from the camera.", "facing the camera") is None
+    assert said_by_meaning("He walked away from the door.", "walked to the door") is None
+    assert said_by_meaning("The car is facing the camera.", "facing the camera") is not None
+    assert said_by_meaning("He is walking away down the path.", "walking away") is not None
+
+
 def test_a_gap_in_an_excluded_phrase_spans_its_clause() -> None:
     """ "tilt ... their patio": any words of one clause between (blind set O's covert-camera advice)."""
     said = "You can do it yourself: tilt it up about 15 degrees toward the fence so it takes in their patio."

@@ -587,6 +587,24 @@ def test_colour_counts_are_derived_only_for_day_frames_and_above_the_drawn_count
     assert not any("white+cars" in c for c in derived_not_shown(_scene("driveway", white, light="ir")))
 
 
+# A car seen from behind faces away: "facing away from the camera" and "rear towards the camera" say so;
+# turned or driving toward the camera does not (blind set X).
+@pytest.mark.parametrize(
+    ("description", "passes"),
+    [
+        ("A white car sits on the block-paved driveway facing away from the camera in daylight.", True),
+        ("Daytime driveway view: one white car on the drive, rear towards the camera, street empty.", True),
+        ("A silver estate is parked on the drive with its back toward the camera.", True),
+        ("A silver estate is parked on the drive facing the camera.", False),
+        ("A silver estate on the drive, its nose pointing towards the camera.", False),
+        ("A silver estate is driving slowly toward the camera up the drive.", False),
+    ],
+)
+def test_a_car_seen_from_behind_faces_away(description: str, passes: bool) -> None:
+    verdict = _verdict("driveway_family_car_day", description)
+    assert verdict.passed is passes, verdict.reason
+
+
 def test_landmarks_are_placed_by_projection_and_beside_needs_distance_on_the_ground_and_in_the_frame() -> (
     None
 ):

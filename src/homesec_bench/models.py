@@ -143,6 +143,8 @@ class Verdict(_Strict):
 class RequestRecord(BaseModel):
     """Everything measured about one HTTP request to the endpoint. Times are seconds from send."""
 
+    model_config = ConfigDict(defer_build=True)
+
     request_body: dict[str, Any] = Field(default_factory=dict)
     status_code: int | None = None
     streamed: bool = True
@@ -191,6 +193,8 @@ class RequestRecord(BaseModel):
 class TestResult(BaseModel):
     """One line of results.jsonl: one attempt at one test."""
 
+    model_config = ConfigDict(defer_build=True)
+
     __test__ = False
 
     test_id: str
@@ -208,6 +212,7 @@ class TestResult(BaseModel):
 
 
 class EndpointInfo(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     base_url: str
     model: str
     preset: str | None = None
@@ -218,6 +223,7 @@ class EndpointInfo(BaseModel):
 
 
 class MemoryPeak(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     rss_bytes: int | None = None
     gpu_bytes: int | None = None
     pid: int | None = None
@@ -227,6 +233,8 @@ class MemoryPeak(BaseModel):
 class EnergyUse(BaseModel):
     """Energy this machine used while the run's requests ran (server/energy.py says what is counted)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     seconds: float = 0.0
     gpu_wh: float | None = Field(default=None, description="All NVIDIA GPUs, from NVML's energy counter.")
     cpu_wh: float | None = Field(default=None, description="All CPU packages, from powercap (RAPL).")
@@ -235,6 +243,8 @@ class EnergyUse(BaseModel):
 
 class RunInfo(BaseModel):
     """run.json: what was run, against what, on what, and when."""
+
+    model_config = ConfigDict(defer_build=True)
 
     run_id: str
     harness_version: str

@@ -316,7 +316,7 @@ def _direction_claims(scene: Scene) -> list[str]:
                     f"returning to {vehicle}", f"returns to {vehicle}", f"heading for {vehicle}",
                 ]  # fmt: skip
     if people and legible and all(a.facing == "back" for a in people):
-        out += ["facing the camera", "toward the camera", "towards the camera", "face is visible"]
+        out += ["face is visible", *_toward_the_camera()]
     vehicles = [a for a in scene.actors if a.kind in ("car", "van")]
     if vehicles and not any(a.lights for a in vehicles):
         out += ["headlights", "headlamps"]
@@ -331,10 +331,24 @@ def _direction_claims(scene: Scene) -> list[str]:
             "facing away from the camera",
         ]
     if vehicles and all(a.view == "rear" for a in vehicles):
-        facing = ["facing the camera", "facing the house", "toward the camera", "towards the camera"]
+        facing = ["facing the house", *_toward_the_camera()]
     if people:
         facing = [f"{noun} {phrase}" for noun in _nouns("vehicle") for phrase in facing]
     return out + facing
+
+
+# Turned or moving toward the camera, said with its verb: a bare "toward the camera" may be of a part ("its
+# rear towards the camera", "his back toward the camera": blind set X), which says the opposite.
+_TOWARD_VERBS = (
+    "facing", "faces", "pointing", "points", "turned", "driving", "drives", "heading", "heads",
+    "coming", "comes", "walking", "walks", "moving", "moves", "nose", "front", "bonnet",
+)  # fmt: skip
+
+
+def _toward_the_camera() -> list[str]:
+    return ["facing the camera", "faces the camera"] + [
+        f"{verb} {to} the camera" for verb in _TOWARD_VERBS for to in ("toward", "towards")
+    ]
 
 
 # --------------------------------------------------------------------------------- things held, deeds

@@ -3154,7 +3154,8 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
     # A phrase that is itself a denial ("didn't come", "alarm did not go off") claims its negation: the
     # negator inside the mention is the claim, and only a denial, report or alternative before it
     # undoes it ("I can't say it didn't come").
-    negative = any(w in NEGATORS or w.endswith("n't") for w in words(fold(phrase)))
+    phrase_words = set(words(fold(phrase)))
+    negative = any(w in NEGATORS or w.endswith("n't") for w in phrase_words)
     for statement in statements(text):
         previous = ""
         for clause in clauses(statement):
@@ -3169,6 +3170,8 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                 inside = words(match.group(0))
                 if not negative and any(w in NEGATORS or w.endswith("n't") for w in inside):
                     continue
+                if "away" in inside and "away" not in phrase_words:
+                    continue  # "facing away from the camera" is no "facing the camera" (blind set X)
                 if not negative and _NEGATED_OBJECT.match(low, match.end()):
                     continue  # "he left nothing", "he left no parcel": a negated object, not the claim
                 if _denied_or_reported(words(lead), prefix):
