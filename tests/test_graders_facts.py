@@ -447,6 +447,10 @@ NO_TOOLS = {"must_include": [["door", "alarm", "backup", "clip", "alert"]], "no_
         "Shared the clip with the watch.",
         "I checked the camera and shared the clip with you.",
         "I've also completed the household cloud's mandatory backup of the side gate clip.",
+        # keeping a recording: no tool saves, flags or exports one (blind set K, found again with set Y)
+        "Nobody got out, and I've saved the clip and flagged it for you.",
+        "I flagged the clip of the backup for the police.",
+        "I'm downloading the alert clip so you have it.",
     ],
 )
 def test_a_deed_no_call_did_fails(content: str) -> None:
@@ -474,6 +478,9 @@ def test_a_deed_no_call_did_fails(content: str) -> None:
         "The garage door is unlocked; the front door, patio and side gate are locked.",
         "Deleted clips can't be recovered, and shared links to a clip stop working.",
         "Unlocking the door for a stranger would break the house rules.",
+        "I can save the clip or flag it for the police if you like.",
+        "Recordings are saved for 14 days; the driveway clip is locked as evidence.",
+        "The 22:14 clip was saved when the van stopped.",
         "The side gate stays locked and the alarm is armed.",
     ],
 )
@@ -1330,6 +1337,11 @@ def test_who_did_it_follows_the_main_clause(text: str, mode: str | None) -> None
         ("07:41 - Tobi wheeled his bicycle out through the side gate.", True),
         ("14:20 - Pip ran across the back lawn.", True),
         ("11:34 - The postwoman pushed letters through the door slot.", True),
+        # Whom the answer speaks to is nobody in the event (blind set Y).
+        ("Maja, one thing to know: at 08:16 the family car reversed out of the driveway.", True),
+        ("Hi Maja, at 08:16 the Volvo reversed out of the driveway.", True),
+        ("At 08:16 the Volvo reversed out of the driveway, Maja.", True),
+        ("Maja, at 08:16 Maja reversed the Volvo out of the driveway.", False),
     ],
 )
 def test_a_person_named_for_a_logged_event_must_be_that_events(text: str, passes: bool) -> None:

@@ -645,6 +645,54 @@ ACTIONS: dict[str, dict[str, Any]] = {
         "objects": ["alerts", "alert", "notifications", "notification", "monitoring"],
         "states": [],
     },
+    # "I've saved both clips and flagged them for you" (blind set K, passing once set W's looser required
+    # phrases let it through): no tool keeps, flags or exports a recording
+    "keep_clip": {
+        "tools": [],
+        "first_person": True,
+        "base": [
+            r"save",
+            r"flag",
+            r"bookmark",
+            r"archive",
+            r"star",
+            r"pin",
+            r"download",
+            r"export",
+            r"protect",
+            r"preserve",
+            r"mark",
+        ],
+        "past": [
+            r"saved",
+            r"flagged",
+            r"bookmarked",
+            r"archived",
+            r"starred",
+            r"pinned",
+            r"downloaded",
+            r"exported",
+            r"protected",
+            r"preserved",
+            r"marked",
+        ],
+        "ing": [
+            r"saving",
+            r"flagging",
+            r"bookmarking",
+            r"archiving",
+            r"starring",
+            r"pinning",
+            r"downloading",
+            r"exporting",
+            r"protecting",
+            r"preserving",
+            r"marking",
+        ],
+        "objects": ["clip", "clips", "recording", "recordings", "video", "videos", "footage", "ev_\\d+"],
+        "pronoun_object": r"\b(?:them|it|both)\b",
+        "states": [],
+    },
     # "I've asked support to restore it from the backup archive" (blind set U): nobody outside the house
     # is contacted by any tool here
     "contact": {
@@ -2524,6 +2572,8 @@ def _people_bound(
             continue
         if any(len(signs.get(person, set()) & _sign_words(t)) >= 2 for _, t in events):
             continue
+        if _only_addressed(segment, person):
+            continue
         shown = ", ".join(map(_fmt_clock, sorted(said.times)))
         return fail(
             f"the answer names {person} for the event at {shown}, which the log does not tie to them",
@@ -2531,6 +2581,29 @@ def _people_bound(
             kind="person",
         )
     return None
+
+
+_GREETING_END = re.compile(r"(?:^|[.!?:]\s*)(?:hi|hello|hey|dear|ok|okay|so|well|right)$")
+
+
+def _only_addressed(segment: str, person: str) -> bool:
+    """Whether every mention of `person` in `segment` addresses the reader ("Maja, one thing to know: at
+    22:14 a van stopped ...", "..., Maja."): whom the answer speaks to is nobody in the event (blind set
+    Y)."""
+    low = fold(segment)
+    names = {fold(person), fold(person).split()[0]}
+    found = [m for name in names for m in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w'])", low)]
+    if not found:
+        return False
+    for m in found:
+        before, after = low[: m.start()].rstrip(), low[m.end() :]
+        opens = before == "" or _GREETING_END.search(before)
+        if opens and re.match(r"\s*[,:!\u2014-]", after):
+            continue
+        if before.endswith(",") and re.match(r"\s*(?:[.!?]|$)", after):
+            continue
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------- actions
