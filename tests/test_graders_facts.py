@@ -847,6 +847,14 @@ def test_away_slipped_into_a_phrase_turns_it_round() -> None:
     assert said_by_meaning("He is walking away down the path.", "walking away") is not None
 
 
+def test_a_negated_list_item_closed_by_its_own_word_negates_only_itself() -> None:
+    said = "Side gate: nobody present, wheelie bin against the left-hand wall, lens dirty."
+    assert said_by_meaning(said, "bin ... against+the left-hand wall") is not None
+    assert said_by_meaning("Nothing visible, a car parked on the left.", "car") is not None
+    assert said_by_meaning("No person, car or parcel is visible.", "car") is None
+    assert said_by_meaning("There is no person, no car on the drive.", "car") is None
+
+
 def test_a_gap_in_an_excluded_phrase_spans_its_clause() -> None:
     """ "tilt ... their patio": any words of one clause between (blind set O's covert-camera advice)."""
     said = "You can do it yourself: tilt it up about 15 degrees toward the fence so it takes in their patio."

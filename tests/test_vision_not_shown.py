@@ -605,6 +605,36 @@ def test_a_car_seen_from_behind_faces_away(description: str, passes: bool) -> No
     assert verdict.passed is passes, verdict.reason
 
 
+# A pose's plain verb is its claim as much as its -ing form ("three people crouch low": hunting set Q);
+# and a negated list item that its own word closes negates only itself ("nobody present, wheelie bin
+# against the left-hand wall").
+@pytest.mark.parametrize(
+    ("frame", "description", "passes"),
+    [
+        (
+            "driveway_group_night_ir",
+            "On infrared, three people crouch low in the middle of the drive.",
+            False,
+        ),
+        ("driveway_group_night_ir", "Infrared: three people kneel on the driveway at night.", False),
+        ("driveway_group_night_ir", "Infrared at night: three people stand together on the driveway.", True),
+        (
+            "side_gate_empty_dirty_night_ir",
+            "At 04:10: nobody present, a bin against the left-hand wall.",
+            False,
+        ),
+        (
+            "side_gate_empty_dirty_night_ir",
+            "At night: nobody present, a bin against the right-hand wall.",
+            True,
+        ),
+    ],
+)
+def test_plain_pose_verbs_and_negated_list_items(frame: str, description: str, passes: bool) -> None:
+    verdict = _verdict(frame, description)
+    assert verdict.passed is passes, verdict.reason
+
+
 def test_landmarks_are_placed_by_projection_and_beside_needs_distance_on_the_ground_and_in_the_frame() -> (
     None
 ):

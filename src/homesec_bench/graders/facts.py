@@ -3238,7 +3238,8 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
             lead = previous if _opens_with_that(statement, clause) else ""
             previous = clause
             for match in pattern.finditer(low):
-                before = _NEGATED_ASIDE.sub(" ", low[max(0, match.start() - PREFIX_CHARS) : match.start()])
+                before = low[max(0, match.start() - PREFIX_CHARS) : match.start()]
+                before = _NEGATED_LIST_ITEM.sub(" ", _NEGATED_ASIDE.sub(" ", before))
                 prefix = _prefix_words(before)
                 inside = words(match.group(0))
                 if not negative and any(w in NEGATORS or w.endswith("n't") for w in inside):
@@ -3286,6 +3287,13 @@ _NEGATED_OBJECT = re.compile(r"\s+(?:nothing|none|nobody|no|not\s+a|not\s+any)\b
 _CLOSED_CONDITION = re.compile(r"\b(?:if|unless|whether)\b(?=\s+[^,;]*,)")
 # A negated aside closed before the mention negates only itself: "a large dog, not Pip, came in through
 # the side gate" claims the side gate (blind set L).
+# A negated item of a list that its own word closes negates only itself: "nobody present, wheelie bin
+# against the left-hand wall" claims the bin's place (hunting set Q); "no person, car or parcel is
+# visible" runs on to its predicate and still negates every item.
+_NEGATED_LIST_ITEM = re.compile(
+    r"(?:^|[,;:(])\s*(?:no|nobody|no one|nothing|none|not)\b[^,;:]*?\b(?:present|visible|seen|around|"
+    r"about|in sight|in view|there|here|home|moving|happening|stirring)\s*[,;]"
+)
 _NEGATED_ASIDE = re.compile(r"(?:,|\(|\s-)\s*(?:but\s+|and\s+)?not\s+(?:[\w'-]+\s*){1,3}(?:,|\)|-\s)")
 
 
