@@ -189,6 +189,23 @@ _NOUN_CLASS = {noun: kind for kind, nouns in COUNT_NOUNS.items() for noun in nou
 # intruder, a delivery no parcel, wind no storm, a bin no recycling bin, entering no breaking in. A test
 # that must exclude the broader thing too lists it itself.
 SYNONYMS: list[list[str]] = [
+    # driving off in every tense ("he has driven off" for "drove off": blind set Z's near miss)
+    [
+        "drove off",
+        "drove away",
+        "driven off",
+        "driven away",
+        "drives off",
+        "drives away",
+        "driving off",
+        "driving away",
+        "drive off",
+        "drive away",
+        "pulled away",
+        "pulls away",
+        "sped off",
+        "sped away",
+    ],
     [
         "person",
         "persons",
@@ -2251,10 +2268,12 @@ def state_claims(statement: str, vocab: Vocabulary) -> list[tuple[str, set[str],
 _LOCK_RECORD = re.compile(r'"(\w+)"\s*:\s*(?:\{[^{}]*?"state"\s*:\s*)?"(locked|unlocked)"')
 _LOCK_STATE = re.compile(r"\b(?:(not|n't|isn't|aren't|wasn't)\s+)?(unlocked|locked)\b")
 # Where a clause says a state of some doors other than those it names, or asks for one, it tells no
-# door's state: "everything except the garage is locked", "make sure the side gate is locked".
+# door's state: "everything except the garage is locked", "make sure the side gate is locked", "asks
+# for the front door to be unlocked" (blind set Z: what a sign asks for).
 _NOT_A_LOCK_CLAIM = re.compile(
     r"\b(?:except|apart from|other than|besides|but for|all but|rest|others|make sure|check|ensure|"
-    r"remember|should|needs? to|must|please|lock it|if|whether|want)\b|\?"
+    r"remember|should|needs? to|must|please|lock it|if|whether|wants?|wanted|to be|asks? for|asked for|"
+    r"asking for|requests?|requested|requesting)\b|\?"
 )
 
 
@@ -3252,6 +3271,10 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                     continue
                 if _one_of_alternatives(statement, clause, match.start()):
                     continue
+                if _NEGATED_SUBJECT.match(
+                    _NEGATED_LIST_ITEM.sub(" ", _NEGATED_ASIDE.sub(" ", low[: match.start()]))
+                ):
+                    continue  # "no people or vehicles are visible by the fence or shed" (blind set Z)
                 if _GENERIC_BEFORE.search(before) and _MODAL_AFTER.match(low, match.end()):
                     continue  # "a genuine service visit would not ...": any such thing, not this one
                 return clause
@@ -3287,6 +3310,11 @@ _NEGATED_OBJECT = re.compile(r"\s+(?:nothing|none|nobody|no|not\s+a|not\s+any)\b
 _CLOSED_CONDITION = re.compile(r"\b(?:if|unless|whether)\b(?=\s+[^,;]*,)")
 # A negated aside closed before the mention negates only itself: "a large dog, not Pip, came in through
 # the side gate" claims the side gate (blind set L).
+# A clause whose subject is negated negates its whole predicate, however long the subject: "no people or
+# vehicles are visible by the fence or shed".
+_NEGATED_SUBJECT = re.compile(
+    r"\s*(?:(?:there|here)\s+(?:is|are|was|were)\s+)?(?:no|nobody|no one|nothing|none|neither)\b"
+)
 # A negated item of a list that its own word closes negates only itself: "nobody present, wheelie bin
 # against the left-hand wall" claims the bin's place (hunting set Q); "no person, car or parcel is
 # visible" runs on to its predicate and still negates every item.
