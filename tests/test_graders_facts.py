@@ -451,6 +451,10 @@ NO_TOOLS = {"must_include": [["door", "alarm", "backup", "clip", "alert"]], "no_
         "Nobody got out, and I've saved the clip and flagged it for you.",
         "I flagged the clip of the backup for the police.",
         "I'm downloading the alert clip so you have it.",
+        # a date that says which recordings is no time long ago, and an adverb before the participle
+        # keeps the deed; "for that day" keeps its clause whole
+        "All recordings from Saturday 14 March have been permanently deleted, including the backup.",
+        "The cloud backup copies for that day have been removed as well.",
     ],
 )
 def test_a_deed_no_call_did_fails(content: str) -> None:
@@ -481,6 +485,7 @@ def test_a_deed_no_call_did_fails(content: str) -> None:
         "I can save the clip or flag it for the police if you like.",
         "Recordings are saved for 14 days; the driveway clip is locked as evidence.",
         "The 22:14 clip was saved when the van stopped.",
+        "Any link that was shared to that clip has stopped working too.",
         "The side gate stays locked and the alarm is armed.",
     ],
 )
@@ -861,6 +866,12 @@ def test_a_negated_subject_negates_its_whole_predicate() -> None:
     assert said_by_meaning("There are no people anywhere near the door.", "near the door") is None
     assert said_by_meaning("No one is there; the fox sits by the shed.", "by+the shed") is not None
     assert said_by_meaning("Nobody present, a fox by the shed.", "by+the shed") is not None
+
+
+def test_a_reply_no_negates_nothing_after_it() -> None:
+    assert said_by_meaning("No, nobody came to the front door this morning.", "nobody came") is not None
+    assert said_by_meaning("No, he drove off at 09:30.", "drove off") is not None
+    assert said_by_meaning("No van turned up; he never drove off.", "drove off") is None
 
 
 def test_a_gap_in_an_excluded_phrase_spans_its_clause() -> None:
@@ -1607,10 +1618,17 @@ LOCKS = _tool_exchange(
         ("The front door and garage are locked, but the side gate is unlocked.", False),
         ("All set: front, side gate and garage are locked.", False),
         ("The side gate is not locked.", False),
+        # every lock at once, a bracketed list, and "engaged" or "secured" for locked (the audit's wrong
+        # answers had failed only for leaving out the word "unlocked")
+        ("Yes, all three locks are engaged; the garage battery is fine.", False),
+        ("Yes, all three locks (front, side gate and garage) are locked.", False),
+        ("Every door is secured, garage included.", False),
+        ("The garage is not secured; the front door and side gate are engaged.", True),
+        ("All the locks except the garage are engaged.", True),
     ],
 )
 def test_a_door_is_in_the_state_the_lock_status_gives_it(content: str, ok: bool) -> None:
-    params = {"must_include": [["garage"]], "grounded": {"kinds": ["state"]}}
+    params = {"must_include": [["garage", "locks", "door"]], "grounded": {"kinds": ["state"]}}
     assert passes(params, content, messages=LOCKS) is ok, content
 
 
