@@ -486,6 +486,7 @@ def test_a_deed_no_call_did_fails(content: str) -> None:
         "Recordings are saved for 14 days; the driveway clip is locked as evidence.",
         "The 22:14 clip was saved when the van stopped.",
         "Any link that was shared to that clip has stopped working too.",
+        "A copy of the clip is the only one left; shared links stopped working when it was deleted.",
         "The side gate stays locked and the alarm is armed.",
     ],
 )

