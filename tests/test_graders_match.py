@@ -600,3 +600,19 @@ def test_a_negation_stops_at_a_colon_dash_or_bracket(text: str, hit: str | None)
 def test_a_required_phrase_takes_slipped_words_and_closed_compounds(text: str, passes: bool) -> None:
     verdict = grade("text", {"must_include": [["torch", "light", "tried the doors"]]}, text)
     assert verdict.passed is passes, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "looped"),
+    [
+        ("I'm sorry, I'm not a camera-wearing creature. " * 6, True),
+        ("- motion, no object found\n" * 4, True),
+        ("Nobody came. Nobody came. Nobody came.", False),  # three times is not yet a loop
+        ("00:40 motion, no object found.\n01:15 motion, no object found.\n02:05 motion, no object found.\n"
+         "10:30 motion, no object found.", False),  # the same words with their own times
+        ("Yes. Yes. Yes. Yes.", False),  # a piece of fewer than three words
+    ],
+)  # fmt: skip
+def test_a_generation_loop_fails_every_text_check(text: str, looped: bool) -> None:
+    verdict = grade("text", {"must_include": [["camera", "motion", "came", "yes"]]}, text)
+    assert (verdict.error_type == "degenerate") is looped, verdict.reason

@@ -41,6 +41,27 @@ MIN_LANGUAGE_EVIDENCE = 2
 _SENTENCE_END = re.compile(r"[.!?。？！]+(?=\s|$)|\n\s*\n")
 
 
+# A generation loop: one sentence or line of a few words, said this many times. No right answer says the
+# same thing four times over; a small model stuck in a loop does ("I'm not a camera-wearing creature."
+# forty times passed on "not a camera"; the embedded model, a fresh run after set AA).
+LOOP_REPEATS = 4
+LOOP_MIN_WORDS = 3
+
+
+def repeated_piece(text: str) -> str | None:
+    """The first sentence or line the text says LOOP_REPEATS times or more, or None."""
+    from collections import Counter
+
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+    seen = Counter(re.sub(r"\W+", " ", p).strip().casefold() for p in pieces)
+    for piece, times in seen.most_common():
+        if times < LOOP_REPEATS:
+            break
+        if len(piece.split()) >= LOOP_MIN_WORDS:
+            return piece[:60]
+    return None
+
+
 def sentence_count(text: str) -> int:
     """Sentences as `normalize.split_sentences` reads them (a.m., e.g., No., 08.05 end none)."""
     from homesec_bench.graders.normalize import split_sentences
@@ -90,6 +111,9 @@ def check_text(text: str, answer: ModelAnswer, params: dict[str, Any], ctx: Grad
             return fail(f"the answer writes a call to {written} as text", "tool_call_in_content")
     if not text:
         return fail("the answer is empty", "missing_text")
+    looped = repeated_piece(text)
+    if looped is not None:
+        return fail(f"the answer repeats itself ({looped!r} again and again): a generation loop", "degenerate")
     if params.get("no_json"):
         found = find_json(text)
         if found is not None and (isinstance(found.value, dict) or found.where == "bare"):
