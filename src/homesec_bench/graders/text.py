@@ -113,7 +113,7 @@ def check_text(text: str, answer: ModelAnswer, params: dict[str, Any], ctx: Grad
         return fail("the answer is empty", "missing_text")
     looped = repeated_piece(text)
     if looped is not None:
-        return fail(f"the answer repeats itself ({looped!r} again and again): a generation loop", "degenerate")
+        return fail(f"the answer repeats itself ({looped!r} again and again): a loop", "degenerate")
     if params.get("no_json"):
         found = find_json(text)
         if found is not None and (isinstance(found.value, dict) or found.where == "bare"):
