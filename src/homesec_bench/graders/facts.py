@@ -3322,9 +3322,7 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
             lead = previous if _opens_with_that(statement, clause) else ""
             previous = clause
             for match in pattern.finditer(low):
-                before = low[max(0, match.start() - PREFIX_CHARS) : match.start()]
-                before = _NEGATED_LIST_ITEM.sub(" ", _NEGATED_ASIDE.sub(" ", before))
-                before = _REPLY_NO.sub(" ", before)
+                before = _without_asides(low[max(0, match.start() - PREFIX_CHARS) : match.start()])
                 prefix = _prefix_words(before)
                 inside = words(match.group(0))
                 if not negative and any(w in NEGATORS or w.endswith("n't") for w in inside):
@@ -3337,9 +3335,7 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                     continue
                 if _one_of_alternatives(statement, clause, match.start()):
                     continue
-                if not negative and _NEGATED_SUBJECT.match(
-                    _NEGATED_LIST_ITEM.sub(" ", _NEGATED_ASIDE.sub(" ", low[: match.start()]))
-                ):
+                if not negative and _NEGATED_SUBJECT.match(_without_asides(low[: match.start()])):
                     continue  # "no people or vehicles are visible by the fence or shed" (blind set Z)
                 if _GENERIC_BEFORE.search(before) and _MODAL_AFTER.match(low, match.end()):
                     continue  # "a genuine service visit would not ...": any such thing, not this one
@@ -3393,6 +3389,12 @@ _NEGATED_LIST_ITEM = re.compile(
     r"about|in sight|in view|there|here|home|moving|happening|stirring)\s*[,;]"
 )
 _NEGATED_ASIDE = re.compile(r"(?:,|\(|\s-)\s*(?:but\s+|and\s+)?not\s+(?:[\w'-]+\s*){1,3}(?:,|\)|-\s)")
+
+
+def _without_asides(text: str) -> str:
+    """`text` less what negates only itself: a negated aside, a negated list item closed by its own word,
+    and a "No," that answers the question."""
+    return _REPLY_NO.sub(" ", _NEGATED_LIST_ITEM.sub(" ", _NEGATED_ASIDE.sub(" ", text)))
 
 
 def _prefix_words(prefix: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from homesec_bench.graders import facts
@@ -50,8 +51,6 @@ LOOP_MIN_WORDS = 3
 
 def repeated_piece(text: str) -> str | None:
     """The first sentence or line the text says LOOP_REPEATS times or more, or None."""
-    from collections import Counter
-
     pieces = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
     seen = Counter(re.sub(r"\W+", " ", p).strip().casefold() for p in pieces)
     for piece, times in seen.most_common():
