@@ -216,3 +216,72 @@ async def test_vision_suite_is_skipped_without_a_vision_endpoint(make_fake_serve
     assert {r.suite for r in run.final_results()} == {"topic_classification"}
     assert any("vision suite skipped (35 tests)" in n for n in notes)
     assert any("vision suite skipped" in n for n in run.info.notes)
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_a_concurrent_run_grades_off_the_event_loop(
+    make_fake_server, tmp_path, monkeypatch, concurrency
+):
+    # On the event loop (or before the graders are loaded), grading holds up every other stream in
+    # flight and lands inside its measured TTFT; a serial run has no other stream and grades in place.
+    import threading
+
+    import homesec_bench.graders as graders
+
+    real = graders.grade_answer
+    threads: list[bool] = []
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graders, "grade_answer", spy)
+    bench = load_benchmark()
+    server = make_fake_server(reference_responder(bench))
+    config = _config(server.base_url, tmp_path / "run", suites=SMALL, concurrency=concurrency)
+    run = await run_benchmark(config)
+    assert {r.outcome for r in run.final_results()} == {"pass"}
+    assert len(threads) == len(_small_tests())
+    assert set(threads) == ({True} if concurrency == 1 else {False})
+
+
+_FIRST_REQUEST_PROBE = """
+import sys
+from homesec_bench import models
+from homesec_bench.runner import EndpointConfig, RunConfig, run_sync
+from homesec_bench.testing import FakeOpenAIServer, Reply
+
+seen = []
+
+def respond(body):
+    if not seen:
+        deferred = [m.__name__ for m in (models.Verdict, models.TestResult) if not m.__pydantic_complete__]
+        seen.append(("homesec_bench.graders" in sys.modules, deferred))
+    return Reply(content="fine")
+
+with FakeOpenAIServer(respond) as server:
+    config = RunConfig(endpoint=EndpointConfig(base_url=server.base_url), out_dir=sys.argv[2],
+                       suites=["topic_classification"], concurrency=int(sys.argv[1]), warmup=False)
+    run_sync(config)
+print(seen[0])
+"""
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "expected"),
+    [(1, "(False, ['Verdict', 'TestResult'])"), (4, "(True, [])")],
+)
+def test_what_is_loaded_before_the_first_request(tmp_path, concurrency, expected):
+    # A serial run sends its first request before loading the graders (start-up); a concurrent one
+    # loads them and builds every model first, so that no stream in flight waits for either.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_REQUEST_PROBE, str(concurrency), str(tmp_path / "run")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == expected

@@ -7,12 +7,13 @@ Every stage speaks these types and nothing else:
 They are pydantic models so that a run directory can be read back, validated and re-reported at any
 time, by any version of the reports.
 
-The strict models (tests, suites, answers, verdicts) build their validators and serializers on first
-use (`defer_build`), not at import: `list` builds none of them, and a run builds them once its first
-request is sent. The rest are built at import: a run needs them before its first request, and a
-sweep's threads read runs back with them (older pydantic releases are not safe when two threads make
-a model's first use at once). The annotations are plain (no `from __future__ import annotations`), so
-pydantic reads them as they are instead of parsing each from a string.
+Every model builds its validator and serializer on first use (`defer_build`), not at import: `list`
+builds none of them, and a serial run builds the run records' once its first request is sent. Code
+that first uses them from several threads at once calls `build_deferred_models` before (pydantic
+releases before 2.13 are not safe when two threads make a model's first use at once), and so does a
+concurrent run, whose first builds would otherwise stall the streams in flight. The annotations are
+plain (no `from __future__ import annotations`), so pydantic reads them as they are instead of parsing
+each from a string.
 """
 
 from typing import Any, Literal
@@ -265,3 +266,11 @@ class RunInfo(BaseModel):
     memory: MemoryPeak | None = None
     energy: EnergyUse | None = None
     notes: list[str] = Field(default_factory=list)
+
+
+def build_deferred_models() -> None:
+    """Build every model's validator and serializer now, on this thread (see the module docstring)."""
+    for model in list(globals().values()):
+        ours = isinstance(model, type) and issubclass(model, BaseModel) and model.__module__ == __name__
+        if ours and not model.__pydantic_complete__:
+            model.model_rebuild()

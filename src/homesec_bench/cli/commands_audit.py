@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from homesec_bench.cli.app import app
-from homesec_bench.cli.exit_codes import ExitCode, fail
+from homesec_bench.cli.exit_codes import ExitCode, fail, fail_for
 
 
 @app.command("requests")
@@ -23,17 +23,15 @@ def requests_command(
 ) -> None:
     """Write what the model sees for each test, with no reference or grader data, for blind audit writing."""
     from homesec_bench.audit.blind import dump_blind_requests
-    from homesec_bench.suites.loader import SuiteError, UnknownSelectionError, load_benchmark
+    from homesec_bench.suites.loader import load_benchmark
 
     try:
         bench = load_benchmark()
         paths = dump_blind_requests(bench, out, suites=suite, test_ids=test, max_side=vlm_image_size)
-    except UnknownSelectionError as exc:
-        fail(ExitCode.UNKNOWN_SELECTION, str(exc))
-    except SuiteError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
     except OSError as exc:
         fail(ExitCode.OUTPUT, f"cannot write {out} ({exc.strerror or exc}); choose a writable --out")
+    except Exception as exc:
+        fail_for(exc)
     typer.echo(f"wrote {len(paths)} suite files to {out}")
 
 
@@ -48,19 +46,17 @@ def audit_command(
 
     Exits 11 when a labelled answer and its verdict disagree (after the settled decisions)."""
     from homesec_bench.audit.agreement import audit_agreement
-    from homesec_bench.audit.answers import AuditFormatError, load_audit_set
+    from homesec_bench.audit.answers import load_audit_set
     from homesec_bench.audit.report import render_audit
-    from homesec_bench.suites.loader import SuiteError, load_benchmark
+    from homesec_bench.suites.loader import load_benchmark
 
     if not (folder / "answers").is_dir():
         fail(ExitCode.USAGE, f"{folder} has no answers/ folder; pass the audit folder (e.g. audit/)")
     try:
         audit = load_audit_set(folder)
         bench = load_benchmark()
-    except AuditFormatError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
-    except SuiteError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
+    except Exception as exc:
+        fail_for(exc)
     report = audit_agreement(audit, bench, workers=os.cpu_count() or 1)
     typer.echo(render_audit(report, show_disagreements=show), nl=False)
     if report.disagreements or report.unknown_tests or report.stale_decisions:

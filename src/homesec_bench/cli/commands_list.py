@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from homesec_bench.cli.app import app
-from homesec_bench.cli.exit_codes import ExitCode, fail
+from homesec_bench.cli.exit_codes import ExitCode, fail, fail_for
 
 SuitesDirOption = Annotated[
     Path | None,
@@ -23,12 +23,12 @@ SuitesDirOption = Annotated[
 
 
 def _load_benchmark_or_exit(suites_dir: Path | None = None):  # type: ignore[no-untyped-def]
-    from homesec_bench.suites import SuiteError, load_benchmark
+    from homesec_bench.suites import load_benchmark
 
     try:
         return load_benchmark(suites_dir)
-    except SuiteError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
+    except Exception as exc:
+        fail_for(exc)
 
 
 @app.command("list")

@@ -11,14 +11,14 @@ import typer
 from rich.console import Console
 
 from homesec_bench.cli.app import app
-from homesec_bench.cli.exit_codes import ExitCode, fail
-from homesec_bench.reports.compare import ALPHA, CompareError, compare_runs, print_comparison
-from homesec_bench.reports.cost import PriceBook, PriceError, load_prices
+from homesec_bench.cli.exit_codes import ExitCode, fail, fail_for
+from homesec_bench.reports.compare import ALPHA, compare_runs, print_comparison
+from homesec_bench.reports.cost import PriceBook, load_prices
 from homesec_bench.reports.html import write_report
 from homesec_bench.reports.leaderboard import build_leaderboard, load_runs, render
 from homesec_bench.reports.redact import Redactor
 from homesec_bench.reports.summary import summarize
-from homesec_bench.store import LoadedRun, StoreError, load_run
+from homesec_bench.store import LoadedRun, load_run
 from homesec_bench.store.files import write_text_atomic
 
 
@@ -41,8 +41,8 @@ PricesOpt = Annotated[
 def _prices(path: Path | None) -> PriceBook:
     try:
         return load_prices(path)
-    except PriceError as exc:
-        fail(ExitCode.USAGE, str(exc))
+    except Exception as exc:
+        fail_for(exc)
 
 
 RunsArg = Annotated[
@@ -61,8 +61,8 @@ def _load_all(runs: list[Path], *, transcripts: bool = True) -> list[LoadedRun]:
     """Every run under the given paths, or one error line; warns about anything it dropped."""
     try:
         loaded = load_runs(runs, transcripts=transcripts)
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
+    except Exception as exc:
+        fail_for(exc)
     _warn_dropped(loaded)
     return loaded
 
@@ -128,10 +128,8 @@ def compare_command(
     try:
         a, b = load_run(run_a), load_run(run_b)
         comparison = compare_runs(a, b, shared_only=shared_only)
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    except CompareError as exc:
-        fail(ExitCode.USAGE, str(exc))
+    except Exception as exc:
+        fail_for(exc)
     _warn_dropped([a, b])
     if as_json:
         sys.stdout.write(Redactor().clean(comparison.model_dump_json(indent=2)) + "\n")

@@ -21,21 +21,18 @@ from rich.progress import (
 )
 
 from homesec_bench.cli.app import app
-from homesec_bench.cli.exit_codes import ExitCode, fail
+from homesec_bench.cli.exit_codes import ExitCode, fail, fail_for
 from homesec_bench.models import TestResult
 from homesec_bench.reports.redact import public_url
 from homesec_bench.runner import (
     PRESETS,
     EndpointConfig,
-    ResumeRefused,
     RunConfig,
     RunHooks,
-    RunSetupError,
     launch,
 )
 from homesec_bench.runner.launch import EMBEDDED_NOTE, ManagedServerOptions
-from homesec_bench.store import LoadedRun, StoreError
-from homesec_bench.suites import SuiteError, UnknownSelectionError, load_benchmark
+from homesec_bench.store import LoadedRun
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
@@ -48,13 +45,6 @@ SuitesDirOption = Annotated[
         help="Load suites from this folder (world.yaml, tools.yaml, suite files), not the packaged ones.",
     ),
 ]
-
-
-def _load_benchmark_or_exit(suites_dir: Path | None = None):
-    try:
-        return load_benchmark(suites_dir)
-    except SuiteError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
 
 
 class _ProgressHooks(RunHooks):
@@ -114,17 +104,6 @@ class _ProgressHooks(RunHooks):
 
     def _on_note(self, text: str) -> None:
         self.progress.console.print(f"[yellow]note:[/] {text}")
-
-
-def _exit_for_endpoint_error(exc: Exception) -> None:
-    from homesec_bench.client import EndpointNotFound, EndpointUnauthorized, EndpointUnreachable
-
-    if isinstance(exc, EndpointUnreachable):
-        fail(ExitCode.UNREACHABLE, str(exc))
-    if isinstance(exc, EndpointUnauthorized):
-        fail(ExitCode.UNAUTHORIZED, str(exc))
-    if isinstance(exc, EndpointNotFound):
-        fail(ExitCode.UNKNOWN_MODEL, str(exc))
 
 
 @app.command("run")
@@ -504,9 +483,6 @@ def _launch(
     progress: Progress,
 ) -> LoadedRun:
     """runner.launch, with each way it can fail mapped to its exit code."""
-    from homesec_bench.client import EndpointError
-    from homesec_bench.server import ServerSetupError
-
     try:
         return launch(
             config,
@@ -516,33 +492,10 @@ def _launch(
             log=lambda line: err_console.print(f"[dim]{line}[/dim]"),
             around_run=progress,
         )
-    except ServerSetupError as exc:
-        fail(ExitCode.LOCAL_SERVER, str(exc))
     except KeyboardInterrupt:
         _interrupted(hooks.run_dir)
-    except EndpointError as exc:
-        _exit_for_endpoint_error(exc)
-        fail(ExitCode.UNREACHABLE, str(exc))
-    except UnknownSelectionError as exc:
-        fail(ExitCode.UNKNOWN_SELECTION, str(exc))
-    except SuiteError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    except ResumeRefused as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    except RunSetupError as exc:
-        fail(ExitCode.USAGE, str(exc))
-    except _fixture_error() as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
-
-
-def _fixture_error() -> type[Exception]:
-    try:
-        from homesec_bench.vision.images import FixtureError
-    except ImportError:  # the vision package is optional at import time
-        return SuiteError
-    return FixtureError
+    except Exception as exc:
+        fail_for(exc)
 
 
 def _print_summary(loaded, *, embedded: bool) -> None:
@@ -562,7 +515,6 @@ def setup_command(
     ] = None,
 ) -> None:
     """Build (or find) llama-server and check the embedded model, so the first run starts at once."""
-    from homesec_bench.server import ServerSetupError
     from homesec_bench.server.build import ensure_llama_server
     from homesec_bench.server.models import check_gguf, default_model_path
 
@@ -570,7 +522,7 @@ def setup_command(
         binary = ensure_llama_server(explicit=llama_server, log=lambda line: err_console.print(line))
         model_path = default_model_path()
         check_gguf(model_path)
-    except ServerSetupError as exc:
-        fail(ExitCode.LOCAL_SERVER, str(exc))
+    except Exception as exc:
+        fail_for(exc)
     console.print(f"llama-server: {binary}")
     console.print(f"embedded model: {model_path}")

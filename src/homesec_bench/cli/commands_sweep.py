@@ -14,18 +14,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from homesec_bench.cli.app import app
-from homesec_bench.cli.exit_codes import ExitCode, fail
+from homesec_bench.cli.exit_codes import ExitCode, exit_code_for, fail, fail_for
 from homesec_bench.client.text import printable
 from homesec_bench.reports import fmt
-from homesec_bench.store import StoreError
-from homesec_bench.suites import SuiteError
 from homesec_bench.sweep import (
     PlannedRun,
     Sweep,
     SweepHooks,
-    SweepInterrupted,
     SweepResult,
-    SweepSpecError,
     make_executor,
     open_sweep,
     plan_status,
@@ -100,34 +96,24 @@ def sweep_command(
 
 
 def _open(file: Path | None, out: Path | None, resume: Path | None, prices: Path | None) -> Sweep:
-    from homesec_bench.reports.cost import PriceError
-
     try:
         return open_sweep(file, out=out, resume=resume, prices=prices)
-    except (SweepSpecError, PriceError) as exc:
-        fail(ExitCode.USAGE, str(exc))
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    except SuiteError as exc:
-        fail(ExitCode.BAD_TEST_FILE, str(exc))
+    except Exception as exc:
+        fail_for(exc)
 
 
 def _run(sweep: Sweep, executor_name: str, ray_address: str | None) -> SweepResult:
-    from homesec_bench.sweep.ray_executor import RaySetupError
-
     try:
         executor = make_executor(executor_name, ray_address)
         err_console.print(f"sweep: {len(sweep.runs)} run(s) in {sweep.folder}", markup=False, soft_wrap=True)
         return run_sweep(sweep, executor, _ProgressLines().hooks())
-    except RaySetupError as exc:
-        fail(ExitCode.USAGE, str(exc))
-    except SweepInterrupted as exc:
-        fail(ExitCode.INTERRUPTED, str(exc))
-    except StoreError as exc:
-        fail(ExitCode.OUTPUT, str(exc))
-    except OSError as exc:
-        fail(ExitCode.OUTPUT, f"cannot write the sweep's outputs in {sweep.folder} ({exc.strerror or exc})")
-    except Exception as exc:  # a bug: still one line, and the folder can be resumed
+    except Exception as exc:
+        if exit_code_for(exc) is not None:
+            fail_for(exc)
+        if isinstance(exc, OSError):
+            why = exc.strerror or exc
+            fail(ExitCode.OUTPUT, f"cannot write the sweep's outputs in {sweep.folder} ({why})")
+        # A bug: still one line, and the folder can be resumed.
         fail(
             ExitCode.INTERNAL,
             f"internal error in homesec-bench ({type(exc).__name__}: {exc}); please report it; finished "

@@ -1,4 +1,5 @@
-"""Exit codes a script can rely on (documented in the README), and the one-line error printer."""
+"""Exit codes a script can rely on (documented in the README), which library error ends a command with
+which code, and the one-line error printer."""
 
 from __future__ import annotations
 
@@ -33,3 +34,43 @@ def fail(code: ExitCode, message: str) -> NoReturn:
     text = " ".join(printable(str(message)).split())
     print(f"homesec-bench: error: {text}", file=sys.stderr)
     raise SystemExit(int(code))
+
+
+# Each library error a command can end with, and its code; a subclass before its base. Named, not
+# imported: a command imports only what it runs, and an error whose module was never loaded cannot
+# have been raised. Adding an error class is adding its line here.
+_LIBRARY_ERRORS: tuple[tuple[str, str, ExitCode], ...] = (
+    ("homesec_bench.suites.loader", "UnknownSelectionError", ExitCode.UNKNOWN_SELECTION),
+    ("homesec_bench.suites.loader", "SuiteError", ExitCode.BAD_TEST_FILE),
+    ("homesec_bench.vision.images", "FixtureError", ExitCode.BAD_TEST_FILE),
+    ("homesec_bench.audit.answers", "AuditFormatError", ExitCode.BAD_TEST_FILE),
+    ("homesec_bench.runner.engine", "ResumeRefused", ExitCode.OUTPUT),
+    ("homesec_bench.runner.engine", "RunSetupError", ExitCode.USAGE),
+    ("homesec_bench.store.run_dir", "StoreError", ExitCode.OUTPUT),
+    ("homesec_bench.server.errors", "ServerSetupError", ExitCode.LOCAL_SERVER),
+    ("homesec_bench.client.errors", "EndpointUnauthorized", ExitCode.UNAUTHORIZED),
+    ("homesec_bench.client.errors", "EndpointNotFound", ExitCode.UNKNOWN_MODEL),
+    ("homesec_bench.client.errors", "EndpointError", ExitCode.UNREACHABLE),
+    ("homesec_bench.reports.cost", "PriceError", ExitCode.USAGE),
+    ("homesec_bench.reports.compare", "CompareError", ExitCode.USAGE),
+    ("homesec_bench.sweep.spec", "SweepSpecError", ExitCode.USAGE),
+    ("homesec_bench.sweep.ray_executor", "RaySetupError", ExitCode.USAGE),
+    ("homesec_bench.sweep.driver", "SweepInterrupted", ExitCode.INTERRUPTED),
+)
+
+
+def exit_code_for(exc: BaseException) -> ExitCode | None:
+    """The code a library error ends a command with; None for anything else (a bug, or not ours)."""
+    for module_name, class_name, code in _LIBRARY_ERRORS:
+        error_class = getattr(sys.modules.get(module_name), class_name, None)
+        if isinstance(error_class, type) and isinstance(exc, error_class):
+            return code
+    return None
+
+
+def fail_for(exc: BaseException) -> NoReturn:
+    """Exit with one line and the code for a library error; re-raise anything else."""
+    code = exit_code_for(exc)
+    if code is None:
+        raise exc
+    fail(code, str(exc))

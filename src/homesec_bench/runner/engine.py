@@ -36,6 +36,8 @@ from homesec_bench.models import (
     RunInfo,
     TestCase,
     TestResult,
+    Verdict,
+    build_deferred_models,
 )
 from homesec_bench.reports.redact import public_url
 from homesec_bench.runner.config import EndpointConfig, RunConfig
@@ -370,11 +372,7 @@ class _Runner:
             )
             await self._look_after_server(record)
         else:
-            # Imported on the first answer, not at start-up: the graders take a quarter of a second to
-            # load, and the first request should not wait for them.
-            from homesec_bench.graders import grade_answer
-
-            verdict = grade_answer(job.test, record.answer(), self.bench)
+            verdict = await self._grade(job.test, record)
             # A grader that could not judge (a broken spec) is our fault, never the model's.
             outcome = (
                 "pass" if verdict.passed else "error" if verdict.error_type == "grader_error" else "fail"
@@ -407,6 +405,18 @@ class _Runner:
         self.hooks.on_result(result)
         return result
 
+    async def _grade(self, test: TestCase, record: RequestRecord) -> Verdict:
+        # Imported on the first answer in a serial run: the graders take a fifth of a second to load,
+        # and the first request should not wait for them (run_jobs loads them first for a concurrent
+        # run, where the import would stall the streams in flight).
+        from homesec_bench.graders import grade_answer
+
+        if self.config.concurrency > 1:
+            # On the event loop, grading would hold up every other request's stream and land inside its
+            # measured TTFT; in a thread, the loop gets the interpreter back at every switch interval.
+            return await asyncio.to_thread(grade_answer, test, record.answer(), self.bench)
+        return grade_answer(test, record.answer(), self.bench)
+
     async def _look_after_server(self, record: RequestRecord) -> None:
         """Restart a managed server that hung or died, so one runaway generation costs one test."""
         if self.server is None:
@@ -438,6 +448,11 @@ class _Runner:
                 await self.run_job(job, endpoint)
 
         workers = min(self.config.concurrency, max(1, len(jobs)))
+        if self.config.concurrency > 1:
+            # Loaded and built before any stream is in flight: see _grade.
+            import homesec_bench.graders  # noqa: F401
+
+            build_deferred_models()
         await asyncio.gather(*(worker() for _ in range(workers)))
 
 
