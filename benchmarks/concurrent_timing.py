@@ -44,18 +44,26 @@ TOKEN_INTERVAL_S = 0.002
 
 @contextlib.contextmanager
 def graders_off() -> Iterator[None]:
+    """Every answer gets a constant verdict, in this process (no grader process is started)."""
     import homesec_bench.graders as graders
+    from homesec_bench.runner import engine
 
     saved = graders.grade_answer
+    saved_grader = getattr(engine, "answer_grader", None)  # absent in versions that graded in place
 
     def constant(*args: Any, **kwargs: Any) -> Verdict:
         return Verdict(passed=True, reason="not graded (benchmark)")
 
     graders.grade_answer = constant
+    if saved_grader is not None:
+        # The serial run's grader, which grades in place with the (constant) grade_answer.
+        engine.answer_grader = lambda bench, concurrency: saved_grader(bench, 1)  # type: ignore[attr-defined]
     try:
         yield
     finally:
         graders.grade_answer = saved
+        if saved_grader is not None:
+            engine.answer_grader = saved_grader  # type: ignore[attr-defined]
 
 
 def one_run(url: str, concurrency: int, out: Path, grading: bool) -> None:

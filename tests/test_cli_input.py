@@ -3,6 +3,7 @@ traceback (items 5, 12, 13, 14). Real subprocesses, loopback servers."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -128,6 +129,47 @@ def test_ctrl_c_before_the_run_directory_exists_does_not_suggest_resume(tmp_path
         subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr), 130, "nothing to resume"
     )
     assert "--resume" not in line
+
+
+def test_ctrl_c_in_a_concurrent_run_stops_its_grader_process_too(tmp_path: Path) -> None:
+    # A terminal's Ctrl-C reaches the whole process group, the grader process included: it ignores it
+    # and ends when the run closes its input; the run stores what it finished and exits 130.
+    import dataclasses
+
+    import psutil
+
+    from homesec_bench.suites import load_benchmark
+    from homesec_bench.testing import reference_responder
+
+    answers = reference_responder(load_benchmark())
+    slow = lambda body: dataclasses.replace(answers(body), first_token_delay_s=0.2)  # noqa: E731
+    run_dir = tmp_path / "r"
+    with FakeOpenAIServer(slow) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "homesec_bench", "run", "--base-url", server.base_url, "--suite",
+             "tool_use", "--concurrency", "3", "--out", str(run_dir)],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )  # fmt: skip
+        graders: list[psutil.Process] = []
+
+        def grader_started() -> bool:
+            graders[:] = [
+                child
+                for child in psutil.Process(proc.pid).children()
+                if "homesec_bench.grader_process" in " ".join(child.cmdline())
+            ]
+            return bool(graders)
+
+        wait_for(grader_started, "the run's grader process")
+        results = run_dir / "results.jsonl"
+        wait_for(lambda: results.is_file() and results.read_bytes().count(b"\n") >= 2, "two stored results")
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    _one_error_line(subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr), 130, "--resume")
+    assert not graders[0].is_running()
+    notes = " ".join(json.loads((run_dir / "run.json").read_text())["notes"])
+    assert "grader process" not in notes
 
 
 # ------------------------------------------------------------------ items 10-11: secrets and escapes

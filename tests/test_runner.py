@@ -218,12 +218,8 @@ async def test_vision_suite_is_skipped_without_a_vision_endpoint(make_fake_serve
     assert any("vision suite skipped" in n for n in run.info.notes)
 
 
-@pytest.mark.parametrize("concurrency", [1, 3])
-async def test_a_concurrent_run_grades_off_the_event_loop(
-    make_fake_server, tmp_path, monkeypatch, concurrency
-):
-    # On the event loop (or before the graders are loaded), grading holds up every other stream in
-    # flight and lands inside its measured TTFT; a serial run has no other stream and grades in place.
+def _spy_on_grading(monkeypatch) -> list[bool]:
+    """Whether each answer graded in this process was graded on the main thread (the event loop's)."""
     import threading
 
     import homesec_bench.graders as graders
@@ -236,13 +232,82 @@ async def test_a_concurrent_run_grades_off_the_event_loop(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(graders, "grade_answer", spy)
+    return threads
+
+
+async def test_a_serial_run_grades_in_place_and_a_concurrent_one_in_a_process_of_its_own(
+    make_fake_server, tmp_path, monkeypatch
+):
+    # Grading on the event loop, or on a thread sharing its interpreter lock, lands inside the TTFT of
+    # every other stream in flight; a serial run has no other stream.
+    threads = _spy_on_grading(monkeypatch)
     bench = load_benchmark()
     server = make_fake_server(reference_responder(bench))
-    config = _config(server.base_url, tmp_path / "run", suites=SMALL, concurrency=concurrency)
-    run = await run_benchmark(config)
+    serial = await run_benchmark(_config(server.base_url, tmp_path / "serial", suites=SMALL))
+    assert threads == [True] * len(_small_tests())
+
+    threads.clear()
+    concurrent = await run_benchmark(_config(server.base_url, tmp_path / "conc", suites=SMALL, concurrency=3))
+    assert threads == []  # none here: the grader process judged them all
+    verdicts = lambda run: {r.test_id: (r.outcome, r.reason) for r in run.final_results()}  # noqa: E731
+    assert verdicts(concurrent) == verdicts(serial)
+    assert {r.outcome for r in concurrent.final_results()} == {"pass"}
+    assert not [n for n in concurrent.info.notes if "grader process" in n]
+
+
+def _grader_processes() -> list:
+    import psutil
+
+    return [
+        child
+        for child in psutil.Process().children(recursive=True)
+        if "homesec_bench.grader_process" in " ".join(child.cmdline())
+    ]
+
+
+async def test_when_the_grader_process_dies_the_run_grades_every_answer_itself(
+    make_fake_server, tmp_path, monkeypatch
+):
+    from homesec_bench.runner import RunHooks
+
+    threads = _spy_on_grading(monkeypatch)
+    bench = load_benchmark()
+    server = make_fake_server(reference_responder(bench, accuracy=0.5, seed=1))
+    serial = await run_benchmark(_config(server.base_url, tmp_path / "serial", suites=SMALL))
+    threads.clear()
+    killed: list[int] = []
+
+    def kill_the_grader(result) -> None:
+        if not killed:
+            (worker,) = _grader_processes()
+            killed.append(worker.pid)
+            worker.kill()
+
+    run = await run_benchmark(
+        _config(server.base_url, tmp_path / "conc", suites=SMALL, concurrency=3),
+        hooks=RunHooks(on_result=kill_the_grader),
+    )
+    results = {r.test_id: (r.outcome, r.reason) for r in run.final_results()}
+    assert results == {r.test_id: (r.outcome, r.reason) for r in serial.final_results()}
+    assert threads and not any(threads)  # the rest were graded here, on a thread, not on the loop
+    assert any(
+        "the grader process ended" in n and "graded in the run's own process" in n for n in run.info.notes
+    )
+    assert not _grader_processes()
+
+
+async def test_when_the_grader_process_cannot_start_the_run_grades_every_answer_itself(
+    make_fake_server, tmp_path, monkeypatch
+):
+    import sys
+
+    bench = load_benchmark()
+    server = make_fake_server(reference_responder(bench))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    run = await run_benchmark(_config(server.base_url, tmp_path / "run", suites=SMALL, concurrency=3))
     assert {r.outcome for r in run.final_results()} == {"pass"}
-    assert len(threads) == len(_small_tests())
-    assert set(threads) == ({True} if concurrency == 1 else {False})
+    assert len(run.final_results()) == len(_small_tests())
+    assert any("the grader process could not start" in n for n in run.info.notes)
 
 
 _FIRST_REQUEST_PROBE = """
@@ -269,11 +334,12 @@ print(seen[0])
 
 @pytest.mark.parametrize(
     ("concurrency", "expected"),
-    [(1, "(False, ['Verdict', 'TestResult'])"), (4, "(True, [])")],
+    [(1, "(False, ['Verdict', 'TestResult'])"), (4, "(False, [])")],
 )
 def test_what_is_loaded_before_the_first_request(tmp_path, concurrency, expected):
-    # A serial run sends its first request before loading the graders (start-up); a concurrent one
-    # loads them and builds every model first, so that no stream in flight waits for either.
+    # A serial run sends its first request before loading the graders or building the models (start-up);
+    # a concurrent one builds every model first, so that no stream in flight waits for a build, and
+    # leaves the graders to its grader process.
     import subprocess
     import sys
 

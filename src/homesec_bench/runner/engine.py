@@ -8,6 +8,7 @@ timeout, 5xx after retries, a cut stream) is `error`, reported apart and left ou
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import ipaddress
 import os
@@ -36,11 +37,11 @@ from homesec_bench.models import (
     RunInfo,
     TestCase,
     TestResult,
-    Verdict,
     build_deferred_models,
 )
 from homesec_bench.reports.redact import public_url
 from homesec_bench.runner.config import EndpointConfig, RunConfig
+from homesec_bench.runner.grading import Grader, answer_grader
 from homesec_bench.runner.presets import get_preset
 from homesec_bench.store import LoadedRun, RunWriter, StoreError, load_run
 from homesec_bench.suites.loader import Benchmark, load_benchmark, test_hash, with_vision
@@ -334,6 +335,7 @@ class _Runner:
         info: RunInfo,
         hooks: RunHooks,
         server: ServerControl | None,
+        grader: Grader,
     ) -> None:
         self.config = config
         self.bench = bench
@@ -341,6 +343,7 @@ class _Runner:
         self.info = info
         self.hooks = hooks
         self.server = server
+        self.grader = grader
         self._restart_lock = asyncio.Lock()
         self._restarts = 0
         self._resolve_image = _image_resolver(config) if config.vision_endpoint else None
@@ -372,7 +375,7 @@ class _Runner:
             )
             await self._look_after_server(record)
         else:
-            verdict = await self._grade(job.test, record)
+            verdict = await self.grader.grade(job.test, record.answer())
             # A grader that could not judge (a broken spec) is our fault, never the model's.
             outcome = (
                 "pass" if verdict.passed else "error" if verdict.error_type == "grader_error" else "fail"
@@ -404,18 +407,6 @@ class _Runner:
             self.writer.append(result)
         self.hooks.on_result(result)
         return result
-
-    async def _grade(self, test: TestCase, record: RequestRecord) -> Verdict:
-        # Imported on the first answer in a serial run: the graders take a fifth of a second to load,
-        # and the first request should not wait for them (run_jobs loads them first for a concurrent
-        # run, where the import would stall the streams in flight).
-        from homesec_bench.graders import grade_answer
-
-        if self.config.concurrency > 1:
-            # On the event loop, grading would hold up every other request's stream and land inside its
-            # measured TTFT; in a thread, the loop gets the interpreter back at every switch interval.
-            return await asyncio.to_thread(grade_answer, test, record.answer(), self.bench)
-        return grade_answer(test, record.answer(), self.bench)
 
     async def _look_after_server(self, record: RequestRecord) -> None:
         """Restart a managed server that hung or died, so one runaway generation costs one test."""
@@ -449,9 +440,7 @@ class _Runner:
 
         workers = min(self.config.concurrency, max(1, len(jobs)))
         if self.config.concurrency > 1:
-            # Loaded and built before any stream is in flight: see _grade.
-            import homesec_bench.graders  # noqa: F401
-
+            # Built before any stream is in flight: a model's first build would stall the others.
             build_deferred_models()
         await asyncio.gather(*(worker() for _ in range(workers)))
 
@@ -644,10 +633,13 @@ async def run_benchmark(
                 )
             info.notes.extend(n for n in notes if n not in info.notes)
 
-            with RunWriter(out_dir) as writer:
+            # The grader process (concurrent runs) starts here, so that it loads while the warm-up runs.
+            async with contextlib.AsyncExitStack() as stack:
+                grader = await stack.enter_async_context(answer_grader(bench, config.concurrency))
+                writer = stack.enter_context(RunWriter(out_dir))
                 writer.write_info(info)
                 hooks.on_start(out_dir)
-                runner = _Runner(config, bench, writer, info, hooks, server)
+                runner = _Runner(config, bench, writer, info, hooks, server, grader)
                 text_jobs, skipped_text = _plan(config, bench, text_tests, previous)
                 vision_jobs, skipped_vision = _plan(config, bench, vision_tests, previous)
                 hooks.on_plan(len(text_jobs) + len(vision_jobs), skipped_text + skipped_vision)
@@ -687,6 +679,7 @@ async def run_benchmark(
                         info.notes.append(
                             f"managed server restarted {runner._restarts} time(s) during the run"
                         )
+                    info.notes.extend(n for n in grader.notes if n not in info.notes)
                     writer.write_info(info)
                 info.finished_at = now_iso()
                 writer.write_info(info)

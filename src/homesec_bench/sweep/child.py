@@ -102,6 +102,17 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, int(signal.SIGINT), 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
+def _harness_cpu_s() -> float:
+    """This process's CPU seconds and its finished children's: a concurrent run's grader process is
+    harness work too (runner/grading.py)."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system: no child accounting
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def child_main(run: PlannedRun, run_dir: Path, conn: Connection) -> None:
     """The child's whole life: one run (or resumption) through runner.launch, reported through `conn`."""
     status, reason = "interrupted", None
@@ -127,7 +138,7 @@ def child_main(run: PlannedRun, run_dir: Path, conn: Connection) -> None:
         status, reason = "interrupted", None
     finally:
         with contextlib.suppress(Exception):
-            conn.send(("end", status, reason, time.process_time()))
+            conn.send(("end", status, reason, _harness_cpu_s()))
             conn.close()
 
 

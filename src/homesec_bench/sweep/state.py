@@ -93,7 +93,8 @@ class RunRecord(BaseModel):
     attempts: int = Field(default=0, description="How many times this run was started or resumed.")
     cpu_s: float | None = Field(
         default=None,
-        description="CPU seconds of the run's own process (an endpoint run): the harness's cost.",
+        description="CPU seconds of the run's own process and of the grader process it started (an "
+        "endpoint run): the harness's cost.",
     )
 
 
