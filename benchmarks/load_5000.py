@@ -5,7 +5,8 @@ process's memory sampled all along.
 
 The run is made as the CLI makes it (`asyncio.run(run_benchmark(...))`), over a spread of text tests
 with `repeat`, so request count = tests x repeat. A thread samples this process's RSS every
---sample-ms while the run goes on, tagged with how many results were written by then. Reported:
+--sample-ms while the run goes on (with its grader process's: a concurrent run grades in a process
+of its own, runner/grading.py), tagged with how many results were written by then. Reported:
 the peak RSS during the test loop, the growth between the first and the last quarter of the results
 (the peak of each quarter: a leak shows as growth, a flat line as ~0), and the peak while
 `run_benchmark` reads the finished run back. Then results.jsonl is checked: one whole, parseable
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import math
@@ -64,7 +66,8 @@ class Sample:
 
 
 class RssSampler:
-    """This process's RSS every `interval_s`, with the number of results written at that moment."""
+    """This process's RSS every `interval_s` (its grader process's added), with the number of results
+    written at that moment."""
 
     def __init__(self, interval_s: float) -> None:
         self.interval_s = interval_s
@@ -77,6 +80,11 @@ class RssSampler:
 
     def _sample(self) -> None:
         rss = self._process.memory_info().rss
+        for child in self._process.children():
+            # The fake server is a child too, but the server's memory is not the harness's.
+            with contextlib.suppress(psutil.Error):
+                if "homesec_bench.grader_process" in " ".join(child.cmdline()):
+                    rss += child.memory_info().rss
         self.samples.append(Sample(time.perf_counter() - self._start, self.done, rss))
 
     def _loop(self) -> None:
