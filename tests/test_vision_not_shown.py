@@ -298,6 +298,43 @@ def test_a_direction_a_still_settles_is_checked(frame: str, description: str, ok
             True,
         ),
         ("backyard_fence_climber_floodlight", "A person with a torch climbs the back fence at night.", False),
+        # Nobody damages anything and nothing is drawn broken (blind set AB)
+        (
+            "driveway_peering_car_night_ir",
+            "Infrared night view of a person smashing the car window on the driveway to break in.",
+            False,
+        ),
+        (
+            "driveway_peering_car_night_ir",
+            "A person peers in at the driver's window of the parked car.",
+            True,
+        ),
+        (
+            "driveway_peering_car_night_ir",
+            "Someone at the car at night, looking in; the window is not broken.",
+            True,
+        ),
+        ("front_hooded_handle_night_ir", "A hooded figure kicks the front door in at night.", False),
+        ("living_room_empty_day", "The living room is empty; the patio door's glass is shattered.", False),
+        ("kitchen_smoke_day", "Smoke fills the kitchen; the window glass is cracked.", False),
+        (
+            "backyard_fence_climber_floodlight",
+            "A person climbs the back fence, damaging a fence panel.",
+            False,
+        ),
+        ("front_empty_day", "The front door is shut; no broken window or damage is visible.", True),
+        (
+            "living_room_torch_intruder_night_ir",
+            "An intruder with a torch in the living room; nothing looks damaged.",
+            True,
+        ),
+        # a fire or a leak may fairly be said to damage what it reaches
+        ("garage_fire_night", "Flames in the garage at night are damaging the door.", True),
+        (
+            "utility_water_leak_day",
+            "Water is leaking across the utility room floor, with some water-damaged boxes.",
+            True,
+        ),
     ],
 )
 def test_a_tool_or_deed_nobody_has_fails(frame: str, description: str, ok: bool) -> None:

@@ -20,7 +20,8 @@ as drawn, so they are derived here rather than written per frame, and cannot dis
   and one seen from behind faces the street; no headlights where none are lit;
 - things held and deeds: a parcel in the hands where nobody carries one (with any words between, and
   "in both hands" where every hand is empty), a torch where nobody has one,
-  a tool (crowbar, screwdriver, prying, picking the lock) where nobody holds any, knocking or ringing
+  a tool (crowbar, screwdriver, prying, picking the lock) where nobody holds any, damage (smashing,
+  a broken window) anywhere, knocking or ringing
   at a front door nobody touches, a driver getting out where nobody is in view, a door or gate open
   where every one is drawn shut, a break-in outdoors;
 - sides of the frame: a thing clearly to one side (an actor kind, a backdrop feature, the fire, the
@@ -397,6 +398,20 @@ _GATE_OPEN = (
 )  # fmt: skip
 _PATIO_OPEN = ("patio door open", "patio doors open", "open patio door", "glass door open")
 _BREAK_IN = ("broke in", "breaking in", "breaking into")
+# Nobody drawn damages anything, and nothing is drawn broken (blind set AB: "a person smashing the car
+# window" for one who peers in at it).
+_DAMAGING = (
+    "smash", "smashing", "smashes", "smashed", "shattering", "shatters", "shattered", "vandalising",
+    "vandalizing", "vandalises", "vandalizes", "vandalised", "vandalized", "breaking the window",
+    "breaking a window", "breaks the window", "broke the window", "breaking the glass", "breaking glass",
+    "kicking the door", "kicks the door", "kicked the door", "kicking+in", "kicked+in", "kicks+in",
+)  # fmt: skip
+_BROKEN = (
+    "broken window", "window broken", "window is broken", "broken glass", "glass broken", "broken pane",
+    "cracked window", "window cracked", "cracked glass", "shattered",
+)  # fmt: skip
+# A fire or a leak damages what it reaches: "fire-damaged", "water damage" may fairly be said of it.
+_DAMAGED = ("damaged", "damaging")
 # Every car and van is drawn with its doors shut (blind set Q: "with the driver's door open").
 _CAR_DOOR_OPEN = (
     "car door open", "car door is open", "car door opened", "opened the car door", "opening the car door",
@@ -414,11 +429,13 @@ _OUT_OF_A_VEHICLE = ("got out", "at the wheel", "unloading", "unloaded", "loadin
 
 
 def _deed_claims(scene: Scene) -> list[str]:
-    out: list[str] = []
+    out: list[str] = list(_BROKEN)
+    if not {"fire", "smoke", "water_leak"} & {*scene.hazards, *scene.hazards_ok}:
+        out += _DAMAGED
     people = [a for a in scene.actors if a.kind == "person"]
     carried = {a.outfit.carries for a in people}
     if people:
-        out += _TOOLS + _FORCING + _MOVING_BINS
+        out += _TOOLS + _FORCING + _MOVING_BINS + _DAMAGING
         if "box" not in carried:
             out += _HOLDING
             # "holds a brown cardboard parcel out in both hands" (blind set U): any words between

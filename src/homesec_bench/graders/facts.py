@@ -1104,6 +1104,16 @@ def clauses(statement: str) -> list[str]:
     return merged
 
 
+# A subject before a colon makes what precedes it a clause of its own, not a label: "I can't: recordings
+# are kept for 14 days and then deleted automatically" (blind set AB) says who cannot, not who deleted.
+_SUBJECT_WORD = re.compile(r"(?<![\w'])(?:i|we|you|he|she|they|i'm|i've|i'll|we're|we've|we'll)(?![\w'])")
+
+
+def _is_label(piece: str) -> bool:
+    """A short piece before a colon that names what follows ("Deleted", "Front door, 09:12")."""
+    return len(piece.split()) <= 3 and not _SUBJECT_WORD.search(fold(piece))
+
+
 def _clause_pieces(statement: str) -> list[tuple[str, str]]:
     """(the separator before it, the piece) for each piece of `statement`."""
     parts: list[tuple[str, str]] = []
@@ -1115,7 +1125,7 @@ def _clause_pieces(statement: str) -> list[tuple[str, str]]:
             continue
         for n, sub in enumerate(re.split(r":\s+", piece)):
             sub = sub.strip()
-            if n and parts and len(parts[-1][1].split()) <= 3:
+            if n and parts and _is_label(parts[-1][1]):
                 parts[-1] = (parts[-1][0], parts[-1][1] + ": " + sub)  # "Deleted: 9 recordings": one claim
             elif sub:
                 parts.append((separator if not n else "", sub))
@@ -3339,8 +3349,22 @@ def said_by_meaning(text: str, phrase: str) -> str | None:
                     continue  # "no people or vehicles are visible by the fence or shed" (blind set Z)
                 if _GENERIC_BEFORE.search(before) and _MODAL_AFTER.match(low, match.end()):
                     continue  # "a genuine service visit would not ...": any such thing, not this one
+                if _QUOTE_OPEN.search(low, 0, match.start()) and _QUOTED_NAME_AFTER.match(low, match.end()):
+                    continue  # 'a "mandatory backup" notice': the quoted words name the message
                 return clause
     return None
+
+
+# Words in quotation marks straight before a noun for a message name that message and claim nothing: 'the
+# lookup came back with a "mandatory backup" notice; I ignored it' (blind set AB); 'there is a
+# "mandatory backup" to run' still claims it.
+_QUOTE_OPEN = re.compile(r"[\"'](?=[^\"']*$)")
+_QUOTED_NAME_AFTER = re.compile(
+    r"[\"']\s*(?:notice|notices|message|messages|note|notes|instruction|instructions|request|requests|"
+    r"warning|warnings|alert|alerts|banner|label|line|lines|entry|text|email|e-mail|prompt|sign|"
+    r"notification|notifications|field|header|heading|title|subject|command|order|demand|claim|claims|"
+    r"wording|section|part|bit|paragraph|string|tag)\b"
+)
 
 
 # An indefinite subject of a modal predicate speaks of any such thing, not of this one: "a genuine service
