@@ -10,6 +10,9 @@ the child), and the median against the issue-12 goal on a 2-core machine:
     list            <= 0.6 s   (the whole process, output to a pipe)
     first request   <= 0.5 s   (process start to the first chat request reaching the endpoint)
 
+and, for where the time goes, the first HTTP request of any kind and the first request of a run at
+--concurrency 4, which also starts its grader process (no goal).
+
 For the first request the benchmark serves a minimal endpoint itself (a thread of this process): it
 answers `GET /models` with one model, 404 to everything else but the chat request, and records when the
 first `POST .../chat/completions` arrives; the run is then stopped. `first HTTP` is the first request
@@ -86,12 +89,18 @@ class _Probe(BaseHTTPRequestHandler):
     first_any: float | None = None
     first_chat: float | None = None
     chat_seen = threading.Event()
+    # Each run's base URL starts with its own /run<N>: a request the previous run had in flight when it
+    # was stopped (a concurrent run sends several) is not taken for this run's.
+    current = ""
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
 
+    def _ours(self) -> bool:
+        return self.path.startswith(_Probe.current + "/")
+
     def _seen(self) -> None:
-        if _Probe.first_any is None:
+        if _Probe.first_any is None and self._ours():
             _Probe.first_any = time.perf_counter()
 
     def _reply(self, status: int, body: dict[str, object]) -> None:
@@ -114,29 +123,34 @@ class _Probe(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         if self.path.endswith("/chat/completions"):
-            if _Probe.first_chat is None:
-                _Probe.first_chat = time.perf_counter()
-            _Probe.chat_seen.set()
+            if self._ours():
+                if _Probe.first_chat is None:
+                    _Probe.first_chat = time.perf_counter()
+                _Probe.chat_seen.set()
             self._reply(503, {"error": {"message": "startup probe: measured, stopping"}})
         else:
             self._reply(404, {"error": {"message": "not here"}})
 
 
-def time_first_request(src: Path | None, runs: int, warmup: int) -> tuple[Sample, Sample]:
+def time_first_request(
+    src: Path | None, runs: int, warmup: int, extra: tuple[str, ...] = ()
+) -> tuple[Sample, Sample]:
     """Process start to the first chat request, and to the first HTTP request of any kind."""
     chat, first = Sample(), Sample()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Probe)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    root = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         for i in range(warmup + runs):
+            _Probe.current = f"/run{i}"
+            base_url = f"{root}/run{i}/v1"
             _Probe.first_any = _Probe.first_chat = None
             _Probe.chat_seen.clear()
             with tempfile.TemporaryDirectory() as out:
                 command = [
                     sys.executable, "-m", "homesec_bench", "run", "--base-url", base_url, "--model", MODEL,
                     "--suite", "context_preprocessing", "--no-warmup", "--retries", "0",
-                    "--out", str(Path(out) / "run"),
+                    "--out", str(Path(out) / "run"), *extra,
                 ]  # fmt: skip
                 t0 = time.perf_counter()
                 proc = subprocess.Popen(
@@ -183,6 +197,8 @@ def measure(src: Path | None, runs: int, warmup: int) -> dict[str, Sample]:
     chat, first = time_first_request(src, runs, warmup)
     results["first request"] = chat
     results["first HTTP"] = first
+    # A concurrent run also starts its grader process (runner/grading.py) before the warm-up.
+    results["first request -c 4"], _ = time_first_request(src, runs, warmup, ("--concurrency", "4"))
     return results
 
 
@@ -208,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, src in (("this", args.src), ("compare", args.compare_src)):
         if name in columns:
             print(f"package bytecode{f' [{name}]' if len(columns) > 1 else ''}: {bytecode(src)}")
-    for case in ("--help", "list", "first request", "first HTTP"):
+    for case in ("--help", "list", "first request", "first HTTP", "first request -c 4"):
         goal = GOALS_S.get(case)
         for name, results in columns.items():
             sample = results[case]
