@@ -125,8 +125,10 @@ class ProcessGrader:
             self._fallback.shutdown(wait=True)
 
     def _send(self, message: Any) -> None:
+        if self._gone is not None:
+            return
         stdin = self._proc.stdin if self._proc is not None else None
-        if self._gone is not None or stdin is None or stdin.is_closing():
+        if stdin is None or stdin.is_closing():
             code = self._proc.returncode if self._proc is not None else None
             self._lost(
                 f"the grader process ended ({'its input closed' if code is None else f'exit code {code}'})"
